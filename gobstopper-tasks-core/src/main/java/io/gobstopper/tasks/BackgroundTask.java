@@ -1,0 +1,36 @@
+package io.gobstopper.tasks;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method as a named background task. Its parameters are bound from the task's JSON arguments; a
+ * {@link TaskContext} parameter is injected instead. The method may return a value (stored as JSON in
+ * {@code result}) or a {@code CompletableFuture}, which is awaited.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface BackgroundTask {
+
+    /** The task's name, unique in the application. Defaults to the method name. */
+    String name() default "";
+
+    /** The category whose worker pool runs the task. */
+    String category() default "default";
+
+    /** The priority tasks get when the submitter does not choose one. */
+    TaskPriority priority() default TaskPriority.NORMAL;
+
+    /** How many times a failed run is retried (with backoff) before the task ends FAILED. */
+    int maxRetries() default 0;
+
+    /** Exceptions (and their subclasses) that fail the task at once, without retries. */
+    Class<? extends Throwable>[] noRetryFor() default {};
+
+    /** Whether {@code POST /api/tasks} may submit this task. Every task can be submitted from code. */
+    boolean exposed() default false;
+}

@@ -1,0 +1,72 @@
+package io.gobstopper.tasks.engine;
+
+import io.gobstopper.tasks.InvalidTaskArgumentsException;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON for arguments and results, on the application's mapper (so its modules and settings apply). Binding uses
+ * a stricter copy: no coercion between scalar types, no unknown properties, no null for a primitive, no trailing
+ * content, so a value that does not fit its parameter is refused rather than silently bent.
+ */
+final class TaskJson {
+
+    private final ObjectMapper mapper;
+    private final ObjectMapper strict;
+
+    TaskJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.strict = mapper.rebuild()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
+    ObjectMapper strict() {
+        return strict;
+    }
+
+    ArrayNode args(String task, List<Object> args) {
+        ArrayNode array = mapper.createArrayNode();
+        for (int i = 0; i < args.size(); i++) {
+            array.add(tree(task, "argument " + (i + 1), args.get(i)));
+        }
+        return array;
+    }
+
+    ObjectNode kwargs(String task, Map<String, Object> kwargs) {
+        ObjectNode object = mapper.createObjectNode();
+        kwargs.forEach((name, value) -> object.set(name, tree(task, "argument '" + name + "'", value)));
+        return object;
+    }
+
+    private JsonNode tree(String task, String what, Object value) {
+        if (value instanceof JsonNode node) {
+            return node;
+        }
+        try {
+            return mapper.valueToTree(value);
+        } catch (JacksonException ex) {
+            throw new InvalidTaskArgumentsException("Task '" + task + "': " + what + " (" + value.getClass().getName()
+                    + ") cannot be written as JSON, and tasks keep their arguments as JSON: " + ex.getOriginalMessage(), ex);
+        }
+    }
+
+    JsonNode read(String json) {
+        return mapper.readTree(json);
+    }
+
+    /** Writes a value as JSON; throws {@link JacksonException} if it cannot be. */
+    String write(Object value) {
+        return mapper.writeValueAsString(value);
+    }
+}

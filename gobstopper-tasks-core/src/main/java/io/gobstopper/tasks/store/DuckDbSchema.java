@@ -1,0 +1,62 @@
+package io.gobstopper.tasks.store;
+
+import io.gobstopper.tasks.TaskStoreException;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The DuckDB schema, as numbered steps applied in order; a file records the steps it has. */
+final class DuckDbSchema {
+
+    /** Step n (1-based) upgrades a file from version n-1 to n. Never edit a step once released: add one. */
+    private static final List<String> STEPS = List.of("""
+            CREATE TABLE tasks (
+                id               UUID PRIMARY KEY,
+                name             VARCHAR NOT NULL,
+                category         VARCHAR NOT NULL,
+                priority         TINYINT NOT NULL,
+                status           VARCHAR NOT NULL,
+                created_at       TIMESTAMP NOT NULL,
+                started_at       TIMESTAMP,
+                completed_at     TIMESTAMP,
+                run_at           TIMESTAMP,
+                result           VARCHAR,
+                error            VARCHAR,
+                retry_count      INTEGER NOT NULL,
+                max_retries      INTEGER NOT NULL,
+                args             VARCHAR NOT NULL,
+                kwargs           VARCHAR NOT NULL,
+                progress         TINYINT NOT NULL,
+                progress_message VARCHAR
+            )
+            """);
+
+    static final int CURRENT_VERSION = STEPS.size();
+
+    private DuckDbSchema() {}
+
+    /** Brings the file's schema up to date, in one transaction. */
+    static void migrate(JdbcTemplate jdbc, String location) {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS gobstopper_schema (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        Integer found = jdbc.queryForObject("SELECT max(version) FROM gobstopper_schema", Integer.class);
+        int version = found == null ? 0 : found;
+        if (version > CURRENT_VERSION) {
+            throw new TaskStoreException("The task database " + location + " has schema version " + version
+                    + ", written by a newer gobstopper-tasks; this version reads up to " + CURRENT_VERSION
+                    + ". Upgrade gobstopper-tasks or point it at another file.", null);
+        }
+        if (version == CURRENT_VERSION) {
+            return;
+        }
+        jdbc.execute("BEGIN TRANSACTION");
+        try {
+            for (int step = version + 1; step <= CURRENT_VERSION; step++) {
+                jdbc.execute(STEPS.get(step - 1));
+                jdbc.update("INSERT INTO gobstopper_schema VALUES (?, make_timestamp(?))", step, System.currentTimeMillis() * 1000);
+            }
+            jdbc.execute("COMMIT");
+        } catch (RuntimeException ex) {
+            jdbc.execute("ROLLBACK");
+            throw ex;
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package io.gobstopper.tasks.store;
+
+import io.gobstopper.tasks.TaskException;
+import io.gobstopper.tasks.TaskFilter;
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.TaskNotFoundException;
+import io.gobstopper.tasks.TaskPage;
+import io.gobstopper.tasks.TaskQueueUnavailableException;
+import io.gobstopper.tasks.TaskStateException;
+import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.TaskStoreException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Tasks in one DuckDB file, owned by one process. Unfinished tasks are also held in memory, where the store
+ * decides their transitions; a single writer then stores the outcomes in order, many per transaction. Reads go
+ * through {@link JdbcTemplate} on connections duplicated from the one that holds the file open.
+ */
+public final class DuckDbTaskStore implements TaskStore {
+
+    private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
+
+    private static final Pattern LOCK_HOLDER = Pattern.compile("\\(PID (\\d+)\\)");
+
+    private static final String ENDED = "('SUCCESS', 'FAILED', 'CANCELLED')";
+
+    private static final String RESET_FOR_RETRY = "status = 'PENDING', started_at = NULL, completed_at = NULL, "
+            + "run_at = NULL, result = NULL, error = NULL, retry_count = 0, progress = 0, progress_message = NULL";
+
+    private final Path path;
+    private final Duration progressInterval;
+    private final LiveTasks live = new LiveTasks();
+
+    private DuckDBConnection root;
+    private DuckDBConnection writeConnection;
+    private DuckDbBatchSink sink;
+    private GroupCommitWriter<DuckDbBatchSink.Tx> writer;
+    private JdbcTemplate reads;
+    private volatile boolean open;
+
+    /**
+     * @param path the database file, created on {@link #open} if missing
+     * @param progressInterval how long progress-only changes may wait before they are written
+     */
+    public DuckDbTaskStore(Path path, Duration progressInterval) {
+        this.path = path.toAbsolutePath().normalize();
+        this.progressInterval = progressInterval;
+    }
+
+    @Override
+    public String kind() {
+        return "duckdb";
+    }
+
+    @Override
+    public String location() {
+        return path.toString();
+    }
+
+    @Override
+    public synchronized List<LiveTask> open(Instant now) {
+        if (open) {
+            throw new IllegalStateException("The task store " + path + " is already open");
+        }
+        connect();
+        try {
+            JdbcTemplate writes = new JdbcTemplate(new SingleConnectionDataSource(writeConnection, true));
+            DuckDbSchema.migrate(writes, path.toString());
+            List<TaskInfo> unfinished = recover(writes);
+            sink = new DuckDbBatchSink(writeConnection, writes);
+            writer = new GroupCommitWriter<>(sink, live::remove, progressInterval, "gobstopper-writer");
+            reads = new JdbcTemplate(new DuplicatingDataSource(root));
+            List<LiveTask> tasks = new ArrayList<>(unfinished.size());
+            for (TaskInfo row : unfinished) {
+                LiveTask task = LiveTask.stored(row);
+                live.add(task);
+                tasks.add(task);
+            }
+            writer.start();
+            open = true;
+            return tasks;
+        } catch (SQLException | DataAccessException ex) {
+            closeQuietly();
+            throw new TaskStoreException("Could not prepare the task database " + path + ": " + ex.getMessage(), ex);
+        } catch (RuntimeException ex) {
+            closeQuietly();
+            throw ex;
+        }
+    }
+
+    private void connect() {
+        try {
+            Path parent = path.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not create the folder for the task database " + path + ": " + ex, ex);
+        }
+        try {
+            root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);
+            writeConnection = (DuckDBConnection) root.duplicate();
+        } catch (SQLException ex) {
+            closeQuietly();
+            String message = String.valueOf(ex.getMessage());
+            if (message.contains("Could not set lock")) {
+                Matcher holder = LOCK_HOLDER.matcher(message);
+                throw new TaskStoreException("The task database " + path + " is in use by another process"
+                        + (holder.find() ? " (PID " + holder.group(1) + ")" : "")
+                        + ". One DuckDB file serves one running instance: stop the other instance, or give this one"
+                        + " a database file of its own.", ex);
+            }
+            throw new TaskStoreException("Could not open the task database " + path + ": " + message, ex);
+        }
+    }
+
+    private List<TaskInfo> recover(JdbcTemplate writes) {
+        int interrupted = writes.update("UPDATE tasks SET status = 'PENDING', retry_count = retry_count + 1, "
+                + "started_at = NULL, progress = 0, progress_message = NULL WHERE status = 'STARTED'");
+        List<TaskInfo> unfinished = writes.query("SELECT " + TaskRows.COLUMNS
+                + " FROM tasks WHERE status IN ('PENDING', 'RETRY') ORDER BY created_at, id", TaskRows.MAPPER);
+        if (!unfinished.isEmpty()) {
+            log.info("Recovered {} unfinished tasks from {}{}", unfinished.size(), path, interrupted == 0
+                    ? ""
+                    : " (" + interrupted + " were running when the previous process stopped; they run again)");
+        }
+        return unfinished;
+    }
+
+    // ---- transitions ----
+
+    @Override
+    public CompletableFuture<Void> insert(List<LiveTask> tasks) {
+        ensureOpen();
+        tasks.forEach(live::add);
+        CompletableFuture<Void> stored = writer.insert(tasks);
+        stored.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                tasks.forEach(live::remove);
+            }
+        });
+        return stored;
+    }
+
+    @Override
+    public boolean markStarted(LiveTask task, Instant now) {
+        return changed(task, task.start(now));
+    }
+
+    @Override
+    public boolean markProgress(LiveTask task, int percent, String message) {
+        if (task.progress(percent, message)) {
+            writer.changedLazily(task);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean markSucceeded(LiveTask task, String result, Instant now) {
+        return changed(task, task.succeed(result, now));
+    }
+
+    @Override
+    public boolean markFailed(LiveTask task, String error, Instant now, Instant retryAt) {
+        return changed(task, task.fail(error, now, retryAt));
+    }
+
+    @Override
+    public boolean markRejected(LiveTask task, String error, Instant now) {
+        return changed(task, task.reject(error, now));
+    }
+
+    @Override
+    public boolean markReleased(LiveTask task) {
+        return changed(task, task.release());
+    }
+
+    private boolean changed(LiveTask task, boolean applied) {
+        if (applied) {
+            writer.changed(task);
+        }
+        return applied;
+    }
+
+    @Override
+    public TaskInfo cancel(UUID id, Instant now) {
+        ensureOpen();
+        LiveTask task = live.get(id);
+        if (task != null) {
+            if (task.cancel(now)) {
+                writer.changed(task);
+                TaskStore.await(writer.flush());
+                if (task.storedStatus() != TaskStatus.CANCELLED) {
+                    throw new TaskStoreException("Task " + id + " is cancelled and will not run, but the task "
+                            + "database could not record it yet; it keeps trying", null);
+                }
+                return task.snapshot();
+            }
+            TaskStatus status = task.status();
+            if (!status.isCompleted()) {
+                throw cancelRefused(id, status);
+            }
+        }
+        throw cancelRefused(id, stored(id).status());
+    }
+
+    private static TaskStateException cancelRefused(UUID id, TaskStatus status) {
+        return new TaskStateException(status, "Task " + id + " is " + status
+                + (status.isCompleted() ? " and has already ended" : " and already running")
+                + ": only PENDING or RETRY tasks can be cancelled");
+    }
+
+    @Override
+    public LiveTask retry(UUID id) {
+        ensureOpen();
+        settle(id, "retried", "FAILED or CANCELLED");
+        LiveTask retried = TaskStore.await(writer.execute(tx -> {
+            List<TaskInfo> rows = tx.jdbc().query("UPDATE tasks SET " + RESET_FOR_RETRY
+                    + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED') RETURNING " + TaskRows.COLUMNS,
+                    TaskRows.MAPPER, id);
+            return rows.isEmpty() ? null : track(LiveTask.stored(rows.get(0)));
+        }, live::remove));
+        if (retried == null) {
+            throw retryRefused(id, stored(id).status());
+        }
+        return retried;
+    }
+
+    private static TaskStateException retryRefused(UUID id, TaskStatus status) {
+        return new TaskStateException(status, "Task " + id + " is " + status
+                + ": only FAILED or CANCELLED tasks can be retried");
+    }
+
+    @Override
+    public RetriedTasks retryFailed(String category, Collection<String> runnableNames) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        String categoryClause = category == null ? "" : " AND category = ?";
+        Object[] categoryArg = category == null ? new Object[0] : new Object[] {category};
+        RetriedTasks retried = TaskStore.await(writer.execute(tx -> {
+            Integer total = tx.jdbc().queryForObject(
+                    "SELECT count(*) FROM tasks WHERE status = 'FAILED'" + categoryClause, Integer.class, categoryArg);
+            if (total == null || total == 0 || runnableNames.isEmpty()) {
+                return new RetriedTasks(List.of(), total == null ? 0 : total);
+            }
+            List<Object> args = new ArrayList<>(List.of(categoryArg));
+            args.addAll(runnableNames);
+            String names = String.join(", ", java.util.Collections.nCopies(runnableNames.size(), "?"));
+            List<TaskInfo> rows = new ArrayList<>(tx.jdbc().query("UPDATE tasks SET " + RESET_FOR_RETRY
+                    + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names + ") RETURNING "
+                    + TaskRows.COLUMNS, TaskRows.MAPPER, args.toArray()));
+            rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
+            List<LiveTask> tasks = new ArrayList<>(rows.size());
+            rows.forEach(row -> tasks.add(track(LiveTask.stored(row))));
+            return new RetriedTasks(tasks, total);
+        }, result -> result.tasks().forEach(live::remove)));
+        return retried;
+    }
+
+    private LiveTask track(LiveTask task) {
+        live.add(task);
+        return task;
+    }
+
+    @Override
+    public void delete(UUID id) {
+        ensureOpen();
+        settle(id, "deleted", "SUCCESS, FAILED or CANCELLED");
+        int deleted = TaskStore.await(writer.execute(
+                tx -> tx.jdbc().update("DELETE FROM tasks WHERE id = ? AND status IN " + ENDED, id), null));
+        if (deleted == 0) {
+            TaskStatus status = stored(id).status();
+            throw new TaskStateException(status, "Task " + id + " is " + status
+                    + ": only ended tasks (SUCCESS, FAILED or CANCELLED) can be deleted; cancel it first");
+        }
+    }
+
+    /**
+     * For operations on ended tasks: refuses an unfinished task, and waits until a task that just ended has its
+     * end stored.
+     */
+    private void settle(UUID id, String verb, String allowed) {
+        LiveTask task = live.get(id);
+        if (task == null) {
+            return;
+        }
+        TaskStatus status = task.status();
+        if (!status.isCompleted()) {
+            throw new TaskStateException(status, "Task " + id + " is " + status + ": only " + allowed
+                    + " tasks can be " + verb);
+        }
+        TaskStore.await(writer.flush());
+    }
+
+    @Override
+    public int deleteCompletedBefore(Instant cutoff) {
+        ensureOpen();
+        return TaskStore.await(writer.execute(tx -> tx.jdbc().update("DELETE FROM tasks WHERE status IN " + ENDED
+                + " AND completed_at < make_timestamp(?)", TaskRows.micros(cutoff)), null));
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<TaskInfo> find(UUID id) {
+        ensureOpen();
+        LiveTask task = live.get(id);
+        if (task != null) {
+            return Optional.of(task.snapshot());
+        }
+        return query(() -> reads.query("SELECT " + TaskRows.COLUMNS + " FROM tasks WHERE id = ?", TaskRows.MAPPER, id))
+                .stream()
+                .findFirst();
+    }
+
+    private TaskInfo stored(UUID id) {
+        return find(id).orElseThrow(() -> new TaskNotFoundException(id));
+    }
+
+    @Override
+    public TaskPage list(TaskFilter filter) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        StringBuilder where = new StringBuilder(" WHERE true");
+        List<Object> args = new ArrayList<>(5);
+        if (filter.category() != null) {
+            where.append(" AND category = ?");
+            args.add(filter.category());
+        }
+        if (filter.status() != null) {
+            where.append(" AND status = ?");
+            args.add(filter.status().name());
+        }
+        if (filter.name() != null) {
+            where.append(" AND name = ?");
+            args.add(filter.name());
+        }
+        Long total = query(() -> reads.queryForObject("SELECT count(*) FROM tasks" + where, Long.class, args.toArray()));
+        args.add(filter.limit());
+        args.add(filter.offset());
+        List<TaskInfo> rows = query(() -> reads.query("SELECT " + TaskRows.COLUMNS + " FROM tasks" + where
+                + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", TaskRows.MAPPER, args.toArray()));
+        List<TaskInfo> tasks = new ArrayList<>(rows.size());
+        for (TaskInfo row : rows) {
+            LiveTask task = live.get(row.id());
+            tasks.add(task == null ? row : task.snapshot());
+        }
+        return new TaskPage(tasks, total == null ? 0 : total, filter.limit(), filter.offset());
+    }
+
+    @Override
+    public TaskCounts counts() {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+        for (TaskStatus status : TaskStatus.values()) {
+            byStatus.put(status, 0L);
+        }
+        Map<String, Long> byCategory = new TreeMap<>();
+        long[] total = {0};
+        query(() -> {
+            reads.query("SELECT status, category, count(*) FROM tasks GROUP BY status, category", rs -> {
+                long count = rs.getLong(3);
+                byStatus.merge(TaskStatus.valueOf(rs.getString(1)), count, Long::sum);
+                byCategory.merge(rs.getString(2), count, Long::sum);
+                total[0] += count;
+            });
+            return null;
+        });
+        return new TaskCounts(total[0], byStatus, byCategory);
+    }
+
+    @Override
+    public List<TaskInfo> recentFailures(int limit) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        return query(() -> reads.query("SELECT " + TaskRows.COLUMNS
+                + " FROM tasks WHERE status = 'FAILED' ORDER BY completed_at DESC, id DESC LIMIT ?", TaskRows.MAPPER, limit));
+    }
+
+    @Override
+    public void check() {
+        ensureOpen();
+        query(() -> reads.queryForObject("SELECT count(*) FROM gobstopper_schema", Integer.class));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        writer.close();
+        sink.close();
+        try (var statement = writeConnection.createStatement()) {
+            statement.execute("CHECKPOINT");
+        } catch (SQLException ex) {
+            log.warn("Checkpoint of {} at shutdown failed: {}", path, ex.getMessage());
+        }
+        closeQuietly();
+        log.debug("Closed task database {}", path);
+    }
+
+    private void closeQuietly() {
+        for (Connection connection : new Connection[] {writeConnection, root}) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ex) {
+                    log.debug("Closing a connection to {} failed: {}", path, ex.getMessage());
+                }
+            }
+        }
+        writeConnection = null;
+        root = null;
+    }
+
+    private void ensureOpen() {
+        if (!open) {
+            throw new TaskQueueUnavailableException("The task database " + path + " is not open");
+        }
+    }
+
+    private <T> T query(java.util.function.Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (DataAccessException ex) {
+            throw new TaskStoreException("The task database " + path + " could not answer: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Hands every caller its own connection duplicated from the one that holds the file open. */
+    private static final class DuplicatingDataSource extends AbstractDataSource {
+
+        private final DuckDBConnection root;
+
+        DuplicatingDataSource(DuckDBConnection root) {
+            this.root = root;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return root.duplicate();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package io.gobstopper.tasks.store;
+
+import io.gobstopper.tasks.TaskException;
+import io.gobstopper.tasks.TaskQueueUnavailableException;
+import io.gobstopper.tasks.TaskStoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a store's changes on one thread, many at a time: whatever arrived while the last transaction committed
+ * goes into the next one, as one insert of many rows, one guarded update of many rows, and the queued
+ * commands, under a single commit. Idle, a change is written at once; busy, hundreds share a commit. Progress is
+ * written unhurried (coalesced, the last value wins).
+ *
+ * <p>A failed transaction is rolled back and its parts are tried again one by one, so one bad part fails
+ * alone: a failed insert fails only its submitters, a failed command only its caller, and failed updates stay
+ * pending and are tried again after a pause. Nothing is half-written.
+ *
+ * <p>The writer knows nothing of SQL: a {@link BatchSink} supplies the transactions.
+ *
+ * @param <C> the store's transaction handle, given to commands
+ */
+public final class GroupCommitWriter<C> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    /** Most operations taken into one transaction. */
+    static final int MAX_BATCH = 8192;
+
+    private static final long MAX_PAUSE_MILLIS = 2000;
+
+    /** A store's side of the writer: transactions and the two batch statements. */
+    public interface BatchSink<C> {
+
+        /** Begins a transaction. */
+        C begin() throws Exception;
+
+        /** Inserts new rows. */
+        void insert(C tx, List<TaskWrite> rows) throws Exception;
+
+        /**
+         * Updates rows whose stored status still equals {@link TaskWrite#expectedStatus()}.
+         *
+         * @return the ids of rows that were not updated because the guard did not match
+         */
+        Set<UUID> update(C tx, List<TaskWrite> rows) throws Exception;
+
+        void commit(C tx) throws Exception;
+
+        /** Rolls back, quietly: the writer already handles the failure that led here. */
+        void rollback(C tx);
+    }
+
+    /** Work run inside the writer's transaction. */
+    @FunctionalInterface
+    public interface Work<C, T> {
+        T apply(C tx) throws Exception;
+    }
+
+    private record Insert(List<LiveTask> tasks, CompletableFuture<Void> done) {}
+
+    private record Command<C, T>(Work<C, T> work, Consumer<T> undo, CompletableFuture<T> done) {}
+
+    private record Barrier(CompletableFuture<Void> done) {}
+
+    private static final Object STOP = new Object();
+
+    private final BatchSink<C> sink;
+    private final Consumer<LiveTask> onDetached;
+    private final long lazyNanos;
+    private final LinkedBlockingQueue<Object> urgent = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<LiveTask> lazy = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+    private long pauseMillis;
+
+    /**
+     * @param sink the store's transactions
+     * @param onDetached told when a task's final state is stored, so the store can stop tracking it
+     * @param lazyInterval how long progress-only changes may wait
+     * @param threadName the writer thread's name
+     */
+    public GroupCommitWriter(
+            BatchSink<C> sink, Consumer<LiveTask> onDetached, Duration lazyInterval, String threadName) {
+        this.sink = sink;
+        this.onDetached = onDetached;
+        this.lazyNanos = lazyInterval.toNanos();
+        this.thread = new Thread(this::run, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Inserts tasks; the future completes once they are committed. */
+    public CompletableFuture<Void> insert(List<LiveTask> tasks) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!offer(new Insert(tasks, done))) {
+            done.completeExceptionally(closedException());
+        }
+        return done;
+    }
+
+    /** Writes the task's new state soon. */
+    public void changed(LiveTask task) {
+        if (!offer(task)) {
+            log.warn("Task {} changed after the store closed; the change is not stored", task.id());
+        }
+    }
+
+    /** Writes the task's new state within the unhurried interval. */
+    public void changedLazily(LiveTask task) {
+        if (!closed && task.queueLazily()) {
+            lazy.add(task);
+        }
+    }
+
+    /**
+     * Runs work in a writer transaction; the future completes after the commit. If the transaction fails after
+     * the work ran, {@code undo} is given its result.
+     */
+    public <T> CompletableFuture<T> execute(Work<C, T> work, Consumer<T> undo) {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        if (!offer(new Command<>(work, undo, done))) {
+            done.completeExceptionally(closedException());
+        }
+        return done;
+    }
+
+    /** Completes once everything offered before it has been committed (or has failed). */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!offer(new Barrier(done))) {
+            done.complete(null);
+        }
+        return done;
+    }
+
+    /** Writes what is pending, then stops the writer thread. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        urgent.add(STOP);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean offer(Object op) {
+        if (closed) {
+            return false;
+        }
+        urgent.add(op);
+        return true;
+    }
+
+    private static TaskQueueUnavailableException closedException() {
+        return new TaskQueueUnavailableException("The task store is closed: the task system is shutting down");
+    }
+
+    private void run() {
+        List<Object> ops = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
+            try {
+                Object first = urgent.poll(lazyNanos, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    ops.add(first);
+                    urgent.drainTo(ops, MAX_BATCH);
+                }
+                stopping = ops.remove(STOP);
+                if (stopping) {
+                    urgent.drainTo(ops); // anything that raced in with the close
+                }
+                for (LiveTask task; (task = lazy.poll()) != null; ) {
+                    ops.add(task);
+                }
+                if (!ops.isEmpty()) {
+                    process(ops, stopping);
+                }
+            } catch (InterruptedException ex) {
+                // only close() ends the writer; keep writing
+            } catch (Throwable ex) {
+                log.error("Task writer failed unexpectedly; continuing", ex);
+            } finally {
+                ops.clear();
+            }
+        }
+    }
+
+    private void process(List<Object> ops, boolean stopping) throws InterruptedException {
+        List<Insert> inserts = new ArrayList<>();
+        Set<LiveTask> changed = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Command<C, Object>> commands = new ArrayList<>();
+        List<Barrier> barriers = new ArrayList<>();
+        for (Object op : ops) {
+            if (op instanceof LiveTask task) {
+                changed.add(task);
+            } else if (op instanceof Insert insert) {
+                inserts.add(insert);
+            } else if (op instanceof Barrier barrier) {
+                barriers.add(barrier);
+            } else {
+                @SuppressWarnings("unchecked")
+                Command<C, Object> command = (Command<C, Object>) op;
+                commands.add(command);
+            }
+        }
+        List<List<TaskWrite>> insertRows = new ArrayList<>(inserts.size());
+        for (Insert insert : inserts) {
+            List<TaskWrite> rows = new ArrayList<>(insert.tasks().size());
+            for (LiveTask task : insert.tasks()) {
+                changed.remove(task);
+                rows.add(task.takeWrite(true));
+            }
+            insertRows.add(rows);
+        }
+        List<LiveTask> updated = new ArrayList<>(changed.size());
+        List<TaskWrite> updateRows = new ArrayList<>(changed.size());
+        for (LiveTask task : changed) {
+            TaskWrite write = task.takeWrite(false);
+            if (write != null) {
+                updated.add(task);
+                updateRows.add(write);
+            }
+        }
+
+        int parts = inserts.size() + commands.size() + (updateRows.isEmpty() ? 0 : 1);
+        if (parts > 0) {
+            Exception failure = writeAll(inserts, insertRows, updated, updateRows, commands);
+            if (failure != null) {
+                if (parts == 1) {
+                    failParts(inserts, updated, commands, failure, stopping);
+                } else {
+                    log.debug("Batch of {} parts failed; writing them one by one", parts, failure);
+                    writeEach(inserts, insertRows, updated, updateRows, commands, stopping);
+                }
+            }
+        }
+        for (Barrier barrier : barriers) {
+            barrier.done().complete(null);
+        }
+        if (pauseMillis > 0 && !stopping) {
+            Thread.sleep(pauseMillis);
+        }
+    }
+
+    /** Writes everything in one transaction; returns the failure, or {@code null} when committed. */
+    private Exception writeAll(
+            List<Insert> inserts,
+            List<List<TaskWrite>> insertRows,
+            List<LiveTask> updated,
+            List<TaskWrite> updateRows,
+            List<Command<C, Object>> commands) {
+        List<TaskWrite> allInserts;
+        if (insertRows.size() == 1) {
+            allInserts = insertRows.get(0);
+        } else {
+            allInserts = new ArrayList<>();
+            insertRows.forEach(allInserts::addAll);
+        }
+        Object[] results = new Object[commands.size()];
+        int ran = 0;
+        C tx = null;
+        try {
+            tx = sink.begin();
+            if (!allInserts.isEmpty()) {
+                sink.insert(tx, allInserts);
+            }
+            Set<UUID> mismatched = updateRows.isEmpty() ? Set.of() : sink.update(tx, updateRows);
+            for (; ran < commands.size(); ran++) {
+                results[ran] = commands.get(ran).work().apply(tx);
+            }
+            sink.commit(tx);
+            pauseMillis = 0;
+            for (int i = 0; i < inserts.size(); i++) {
+                inserted(inserts.get(i), insertRows.get(i));
+            }
+            updatedAll(updated, updateRows, mismatched);
+            for (int i = 0; i < commands.size(); i++) {
+                commands.get(i).done().complete(results[i]);
+            }
+            return null;
+        } catch (Exception ex) {
+            if (tx != null) {
+                sink.rollback(tx);
+            }
+            for (int i = 0; i < ran; i++) {
+                undo(commands.get(i), results[i]);
+            }
+            return ex;
+        }
+    }
+
+    private void writeEach(
+            List<Insert> inserts,
+            List<List<TaskWrite>> insertRows,
+            List<LiveTask> updated,
+            List<TaskWrite> updateRows,
+            List<Command<C, Object>> commands,
+            boolean stopping) {
+        for (int i = 0; i < inserts.size(); i++) {
+            Exception failure = writeAll(List.of(inserts.get(i)), List.of(insertRows.get(i)), List.of(), List.of(), List.of());
+            if (failure != null) {
+                failInsert(inserts.get(i), failure);
+            }
+        }
+        if (!updateRows.isEmpty()) {
+            Exception failure = writeAll(List.of(), List.of(), updated, updateRows, List.of());
+            if (failure != null) {
+                failUpdates(updated, failure, stopping);
+            }
+        }
+        for (Command<C, Object> command : commands) {
+            Exception failure = writeAll(List.of(), List.of(), List.of(), List.of(), List.of(command));
+            if (failure != null) {
+                command.done().completeExceptionally(storeFailure("A task store operation failed", failure));
+            }
+        }
+    }
+
+    private void failParts(
+            List<Insert> inserts,
+            List<LiveTask> updated,
+            List<Command<C, Object>> commands,
+            Exception failure,
+            boolean stopping) {
+        inserts.forEach(insert -> failInsert(insert, failure));
+        if (!updated.isEmpty()) {
+            failUpdates(updated, failure, stopping);
+        }
+        commands.forEach(command ->
+                command.done().completeExceptionally(storeFailure("A task store operation failed", failure)));
+    }
+
+    private void inserted(Insert insert, List<TaskWrite> rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            LiveTask task = insert.tasks().get(i);
+            if (task.written(rows.get(i))) {
+                onDetached.accept(task);
+            } else if (task.isDirty()) {
+                urgent.add(task);
+            }
+        }
+        insert.done().complete(null);
+    }
+
+    private void updatedAll(List<LiveTask> tasks, List<TaskWrite> rows, Set<UUID> mismatched) {
+        for (int i = 0; i < tasks.size(); i++) {
+            LiveTask task = tasks.get(i);
+            TaskWrite write = rows.get(i);
+            if (mismatched.contains(task.id())) {
+                // memory decides on a single-node store; a mismatch means someone edited the table by hand
+                log.error("Task {} was not {} in the store when writing {}; the store now lags behind",
+                        task.id(), write.expectedStatus(), write.task().status());
+            }
+            if (task.written(write)) {
+                onDetached.accept(task);
+            }
+        }
+    }
+
+    private void failInsert(Insert insert, Exception failure) {
+        insert.done().completeExceptionally(storeFailure("Could not store the task", failure));
+    }
+
+    private void failUpdates(List<LiveTask> tasks, Exception failure, boolean stopping) {
+        for (LiveTask task : tasks) {
+            task.writeFailed();
+            if (!stopping) {
+                urgent.add(task);
+            }
+        }
+        if (stopping) {
+            log.error("Could not store the latest state of {} tasks while shutting down; "
+                    + "they run again at the next start", tasks.size(), failure);
+            return;
+        }
+        pauseMillis = Math.min(MAX_PAUSE_MILLIS, Math.max(10, pauseMillis * 2));
+        log.warn("Could not store the state of {} tasks; trying again in {} ms: {}",
+                tasks.size(), pauseMillis, failure.toString());
+    }
+
+    private void undo(Command<C, Object> command, Object result) {
+        if (command.undo() != null && result != null) {
+            try {
+                command.undo().accept(result);
+            } catch (RuntimeException ex) {
+                log.warn("Undoing a rolled-back store operation failed", ex);
+            }
+        }
+    }
+
+    private static RuntimeException storeFailure(String what, Exception failure) {
+        if (failure instanceof TaskException expected) {
+            return expected; // an answer for the caller (not found, wrong state), not a store failure
+        }
+        return new TaskStoreException(what + ": " + failure.getMessage(), failure);
+    }
+}

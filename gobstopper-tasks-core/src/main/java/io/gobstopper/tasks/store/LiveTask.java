@@ -1,0 +1,334 @@
+package io.gobstopper.tasks.store;
+
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.TaskPriority;
+import io.gobstopper.tasks.TaskStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An unfinished task held in memory by its store: the authoritative state the store decides transitions on,
+ * plus what is still to be written. Only the store changes it, always under this object's monitor; everyone
+ * else reads it through {@link #snapshot()}.
+ */
+public final class LiveTask {
+
+    private final UUID id;
+    private final String name;
+    private final String category;
+    private final TaskPriority priority;
+    private final int maxRetries;
+    private final String args;
+    private final String kwargs;
+    private final Instant createdAt;
+
+    private TaskStatus status;
+    private Instant startedAt;
+    private Instant completedAt;
+    private Instant runAt;
+    private String result;
+    private String error;
+    private int retryCount;
+    private int progress;
+    private String progressMessage;
+
+    /** The status the store holds, as of the last committed write; {@code null} until the row is inserted. */
+    private TaskStatus storedStatus;
+    /** Whether state changed since the last write was taken. */
+    private boolean dirty;
+    /** Set once the store no longer tracks the task: its final state is written. */
+    private boolean detached;
+    /** Whether the task waits in the writer's unhurried queue (progress only). */
+    private boolean lazilyQueued;
+
+    /** Arguments bound at submit, handed to the first run so it need not bind them again. */
+    private volatile Object[] preparedArguments;
+
+    private LiveTask(TaskInfo info) {
+        this.id = info.id();
+        this.name = info.name();
+        this.category = info.category();
+        this.priority = info.priority();
+        this.maxRetries = info.maxRetries();
+        this.args = info.args();
+        this.kwargs = info.kwargs();
+        this.createdAt = info.createdAt();
+        this.status = info.status();
+        this.startedAt = info.startedAt();
+        this.completedAt = info.completedAt();
+        this.runAt = info.runAt();
+        this.result = info.result();
+        this.error = info.error();
+        this.retryCount = info.retryCount();
+        this.progress = info.progress();
+        this.progressMessage = info.progressMessage();
+    }
+
+    /** A task just submitted: PENDING, not yet stored. */
+    public static LiveTask submitted(
+            UUID id,
+            String name,
+            String category,
+            TaskPriority priority,
+            int maxRetries,
+            String args,
+            String kwargs,
+            Instant createdAt) {
+        return new LiveTask(new TaskInfo(
+                id,
+                name,
+                category,
+                priority,
+                TaskStatus.PENDING,
+                createdAt,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                maxRetries,
+                args,
+                kwargs,
+                0,
+                null));
+    }
+
+    /** A task read back from the store, which holds it with the same status. */
+    static LiveTask stored(TaskInfo row) {
+        LiveTask task = new LiveTask(row);
+        task.storedStatus = row.status();
+        return task;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String category() {
+        return category;
+    }
+
+    public TaskPriority priority() {
+        return priority;
+    }
+
+    public String args() {
+        return args;
+    }
+
+    public String kwargs() {
+        return kwargs;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public synchronized TaskStatus status() {
+        return status;
+    }
+
+    /** Retries used so far; the run about to start is attempt {@code retryCount() + 1}. */
+    public synchronized int retryCount() {
+        return retryCount;
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** When a task in RETRY is due, or {@code null}. */
+    public synchronized Instant runAt() {
+        return runAt;
+    }
+
+    /** The current state as an immutable record. */
+    public synchronized TaskInfo snapshot() {
+        return new TaskInfo(
+                id,
+                name,
+                category,
+                priority,
+                status,
+                createdAt,
+                startedAt,
+                completedAt,
+                runAt,
+                result,
+                error,
+                retryCount,
+                maxRetries,
+                args,
+                kwargs,
+                progress,
+                progressMessage);
+    }
+
+    /** Hands over the arguments bound at submit, once; later runs bind them afresh. */
+    public Object[] takePreparedArguments() {
+        Object[] prepared = preparedArguments;
+        preparedArguments = null;
+        return prepared;
+    }
+
+    public void prepareArguments(Object[] arguments) {
+        this.preparedArguments = arguments;
+    }
+
+    // ---- transitions, decided by the store: each returns whether it applied ----
+
+    synchronized boolean isDetached() {
+        return detached;
+    }
+
+    synchronized TaskStatus storedStatus() {
+        return storedStatus;
+    }
+
+    synchronized boolean start(Instant now) {
+        if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
+            return false;
+        }
+        status = TaskStatus.STARTED;
+        startedAt = now;
+        completedAt = null;
+        progress = 0;
+        progressMessage = null;
+        dirty = true;
+        return true;
+    }
+
+    synchronized boolean progress(int percent, String message) {
+        if (status != TaskStatus.STARTED) {
+            return false;
+        }
+        progress = percent;
+        progressMessage = message;
+        dirty = true;
+        return true;
+    }
+
+    synchronized boolean succeed(String resultJson, Instant now) {
+        if (status != TaskStatus.STARTED) {
+            return false;
+        }
+        status = TaskStatus.SUCCESS;
+        completedAt = now;
+        result = resultJson;
+        error = null;
+        progress = 100;
+        dirty = true;
+        return true;
+    }
+
+    synchronized boolean fail(String errorText, Instant now, Instant retryAt) {
+        if (status != TaskStatus.STARTED) {
+            return false;
+        }
+        error = errorText;
+        if (retryAt == null) {
+            status = TaskStatus.FAILED;
+            completedAt = now;
+        } else {
+            status = TaskStatus.RETRY;
+            completedAt = null;
+            runAt = retryAt;
+            retryCount++;
+        }
+        dirty = true;
+        return true;
+    }
+
+    /** A task that cannot run (its name is not registered) fails without starting. */
+    synchronized boolean reject(String errorText, Instant now) {
+        if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
+            return false;
+        }
+        status = TaskStatus.FAILED;
+        error = errorText;
+        completedAt = now;
+        runAt = null;
+        dirty = true;
+        return true;
+    }
+
+    synchronized boolean cancel(Instant now) {
+        if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
+            return false;
+        }
+        status = TaskStatus.CANCELLED;
+        completedAt = now;
+        runAt = null;
+        dirty = true;
+        return true;
+    }
+
+    synchronized boolean release() {
+        if (status != TaskStatus.STARTED) {
+            return false;
+        }
+        status = TaskStatus.PENDING;
+        startedAt = null;
+        progress = 0;
+        progressMessage = null;
+        dirty = true;
+        return true;
+    }
+
+    // ---- writing: called by the writer thread ----
+
+    /**
+     * Takes the state to write and clears the dirty mark.
+     *
+     * @param insert whether the row is to be inserted (taken even when clean)
+     * @return the write, or {@code null} if there is nothing to write yet
+     */
+    synchronized TaskWrite takeWrite(boolean insert) {
+        lazilyQueued = false;
+        if (insert) {
+            dirty = false;
+            return new TaskWrite(snapshot(), null);
+        }
+        if (!dirty || storedStatus == null) {
+            return null;
+        }
+        dirty = false;
+        return new TaskWrite(snapshot(), storedStatus);
+    }
+
+    /**
+     * Records that a write was committed.
+     *
+     * @return whether the task is now detached: its final state is stored and nothing is pending
+     */
+    synchronized boolean written(TaskWrite write) {
+        storedStatus = write.task().status();
+        if (!dirty && status.isCompleted() && storedStatus == status) {
+            detached = true;
+        }
+        return detached;
+    }
+
+    /** Records that a write failed: the state is still to be written. */
+    synchronized void writeFailed() {
+        dirty = true;
+    }
+
+    /** Marks the task as queued for an unhurried write; returns {@code false} if it already is. */
+    synchronized boolean queueLazily() {
+        if (lazilyQueued) {
+            return false;
+        }
+        lazilyQueued = true;
+        return true;
+    }
+
+    synchronized boolean isDirty() {
+        return dirty;
+    }
+}
