@@ -1,0 +1,228 @@
+package io.gobstopper.tasks.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/** Configuration of the task system, under {@code gobstopper.tasks}. */
+@ConfigurationProperties("gobstopper.tasks")
+public class GobstopperTasksProperties {
+
+    /**
+     * Whether the task system runs. When false nothing is created (no database file, no threads), and the REST API
+     * answers 503.
+     */
+    private boolean enabled = false;
+
+    /** DuckDB file that stores the tasks, relative to the working directory. One file serves one running instance. */
+    private String databasePath = "gobstopper_tasks.duckdb";
+
+    /** Worker threads per category (0-256; 0 pauses a category). */
+    private int workers = 2;
+
+    /** How long shutdown waits for running tasks before it interrupts them and leaves them PENDING for the next start. */
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    /** Ended tasks older than this are deleted by an hourly cleanup. 0 keeps every task. */
+    private Duration retention = Duration.ofDays(30);
+
+    /** Backoff between retries of a failed task. */
+    private final Retry retry = new Retry();
+
+    /** Per-category overrides of workers and retry backoff, by category name. */
+    private final Map<String, Category> categories = new LinkedHashMap<>();
+
+    /** The REST API. */
+    private final Web web = new Web();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getDatabasePath() {
+        return databasePath;
+    }
+
+    public void setDatabasePath(String databasePath) {
+        this.databasePath = databasePath;
+    }
+
+    public int getWorkers() {
+        return workers;
+    }
+
+    public void setWorkers(int workers) {
+        this.workers = workers;
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Duration getRetention() {
+        return retention;
+    }
+
+    public void setRetention(Duration retention) {
+        this.retention = retention;
+    }
+
+    public Retry getRetry() {
+        return retry;
+    }
+
+    public Map<String, Category> getCategories() {
+        return categories;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+
+    /** Exponential backoff: the n-th retry waits {@code min(initial-delay * multiplier^(n-1), max-delay)}. */
+    public static class Retry {
+
+        /** Wait before the first retry. */
+        private Duration initialDelay = Duration.ofSeconds(2);
+
+        /** Factor by which each further wait grows (1.0 or more). */
+        private double multiplier = 2.0;
+
+        /** Longest wait between retries. */
+        private Duration maxDelay = Duration.ofSeconds(60);
+
+        public Duration getInitialDelay() {
+            return initialDelay;
+        }
+
+        public void setInitialDelay(Duration initialDelay) {
+            this.initialDelay = initialDelay;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMaxDelay() {
+            return maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
+    }
+
+    /** Overrides for one category; anything left unset follows the global setting. */
+    public static class Category {
+
+        /** Worker threads of this category (0-256). */
+        private Integer workers;
+
+        /** Backoff of this category's retries. */
+        private final CategoryRetry retry = new CategoryRetry();
+
+        public Integer getWorkers() {
+            return workers;
+        }
+
+        public void setWorkers(Integer workers) {
+            this.workers = workers;
+        }
+
+        public CategoryRetry getRetry() {
+            return retry;
+        }
+    }
+
+    /** A category's backoff; unset values follow {@code gobstopper.tasks.retry.*}. */
+    public static class CategoryRetry {
+
+        /** Wait before the first retry. */
+        private Duration initialDelay;
+
+        /** Factor by which each further wait grows. */
+        private Double multiplier;
+
+        /** Longest wait between retries. */
+        private Duration maxDelay;
+
+        public Duration getInitialDelay() {
+            return initialDelay;
+        }
+
+        public void setInitialDelay(Duration initialDelay) {
+            this.initialDelay = initialDelay;
+        }
+
+        public Double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(Double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMaxDelay() {
+            return maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
+
+        boolean isSet() {
+            return initialDelay != null || multiplier != null || maxDelay != null;
+        }
+    }
+
+    /** The REST API. */
+    public static class Web {
+
+        /** Whether the REST API is served. */
+        private boolean enabled = true;
+
+        /** Path under which the REST API is served. */
+        private String basePath = "/api/tasks";
+
+        /** Largest request body the REST API accepts; larger ones are refused with 413. */
+        private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getBasePath() {
+            return basePath;
+        }
+
+        public void setBasePath(String basePath) {
+            this.basePath = basePath;
+        }
+
+        public DataSize getMaxBodySize() {
+            return maxBodySize;
+        }
+
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+    }
+}

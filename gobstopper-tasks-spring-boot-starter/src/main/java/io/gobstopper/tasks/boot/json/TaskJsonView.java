@@ -1,0 +1,92 @@
+package io.gobstopper.tasks.boot.json;
+
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.TaskStats;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * How tasks look as JSON in the REST API and Actuator: camelCase fields in a fixed order, times as ISO-8601 UTC,
+ * and {@code args}, {@code kwargs} and {@code result} as JSON values. Built as trees, so the application's own
+ * Jackson settings (naming strategies, date formats) cannot change the contract.
+ */
+public final class TaskJsonView {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JsonMapper parser = JsonMapper.builder().build();
+    private final InstantSource clock;
+
+    public TaskJsonView(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** One task. */
+    public ObjectNode task(TaskInfo task) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", task.id().toString());
+        node.put("name", task.name());
+        node.put("category", task.category());
+        node.put("priority", task.priority().name());
+        node.put("status", task.status().name());
+        time(node, "createdAt", task.createdAt());
+        time(node, "startedAt", task.startedAt());
+        time(node, "completedAt", task.completedAt());
+        time(node, "runAt", task.runAt());
+        Double elapsed = task.elapsedSeconds(clock.instant());
+        if (elapsed == null) {
+            node.putNull("elapsedSeconds");
+        } else {
+            node.put("elapsedSeconds", elapsed);
+        }
+        node.set("result", json(task.result()));
+        node.put("error", task.error());
+        node.put("retryCount", task.retryCount());
+        node.put("maxRetries", task.maxRetries());
+        node.set("args", json(task.args()));
+        node.set("kwargs", json(task.kwargs()));
+        node.put("progress", task.progress());
+        node.put("progressMessage", task.progressMessage());
+        return node;
+    }
+
+    /** Several tasks, in order. */
+    public ArrayNode tasks(Collection<TaskInfo> tasks) {
+        ArrayNode array = NODES.arrayNode();
+        tasks.forEach(task -> array.add(task(task)));
+        return array;
+    }
+
+    /** Each category's queue. */
+    public ObjectNode queues(Map<String, TaskStats.QueueStats> queues) {
+        ObjectNode node = NODES.objectNode();
+        queues.forEach((category, queue) -> node.set(category, NODES.objectNode()
+                .put("queued", queue.queued())
+                .put("running", queue.running())
+                .put("workers", queue.workers())));
+        return node;
+    }
+
+    private static void time(ObjectNode node, String field, Instant instant) {
+        node.put(field, instant == null ? null : instant.toString());
+    }
+
+    private JsonNode json(String text) {
+        if (text == null) {
+            return NODES.nullNode();
+        }
+        try {
+            return parser.readTree(text);
+        } catch (JacksonException ex) {
+            return NODES.stringNode(text); // not JSON after all (edited by hand?): show it as it is
+        }
+    }
+}

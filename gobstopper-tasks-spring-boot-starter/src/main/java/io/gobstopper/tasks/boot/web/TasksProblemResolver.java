@@ -1,0 +1,123 @@
+package io.gobstopper.tasks.boot.web;
+
+import io.gobstopper.tasks.InvalidTaskArgumentsException;
+import io.gobstopper.tasks.TaskNotFoundException;
+import io.gobstopper.tasks.TaskQueueUnavailableException;
+import io.gobstopper.tasks.TaskStateException;
+import io.gobstopper.tasks.TasksDisabledException;
+import io.gobstopper.tasks.UnknownTaskException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Answers every failed request under the API's base path with an RFC 9457 problem
+ * ({@code application/problem+json}) whose {@code detail} says what was wrong and how to fix it. It sees errors
+ * raised before a handler is chosen too (unknown path, wrong method). Bad input never answers 500, and no stack
+ * trace reaches the client: an unexpected failure is logged with an id the answer quotes.
+ */
+public final class TasksProblemResolver implements HandlerExceptionResolver, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(TasksProblemResolver.class);
+
+    /** Seconds a client should wait before trying again after a 503. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    private final String basePath;
+    private final JsonMapper mapper = JsonMapper.builder().build();
+
+    public TasksProblemResolver(String basePath) {
+        this.basePath = basePath;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+
+    @Override
+    public ModelAndView resolveException(
+            HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (!path.equals(basePath) && !path.startsWith(basePath + "/")) {
+            return null;
+        }
+        HttpStatus status = statusOf(ex);
+        String detail = ex.getMessage();
+        if (status == HttpStatus.NOT_FOUND && (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException)) {
+            detail = "No such endpoint: " + request.getMethod() + " " + path + ". The task API is described in the README.";
+        } else if (ex instanceof HttpRequestMethodNotSupportedException methodEx) {
+            detail = request.getMethod() + " is not supported here; use " + String.join(", ", methodEx.getSupportedMethods() == null
+                    ? new String[0] : methodEx.getSupportedMethods());
+            if (methodEx.getSupportedMethods() != null) {
+                response.setHeader(HttpHeaders.ALLOW, String.join(", ", methodEx.getSupportedMethods()));
+            }
+        } else if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+            String incident = UUID.randomUUID().toString();
+            log.error("Unexpected failure of {} {} (incident {})", request.getMethod(), path, incident, ex);
+            detail = "The task system failed unexpectedly; the server log has the details under incident " + incident;
+        }
+        if (status == HttpStatus.SERVICE_UNAVAILABLE && !(ex instanceof TasksDisabledException)) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        write(response, status, detail, request.getRequestURI());
+        return new ModelAndView();
+    }
+
+    private static HttpStatus statusOf(Exception ex) {
+        if (ex instanceof ApiException api) {
+            return api.status();
+        }
+        if (ex instanceof UnknownTaskException || ex instanceof TaskNotFoundException
+                || ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
+            return HttpStatus.NOT_FOUND;
+        }
+        if (ex instanceof TaskStateException) {
+            return HttpStatus.CONFLICT;
+        }
+        if (ex instanceof InvalidTaskArgumentsException || ex instanceof IllegalArgumentException) {
+            return HttpStatus.BAD_REQUEST;
+        }
+        if (ex instanceof TaskQueueUnavailableException) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
+        if (ex instanceof HttpRequestMethodNotSupportedException) {
+            return HttpStatus.METHOD_NOT_ALLOWED;
+        }
+        if (ex instanceof HttpMediaTypeNotAcceptableException) {
+            return HttpStatus.NOT_ACCEPTABLE;
+        }
+        return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    private void write(HttpServletResponse response, HttpStatus status, String detail, String instance) {
+        ObjectNode problem = mapper.createObjectNode()
+                .put("type", "about:blank")
+                .put("title", status.getReasonPhrase())
+                .put("status", status.value())
+                .put("detail", detail)
+                .put("instance", instance);
+        try {
+            response.setStatus(status.value());
+            response.setContentType("application/problem+json");
+            response.setCharacterEncoding("UTF-8");
+            response.getOutputStream().write(mapper.writeValueAsBytes(problem));
+        } catch (IOException | IllegalStateException ex) {
+            log.debug("Could not write the problem answer: {}", ex.getMessage());
+        }
+    }
+}
