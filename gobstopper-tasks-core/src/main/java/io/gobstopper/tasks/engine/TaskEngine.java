@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,7 +107,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             throw new IllegalStateException("The task engine was already started");
         }
         Instant now = now();
-        List<LiveTask> unfinished = store.open(now);
+        List<LiveTask> unfinished = new ArrayList<>(store.open(now));
+        // highest priority first (the sort is stable: oldest first within a priority), so that a worker starting
+        // on the first task while the rest are still being queued takes them in priority-then-FIFO order
+        unfinished.sort(Comparator.comparingInt((LiveTask task) -> task.priority().level()).reversed());
         scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "gobstopper-scheduler");
             thread.setDaemon(true);
@@ -224,7 +228,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             throw new InvalidTaskArgumentsException("Task '" + name + "': maxRetries must be between 0 and "
                     + TaskDefinition.MAX_RETRIES + ", got " + maxRetries);
         }
-        ArrayNode args = json.args(name, request.args());
+        ArrayNode args = json.args(name, request.args(), definition.method()::positionalName);
         ObjectNode kwargs = json.kwargs(name, request.kwargs());
         Object[] bound = definition.method().bind(args, kwargs, json.strict());
         Instant now = now();
@@ -235,10 +239,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     }
 
     private void accepted(LiveTask task) {
+        emit(TaskEventType.SUBMITTED, task); // before a worker can take it, so listeners hear SUBMITTED first
         if (state == State.RUNNING) {
             poolFor(task.category()).enqueue(task);
         }
-        emit(TaskEventType.SUBMITTED, task);
     }
 
     private CategoryPool poolFor(String category) {
@@ -317,8 +321,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         if (store.markFailed(task, error, now, now.plus(delay))) {
             log.info("Task {} ({}) failed, retry {} of {} in {}: {}", task.name(), task.id(), retries + 1,
                     task.maxRetries(), delay, error);
+            emit(TaskEventType.RETRY, task); // before the timer can start the next run
             scheduleRetry(task, delay);
-            emit(TaskEventType.RETRY, task);
         }
     }
 
@@ -395,8 +399,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     public TaskInfo retry(UUID id) {
         ensureRunning();
         LiveTask task = store.retry(id);
+        TaskInfo reset = task.snapshot(); // as reset: once queued, a worker may start it at any moment
         accepted(task);
-        return task.snapshot();
+        return reset;
     }
 
     @Override

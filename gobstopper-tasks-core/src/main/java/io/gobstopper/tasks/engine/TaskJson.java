@@ -3,6 +3,7 @@ package io.gobstopper.tasks.engine;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -35,10 +36,15 @@ final class TaskJson {
         return strict;
     }
 
-    ArrayNode args(String task, List<Object> args) {
+    /**
+     * @param names the parameter a positional argument (0-based) binds to, or {@code null}, for messages
+     */
+    ArrayNode args(String task, List<Object> args, IntFunction<String> names) {
         ArrayNode array = mapper.createArrayNode();
         for (int i = 0; i < args.size(); i++) {
-            array.add(tree(task, "argument " + (i + 1), args.get(i)));
+            String parameter = names.apply(i);
+            String what = parameter == null ? "argument " + (i + 1) : "argument '" + parameter + "' at position " + (i + 1);
+            array.add(tree(task, what, args.get(i)));
         }
         return array;
     }

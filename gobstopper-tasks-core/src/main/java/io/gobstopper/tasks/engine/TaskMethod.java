@@ -142,6 +142,11 @@ public final class TaskMethod {
         return values;
     }
 
+    /** The name of the parameter the positional argument at {@code position} (0-based) binds to, or {@code null}. */
+    String positionalName(int position) {
+        return position >= 0 && position < bindable.length ? params[bindable[position]].name() : null;
+    }
+
     private int indexOf(String name) {
         for (int index : bindable) {
             if (params[index].name().equals(name)) {

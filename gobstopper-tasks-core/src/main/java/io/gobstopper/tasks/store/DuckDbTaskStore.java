@@ -171,7 +171,13 @@ public final class DuckDbTaskStore implements TaskStore {
 
     @Override
     public boolean markStarted(LiveTask task, Instant now) {
-        return changed(task, task.start(now));
+        // the start is written unhurried: a short task's start and end then share one write. A crash before it is
+        // written finds the task PENDING, and it runs again just as a STARTED one would.
+        if (task.start(now)) {
+            writer.changedLazily(task);
+            return true;
+        }
+        return false;
     }
 
     @Override

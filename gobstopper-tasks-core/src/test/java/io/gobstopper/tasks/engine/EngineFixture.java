@@ -1,0 +1,139 @@
+package io.gobstopper.tasks.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.TaskRequest;
+import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.event.TaskEvent;
+import io.gobstopper.tasks.retry.RetryPolicy;
+import io.gobstopper.tasks.store.DuckDbTaskStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds real engines on a DuckDB file in a test's temporary folder, with {@link TestTasks} (and any other beans)
+ * registered and a listener that records every event. {@link #restart} closes the engine and opens a new one on
+ * the same file, with the same task beans, as a restarted application would.
+ */
+public final class EngineFixture implements AutoCloseable {
+
+    /** Short backoff so retries happen within a test: 20 ms, doubling, at most 200 ms. */
+    public static final RetryPolicy FAST_RETRY = new RetryPolicy(Duration.ofMillis(20), 2.0, Duration.ofMillis(200));
+
+    /** A backoff so long that a task in RETRY does not run again during a test. */
+    public static final RetryPolicy HOUR_RETRY = new RetryPolicy(Duration.ofHours(1), 2.0, Duration.ofHours(1));
+
+    /** Test defaults: 2 workers per category, fast retries, a 10 s shutdown timeout. */
+    public static final TaskEngineSettings SETTINGS =
+            TaskEngineSettings.DEFAULTS.withRetry(FAST_RETRY).withShutdownTimeout(Duration.ofSeconds(10));
+
+    /** The longest any test waits for a condition. */
+    public static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final Path file;
+    private final JsonMapper mapper = JsonMapper.builder().build();
+    private final TestTasks tasks = new TestTasks();
+    private final List<Object> beans = new ArrayList<>();
+    private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    private TaskEngine engine;
+
+    private EngineFixture(Path dir, List<Object> extraBeans) {
+        this.file = dir.resolve("tasks.duckdb");
+        this.beans.add(tasks);
+        this.beans.addAll(extraBeans);
+    }
+
+    /** A started engine with the test defaults. */
+    public static EngineFixture start(Path dir) {
+        return start(dir, SETTINGS);
+    }
+
+    /** A started engine with these settings. */
+    public static EngineFixture start(Path dir, TaskEngineSettings settings, Object... extraBeans) {
+        EngineFixture fixture = new EngineFixture(dir, List.of(extraBeans));
+        fixture.engine = fixture.create(settings, InstantSource.system());
+        fixture.engine.start();
+        return fixture;
+    }
+
+    /** A fixture whose engine is built but not started. */
+    public static EngineFixture unstarted(Path dir) {
+        EngineFixture fixture = new EngineFixture(dir, List.of());
+        fixture.engine = fixture.create(SETTINGS, InstantSource.system());
+        return fixture;
+    }
+
+    /** A new engine on this fixture's file and beans, not started. */
+    public TaskEngine create(TaskEngineSettings settings, InstantSource clock) {
+        TaskRegistry registry = new TaskRegistry(mapper);
+        beans.forEach(registry::registerAnnotated);
+        return new TaskEngine(registry, new DuckDbTaskStore(file, Duration.ofMillis(50)), settings, mapper,
+                List.of(events::add), clock);
+    }
+
+    /** Closes the current engine and starts a new one on the same file. */
+    public TaskEngine restart(TaskEngineSettings settings) {
+        return restart(settings, InstantSource.system());
+    }
+
+    /** Closes the current engine and starts a new one on the same file, with this clock. */
+    public TaskEngine restart(TaskEngineSettings settings, InstantSource clock) {
+        engine.close();
+        engine = create(settings, clock);
+        engine.start();
+        return engine;
+    }
+
+    public TaskEngine engine() {
+        return engine;
+    }
+
+    public TestTasks tasks() {
+        return tasks;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Every event the engines of this fixture emitted, in order. */
+    public List<TaskEvent> events() {
+        return List.copyOf(events);
+    }
+
+    /** Submits a task in a category. */
+    public UUID submitIn(String category, String name, Object... args) {
+        return engine.submit(TaskRequest.builder(name).args(args).category(category).build());
+    }
+
+    /** Waits until the task has this status and returns it then. */
+    public TaskInfo awaitStatus(UUID id, TaskStatus status) {
+        TaskInfo task = await().alias("task " + id + " reaches " + status)
+                .until(() -> engine.get(id).orElse(null), found -> found != null && found.status() == status);
+        assertThat(task.status()).isEqualTo(status);
+        return task;
+    }
+
+    /** Awaitility with the test limit and quick polling. */
+    public static ConditionFactory await() {
+        return Awaitility.await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+    }
+
+    /** Lets every blocked task finish and closes the engine. */
+    @Override
+    public void close() {
+        tasks.releaseAll();
+        if (engine != null) {
+            engine.close();
+        }
+    }
+}
