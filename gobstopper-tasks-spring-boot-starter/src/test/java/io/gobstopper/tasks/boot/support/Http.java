@@ -59,6 +59,14 @@ public final class Http {
         return exchange(method, path, publisher, contentType);
     }
 
+    /** Sends a request that accepts only the given media type. */
+    public Response sendAccepting(String method, String path, String body, String contentType, String accept) {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
+        return exchange(method, path, publisher, contentType, accept);
+    }
+
     /** Sends the body without a Content-Length (chunked), so the server cannot refuse it by its declared size. */
     public Response sendChunked(String method, String path, byte[] body, String contentType) {
         return exchange(method, path, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)),
@@ -66,11 +74,19 @@ public final class Http {
     }
 
     private Response exchange(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
+        return exchange(method, path, body, contentType, null);
+    }
+
+    private Response exchange(
+            String method, String path, HttpRequest.BodyPublisher body, String contentType, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
         }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -36,7 +36,6 @@ import tools.jackson.databind.JsonNode;
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.web.max-body-size=2KB",
             "gobstopper.tasks.shutdown-timeout=5s",
-            "gobstopper.tasks.retry.initial-delay=100ms",
             "management.endpoint.health.show-details=always"
         })
 @DirtiesContext
@@ -260,6 +259,48 @@ class TasksRestApiIntegrationTests {
         assertProblem(http.post(API, "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": {\"x\": 1}}}"), 400,
                 "'add'", "'b'");
         assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, null]}"), 400, "'b'", "null");
+    }
+
+    @Test
+    void submitWithArgumentsThatWouldNeedCoercionAnswers400() {
+        assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1.5, 2]}"), 400, "'a'", "int");
+        assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [\"1\", 2]}"), 400, "'a'", "int");
+        assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 3000000000]}"), 400, "'b'", "int");
+        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [{\"text\": \"x\"}]}"), 400, "'text'", "String");
+    }
+
+    @Test
+    void submitCannotBindTheInjectedTaskContext() {
+        assertProblem(http.post(API, "{\"name\": \"echo\", \"kwargs\": {\"text\": \"x\", \"context\": {}}}"), 400,
+                "no parameter 'context'");
+        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [\"x\", {}]}"), 400, "takes 1 argument");
+    }
+
+    @Test
+    void submitOfHostileOrBrokenBodiesAnswers400() {
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": " + deep + "}"), 400);
+        byte[] notUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertProblem(http.sendChunked("POST", API, notUtf8, Http.JSON), 400);
+        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"maxRetries\": 1e400}"), 400,
+                "'maxRetries'");
+    }
+
+    @Test
+    void submitWithAnUnparseableContentTypeAnswers415() {
+        assertProblem(http.send("POST", API, "{\"name\": \"echo\", \"args\": [\"x\"]}", "not a media type"), 415,
+                "not a media type");
+    }
+
+    @Test
+    void aClientThatAcceptsNoJsonGetsAProblemNotAServerError() {
+        Http.Response answer = http.sendAccepting("GET", API + "/stats", null, null, "application/xml");
+        assertThat(answer.status()).as(answer.toString()).isIn(200, 406);
+        if (answer.status() == 406) {
+            assertThat(answer.contentType()).startsWith(Http.PROBLEM_JSON);
+        }
+        Http.Response error = http.sendAccepting("GET", API + "/" + UUID.randomUUID(), null, null, "text/html");
+        assertProblem(error, 404);
     }
 
     @Test
