@@ -16,11 +16,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** {@code gobstopper.tasks.web.base-path} moves the whole API, its Location headers and its problem answers. */
+/**
+ * {@code gobstopper.tasks.web.base-path} moves the whole API, its Location headers and its problem answers; the
+ * servlet context path ({@code /svc} here) comes in front of it.
+ */
 @SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.web.base-path=/jobs",
+            "server.servlet.context-path=/svc",
             "gobstopper.tasks.shutdown-timeout=5s"
         })
 @DirtiesContext
@@ -41,34 +45,35 @@ class CustomBasePathIntegrationTests {
     void theApiIsServedUnderTheConfiguredBasePathOnly() {
         Http http = new Http(port);
 
-        Http.Response submitted = http.post("/jobs", "{\"name\": \"echo\", \"args\": [\"moved\"]}");
+        Http.Response submitted = http.post("/svc/jobs", "{\"name\": \"echo\", \"args\": [\"moved\"]}");
 
         assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
         String id = submitted.json().path("id").asString();
-        assertThat(submitted.location()).isEqualTo("/jobs/" + id);
+        assertThat(submitted.location()).isEqualTo("/svc/jobs/" + id);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> http.get("/jobs/" + id).json().path("status").asString().equals("SUCCESS"));
-        JsonNode page = http.get("/jobs?name=echo").json();
+                .until(() -> http.get("/svc/jobs/" + id).json().path("status").asString().equals("SUCCESS"));
+        JsonNode page = http.get("/svc/jobs?name=echo").json();
         assertThat(page.path("tasks").get(0).path("id").asString()).isEqualTo(id);
-        assertThat(http.get("/jobs/stats").status()).isEqualTo(200);
+        assertThat(http.get("/svc/jobs/stats").status()).isEqualTo(200);
 
-        assertThat(http.get("/api/tasks").status()).isEqualTo(404);
-        assertThat(http.post("/api/tasks", "{\"name\": \"echo\", \"args\": [\"x\"]}").status()).isIn(404, 405);
-        assertThat(http.get("/api/tasks/" + id).status()).isEqualTo(404);
+        assertThat(http.get("/svc/api/tasks").status()).isEqualTo(404);
+        assertThat(http.post("/svc/api/tasks", "{\"name\": \"echo\", \"args\": [\"x\"]}").status()).isIn(404, 405);
+        assertThat(http.get("/svc/api/tasks/" + id).status()).isEqualTo(404);
     }
 
     @Test
     void errorsUnderTheConfiguredBasePathAreProblems() {
         Http http = new Http(port);
 
-        Http.Response unknown = http.get("/jobs/not-a-task");
+        Http.Response unknown = http.get("/svc/jobs/not-a-task");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.contentType()).startsWith(Http.PROBLEM_JSON);
         assertThat(unknown.detail()).contains("not-a-task");
 
-        Http.Response bad = http.post("/jobs", "{\"name\": \"echo\", \"args\": \"x\"}");
+        Http.Response bad = http.post("/svc/jobs", "{\"name\": \"echo\", \"args\": \"x\"}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.contentType()).startsWith(Http.PROBLEM_JSON);
-        assertThat(bad.json().path("instance").asString()).isEqualTo("/jobs");
+        assertThat(bad.json().path("instance").asString()).isEqualTo("/svc/jobs");
+        assertThat(bad.detail()).contains("'args'");
     }
 }
