@@ -13,17 +13,22 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Finds {@code @BackgroundTask} methods on every singleton bean, looking through proxies to the target class, and
- * registers them to be called through the bean (so its advice, such as {@code @Transactional}, applies).
+ * registers them to be called through the bean (so its advice, such as {@code @Transactional}, applies). Once the
+ * singletons exist it also looks at the beans startup did not create: a lazy singleton with tasks is created now,
+ * so its tasks are registered before the engine starts, and a non-singleton bean with tasks fails startup.
  */
-final class BackgroundTaskRegistrar implements BeanPostProcessor, BeanFactoryAware {
+final class BackgroundTaskRegistrar implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
 
     private final ObjectProvider<TaskRegistry> registry;
     private final Set<Class<?>> withoutTasks = ConcurrentHashMap.newKeySet();
@@ -49,9 +54,7 @@ final class BackgroundTaskRegistrar implements BeanPostProcessor, BeanFactoryAwa
         if (withoutTasks.contains(target) || !AnnotationUtils.isCandidateClass(target, BackgroundTask.class)) {
             return bean;
         }
-        Map<Method, BackgroundTask> methods = MethodIntrospector.selectMethods(target,
-                (MethodIntrospector.MetadataLookup<BackgroundTask>)
-                        method -> AnnotatedElementUtils.findMergedAnnotation(method, BackgroundTask.class));
+        Map<Method, BackgroundTask> methods = taskMethods(target);
         if (methods.isEmpty()) {
             withoutTasks.add(target);
             return bean;
@@ -70,6 +73,41 @@ final class BackgroundTaskRegistrar implements BeanPostProcessor, BeanFactoryAwa
             tasks.register(bean, method, invocable, annotation);
         });
         return bean;
+    }
+
+    private static Map<Method, BackgroundTask> taskMethods(Class<?> type) {
+        if (!AnnotationUtils.isCandidateClass(type, BackgroundTask.class)) {
+            return Map.of();
+        }
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<BackgroundTask>)
+                method -> AnnotatedElementUtils.findMergedAnnotation(method, BackgroundTask.class));
+    }
+
+    /**
+     * Beans that startup did not create are invisible to {@link #postProcessAfterInitialization}: a prototype would
+     * have its tasks silently missing (or registered on whichever instance came first), and a lazy singleton's
+     * tasks would be unknown to the engine until something used the bean.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (beanFactory == null) {
+            return;
+        }
+        for (String beanName : beanFactory.getBeanDefinitionNames()) {
+            if (ScopedProxyUtils.isScopedTarget(beanName)) {
+                continue;
+            }
+            BeanDefinition definition = beanFactory.getMergedBeanDefinition(beanName);
+            if (definition.isAbstract() || (definition.isSingleton() && beanFactory.containsSingleton(beanName))) {
+                continue;
+            }
+            Class<?> type = beanFactory.getType(beanName, false);
+            if (type == null || taskMethods(ClassUtils.getUserClass(type)).isEmpty()) {
+                continue;
+            }
+            requireSingleton(beanName, ClassUtils.getUserClass(type));
+            beanFactory.getBean(beanName); // a lazy singleton: creating it registers its tasks
+        }
     }
 
     private void requireSingleton(String beanName, Class<?> target) {

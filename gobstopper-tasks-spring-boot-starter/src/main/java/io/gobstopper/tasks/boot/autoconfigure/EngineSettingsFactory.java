@@ -53,9 +53,15 @@ final class EngineSettingsFactory {
         return settings;
     }
 
+    /**
+     * The backoff, each value checked by the engine's own rules on its own, so a refusal names the one property
+     * at fault ({@code gobstopper.tasks.retry.multiplier}, not just {@code gobstopper.tasks.retry}).
+     */
     private static RetryPolicy retry(String name, Duration initialDelay, double multiplier, Duration maxDelay) {
-        String value = "initial-delay=" + initialDelay + ", multiplier=" + multiplier + ", max-delay=" + maxDelay;
-        return check(name, value, () -> new RetryPolicy(initialDelay, multiplier, maxDelay));
+        check(name + ".initial-delay", initialDelay, () -> new RetryPolicy(initialDelay, 1.0, initialDelay));
+        check(name + ".multiplier", multiplier,
+                () -> new RetryPolicy(Duration.ofSeconds(1), multiplier, Duration.ofSeconds(1)));
+        return check(name + ".max-delay", maxDelay, () -> new RetryPolicy(initialDelay, multiplier, maxDelay));
     }
 
     private static Object notNegative(Duration value) {

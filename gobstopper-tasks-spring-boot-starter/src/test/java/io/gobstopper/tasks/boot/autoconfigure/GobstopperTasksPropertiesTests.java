@@ -1,0 +1,152 @@
+package io.gobstopper.tasks.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.retry.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class GobstopperTasksPropertiesTests {
+
+    @Test
+    void defaultsEqualTheEngineDefaults() {
+        GobstopperTasksProperties properties = new GobstopperTasksProperties();
+        assertThat(properties.isEnabled()).isFalse();
+        assertThat(properties.getDatabasePath()).isEqualTo("gobstopper_tasks.duckdb");
+        assertThat(properties.getWorkers()).isEqualTo(TaskEngineSettings.DEFAULTS.workers());
+        assertThat(properties.getShutdownTimeout()).isEqualTo(TaskEngineSettings.DEFAULTS.shutdownTimeout());
+        assertThat(properties.getRetention()).isEqualTo(TaskEngineSettings.DEFAULTS.retention());
+        assertThat(properties.getRetry().getInitialDelay()).isEqualTo(RetryPolicy.DEFAULT.initialDelay());
+        assertThat(properties.getRetry().getMultiplier()).isEqualTo(RetryPolicy.DEFAULT.multiplier());
+        assertThat(properties.getRetry().getMaxDelay()).isEqualTo(RetryPolicy.DEFAULT.maxDelay());
+        assertThat(properties.getCategories()).isEmpty();
+        assertThat(properties.getWeb().isEnabled()).isTrue();
+        assertThat(properties.getWeb().getBasePath()).isEqualTo("/api/tasks");
+        assertThat(properties.getWeb().getMaxBodySize()).isEqualTo(DataSize.ofMegabytes(1));
+    }
+
+    @Test
+    void defaultPropertiesMakeExactlyTheEngineDefaultSettings() {
+        assertThat(EngineSettingsFactory.create(new GobstopperTasksProperties())).isEqualTo(TaskEngineSettings.DEFAULTS);
+    }
+
+    @Test
+    void boundPropertiesReachTheEngineSettings() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("gobstopper.tasks.workers", "5");
+        values.put("gobstopper.tasks.retry.initial-delay", "1s");
+        values.put("gobstopper.tasks.retry.multiplier", "3");
+        values.put("gobstopper.tasks.retry.max-delay", "10s");
+        values.put("gobstopper.tasks.shutdown-timeout", "7s");
+        values.put("gobstopper.tasks.retention", "0");
+        values.put("gobstopper.tasks.categories.reports.workers", "1");
+        values.put("gobstopper.tasks.categories.reports.retry.max-delay", "20s");
+        GobstopperTasksProperties properties = new Binder(new MapConfigurationPropertySource(values))
+                .bind("gobstopper.tasks", GobstopperTasksProperties.class)
+                .get();
+
+        TaskEngineSettings settings = EngineSettingsFactory.create(properties);
+
+        assertThat(settings.workers()).isEqualTo(5);
+        assertThat(settings.retry()).isEqualTo(new RetryPolicy(Duration.ofSeconds(1), 3.0, Duration.ofSeconds(10)));
+        assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(settings.retention()).isZero();
+        assertThat(settings.workersFor("reports")).isEqualTo(1);
+        assertThat(settings.workersFor("other")).isEqualTo(5);
+        assertThat(settings.retryFor("reports"))
+                .as("unset category values follow the global backoff")
+                .isEqualTo(new RetryPolicy(Duration.ofSeconds(1), 3.0, Duration.ofSeconds(20)));
+        assertThat(settings.retryFor("other")).isEqualTo(settings.retry());
+    }
+
+    @Test
+    void everyPropertyHasConfigurationMetadataWithADescription() throws IOException {
+        JsonNode metadata = starterMetadata();
+        List<String> undocumented = new ArrayList<>();
+        Map<String, JsonNode> properties = new LinkedHashMap<>();
+        for (JsonNode property : metadata.path("properties")) {
+            String name = property.path("name").asString();
+            if (name.startsWith("gobstopper.tasks.")) {
+                properties.put(name, property);
+                if (property.path("description").asString("").isBlank()) {
+                    undocumented.add(name);
+                }
+            }
+        }
+        assertThat(undocumented).as("gobstopper.tasks properties without a description").isEmpty();
+        assertThat(properties).containsKeys(
+                "gobstopper.tasks.enabled",
+                "gobstopper.tasks.database-path",
+                "gobstopper.tasks.workers",
+                "gobstopper.tasks.retry.initial-delay",
+                "gobstopper.tasks.retry.multiplier",
+                "gobstopper.tasks.retry.max-delay",
+                "gobstopper.tasks.categories",
+                "gobstopper.tasks.shutdown-timeout",
+                "gobstopper.tasks.retention",
+                "gobstopper.tasks.web.enabled",
+                "gobstopper.tasks.web.base-path",
+                "gobstopper.tasks.web.max-body-size");
+    }
+
+    @Test
+    void configurationMetadataListsTheContractDefaults() throws IOException {
+        Map<String, JsonNode> defaults = new LinkedHashMap<>();
+        for (JsonNode property : starterMetadata().path("properties")) {
+            defaults.put(property.path("name").asString(), property.path("defaultValue"));
+        }
+        assertThat(defaults.get("gobstopper.tasks.enabled").asBoolean(true)).isFalse();
+        assertThat(defaults.get("gobstopper.tasks.database-path").asString()).isEqualTo("gobstopper_tasks.duckdb");
+        assertThat(defaults.get("gobstopper.tasks.workers").asInt()).isEqualTo(2);
+        assertThat(duration(defaults, "gobstopper.tasks.retry.initial-delay")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.get("gobstopper.tasks.retry.multiplier").asDouble()).isEqualTo(2.0);
+        assertThat(duration(defaults, "gobstopper.tasks.retry.max-delay")).isEqualTo(Duration.ofSeconds(60));
+        assertThat(duration(defaults, "gobstopper.tasks.shutdown-timeout")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(duration(defaults, "gobstopper.tasks.retention")).isEqualTo(Duration.ofDays(30));
+        assertThat(defaults.get("gobstopper.tasks.web.enabled").asBoolean(false)).isTrue();
+        assertThat(defaults.get("gobstopper.tasks.web.base-path").asString()).isEqualTo("/api/tasks");
+        assertThat(DataSize.parse(defaults.get("gobstopper.tasks.web.max-body-size").asString()))
+                .isEqualTo(new GobstopperTasksProperties().getWeb().getMaxBodySize());
+    }
+
+    private static Duration duration(Map<String, JsonNode> defaults, String name) {
+        JsonNode value = defaults.get(name);
+        assertThat(value).as("default of " + name).isNotNull();
+        assertThat(value.isString()).as("default of " + name + " is listed").isTrue();
+        return DurationStyle.detectAndParse(value.asString());
+    }
+
+    /** The starter's own metadata file, found on the class path like an IDE finds it. */
+    private static JsonNode starterMetadata() throws IOException {
+        List<URL> files = Collections.list(
+                GobstopperTasksPropertiesTests.class.getClassLoader().getResources("META-INF/spring-configuration-metadata.json"));
+        JsonMapper mapper = JsonMapper.builder().build();
+        for (URL file : files) {
+            try (InputStream in = file.openStream()) {
+                JsonNode metadata = mapper.readTree(in);
+                for (JsonNode group : metadata.path("groups")) {
+                    if (group.path("name").asString().equals("gobstopper.tasks")) {
+                        return metadata;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("No META-INF/spring-configuration-metadata.json declares the gobstopper.tasks group; "
+                + "looked in " + files);
+    }
+}
