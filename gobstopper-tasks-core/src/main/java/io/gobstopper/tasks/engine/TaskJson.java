@@ -9,12 +9,15 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * JSON for arguments and results, on the application's mapper (so its modules and settings apply). Binding uses
- * a stricter copy: no coercion between scalar types, no unknown properties, no null for a primitive, no trailing
+ * a stricter copy: no coercion between scalar types (not even to text), no unknown properties, no null for a primitive, no trailing
  * content, so a value that does not fit its parameter is refused rather than silently bent.
  */
 final class TaskJson {
@@ -30,6 +33,11 @@ final class TaskJson {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // a number or boolean for a String parameter is refused, not turned into text
+                .withCoercionConfig(LogicalType.Textual, config -> config
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
     }
 

@@ -168,8 +168,15 @@ public final class TaskMethod {
             return mapper.treeToValue(value, param.type());
         } catch (JacksonException ex) {
             throw new InvalidTaskArgumentsException("Task '" + taskName + "': argument '" + param.name() + "' must be "
-                    + param.typeName() + ", got " + shorten(value.toString()) + " (" + ex.getOriginalMessage() + ")", ex);
+                    + param.typeName() + ", got " + shorten(value.toString()) + " (" + reason(ex) + ")", ex);
         }
+    }
+
+    /** Jackson's reason, without its advice to the developer on how to configure Jackson. */
+    private static String reason(JacksonException ex) {
+        String reason = ex.getOriginalMessage();
+        int advice = reason.indexOf(" (but could if");
+        return advice < 0 ? reason : reason.substring(0, advice);
     }
 
     private static String shorten(String text) {

@@ -143,6 +143,16 @@ class ArgumentBindingTests {
     }
 
     @Test
+    void refusesANumberOrABooleanForAStringRatherThanTurnItIntoText() {
+        assertRefused(TaskRequest.of("pair", 123, 1))
+                .withMessageContaining("Task 'pair'")
+                .withMessageContaining("argument 'text' must be String, got 123")
+                .withMessageNotContaining("CoercionConfig");
+        assertRefused(TaskRequest.of("pair", true, 1))
+                .withMessageContaining("argument 'text' must be String, got true");
+    }
+
+    @Test
     void refusesTooManyPositionalArguments() {
         assertRefused(TaskRequest.of("pair", "a", 1, 2))
                 .withMessageContaining("Task 'pair'")
