@@ -7,24 +7,27 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** The DuckDB schema, as numbered steps applied in order; a file records the steps it has. */
 final class DuckDbSchema {
 
-    /** Step n (1-based) upgrades a file from version n-1 to n. Never edit a step once released: add one. */
+    /**
+     * Step n (1-based) upgrades a file from version n-1 to n. Never edit a step once released: add one. The columns
+     * a task's life changes come last, in the order of the writer's staging table.
+     */
     private static final List<String> STEPS = List.of("""
             CREATE TABLE tasks (
                 id               UUID PRIMARY KEY,
                 name             VARCHAR NOT NULL,
                 category         VARCHAR NOT NULL,
                 priority         TINYINT NOT NULL,
-                status           VARCHAR NOT NULL,
+                max_retries      INTEGER NOT NULL,
+                args             VARCHAR NOT NULL,
+                kwargs           VARCHAR NOT NULL,
                 created_at       TIMESTAMP NOT NULL,
+                status           VARCHAR NOT NULL,
                 started_at       TIMESTAMP,
                 completed_at     TIMESTAMP,
                 run_at           TIMESTAMP,
                 result           VARCHAR,
                 error            VARCHAR,
                 retry_count      INTEGER NOT NULL,
-                max_retries      INTEGER NOT NULL,
-                args             VARCHAR NOT NULL,
-                kwargs           VARCHAR NOT NULL,
                 progress         TINYINT NOT NULL,
                 progress_message VARCHAR
             )

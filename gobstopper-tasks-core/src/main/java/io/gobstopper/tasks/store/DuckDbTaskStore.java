@@ -55,7 +55,7 @@ public final class DuckDbTaskStore implements TaskStore {
             + "run_at = NULL, result = NULL, error = NULL, retry_count = 0, progress = 0, progress_message = NULL";
 
     private final Path path;
-    private final Duration progressInterval;
+    private final Duration writeDelay;
     private final LiveTasks live = new LiveTasks();
 
     private DuckDBConnection root;
@@ -67,11 +67,12 @@ public final class DuckDbTaskStore implements TaskStore {
 
     /**
      * @param path the database file, created on {@link #open} if missing
-     * @param progressInterval how long progress-only changes may wait before they are written
+     * @param writeDelay how long a task's changed state (started, progress, ended) may wait before it is written;
+     *     a crash loses only changes younger than this, and the tasks they belong to run again
      */
-    public DuckDbTaskStore(Path path, Duration progressInterval) {
+    public DuckDbTaskStore(Path path, Duration writeDelay) {
         this.path = path.toAbsolutePath().normalize();
-        this.progressInterval = progressInterval;
+        this.writeDelay = writeDelay;
     }
 
     @Override
@@ -95,7 +96,7 @@ public final class DuckDbTaskStore implements TaskStore {
             DuckDbSchema.migrate(writes, path.toString());
             List<TaskInfo> unfinished = recover(writes);
             sink = new DuckDbBatchSink(writeConnection, writes);
-            writer = new GroupCommitWriter<>(sink, live::remove, progressInterval, "gobstopper-writer");
+            writer = new GroupCommitWriter<>(sink, live::remove, writeDelay, "gobstopper-writer");
             reads = new JdbcTemplate(new DuplicatingDataSource(root));
             List<LiveTask> tasks = new ArrayList<>(unfinished.size());
             for (TaskInfo row : unfinished) {
@@ -171,22 +172,12 @@ public final class DuckDbTaskStore implements TaskStore {
 
     @Override
     public boolean markStarted(LiveTask task, Instant now) {
-        // the start is written unhurried: a short task's start and end then share one write. A crash before it is
-        // written finds the task PENDING, and it runs again just as a STARTED one would.
-        if (task.start(now)) {
-            writer.changedLazily(task);
-            return true;
-        }
-        return false;
+        return changed(task, task.start(now));
     }
 
     @Override
     public boolean markProgress(LiveTask task, int percent, String message) {
-        if (task.progress(percent, message)) {
-            writer.changedLazily(task);
-            return true;
-        }
-        return false;
+        return changed(task, task.progress(percent, message));
     }
 
     @Override

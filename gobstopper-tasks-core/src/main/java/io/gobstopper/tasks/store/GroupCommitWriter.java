@@ -14,19 +14,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a store's changes on one thread, many at a time: whatever arrived while the last transaction committed
- * goes into the next one, as one insert of many rows, one guarded update of many rows, and the queued
- * commands, under a single commit. Idle, a change is written at once; busy, hundreds share a commit. Progress is
- * written unhurried (coalesced, the last value wins).
+ * Writes a store's changes on one thread, many at a time, in shared transactions.
  *
- * <p>A failed transaction is rolled back and its parts are tried again one by one, so one bad part fails
- * alone: a failed insert fails only its submitters, a failed command only its caller, and failed updates stay
- * pending and are tried again after a pause. Nothing is half-written.
+ * <p>Two kinds of work arrive. <em>Urgent</em> work has a caller waiting: inserts (a submit returns only once its
+ * row is committed), commands and flushes. It is written at once, together with whatever else arrived while the
+ * previous transaction committed. <em>Deferred</em> work is a task's changed state (started, progress, succeeded,
+ * failed): it is written within the write delay, or as soon as {@link #DEFERRED_BATCH} tasks have changed, or
+ * before the next command or flush (which act on the stored state), whichever comes first; a task that changed
+ * several times meanwhile is written once, as it is now. DuckDB pays per statement, not per row, so deferring keeps an insert's transaction short when the system is
+ * idle and turns state changes into large, cheap batches when it is busy (River's batch completer does the same).
+ * A crash can lose only deferred changes younger than the write delay; the task then runs again, which
+ * at-least-once execution allows.
+ *
+ * <p>A failed transaction is rolled back and its parts are tried again one by one, so one bad part fails alone: a
+ * failed insert fails only its submitters, a failed command only its caller, and failed updates stay pending and
+ * are tried again after a pause. Nothing is half-written.
  *
  * <p>The writer knows nothing of SQL: a {@link BatchSink} supplies the transactions.
  *
@@ -36,8 +44,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
-    /** Most operations taken into one transaction. */
+    /** Most urgent operations taken into one transaction. */
     static final int MAX_BATCH = 8192;
+
+    /** Changed tasks that are written at once, without waiting out the write delay. */
+    static final int DEFERRED_BATCH = 256;
 
     private static final long MAX_PAUSE_MILLIS = 2000;
 
@@ -77,11 +88,15 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     private static final Object STOP = new Object();
 
+    /** Wakes the writer to write deferred changes early. */
+    private static final Object NUDGE = new Object();
+
     private final BatchSink<C> sink;
     private final Consumer<LiveTask> onDetached;
-    private final long lazyNanos;
+    private final long delayNanos;
     private final LinkedBlockingQueue<Object> urgent = new LinkedBlockingQueue<>();
-    private final ConcurrentLinkedQueue<LiveTask> lazy = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<LiveTask> deferred = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger deferredCount = new AtomicInteger();
     private final Thread thread;
     private volatile boolean closed;
     private long pauseMillis;
@@ -89,14 +104,17 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     /**
      * @param sink the store's transactions
      * @param onDetached told when a task's final state is stored, so the store can stop tracking it
-     * @param lazyInterval how long progress-only changes may wait
+     * @param writeDelay how long a task's changed state may wait before it is written
      * @param threadName the writer thread's name
      */
     public GroupCommitWriter(
-            BatchSink<C> sink, Consumer<LiveTask> onDetached, Duration lazyInterval, String threadName) {
+            BatchSink<C> sink, Consumer<LiveTask> onDetached, Duration writeDelay, String threadName) {
+        if (writeDelay.isNegative() || writeDelay.isZero()) {
+            throw new IllegalArgumentException("the write delay must be more than zero, got " + writeDelay);
+        }
         this.sink = sink;
         this.onDetached = onDetached;
-        this.lazyNanos = lazyInterval.toNanos();
+        this.delayNanos = writeDelay.toNanos();
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
@@ -114,17 +132,17 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         return done;
     }
 
-    /** Writes the task's new state soon. */
+    /** Writes the task's new state within the write delay; {@link #flush()} writes it at once. */
     public void changed(LiveTask task) {
-        if (!offer(task)) {
+        if (closed) {
             log.warn("Task {} changed after the store closed; the change is not stored", task.id());
+            return;
         }
-    }
-
-    /** Writes the task's new state within the unhurried interval. */
-    public void changedLazily(LiveTask task) {
-        if (!closed && task.queueLazily()) {
-            lazy.add(task);
+        if (task.queueForWrite()) {
+            deferred.add(task);
+            if (deferredCount.incrementAndGet() == DEFERRED_BATCH) {
+                urgent.add(NUDGE);
+            }
         }
     }
 
@@ -140,7 +158,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         return done;
     }
 
-    /** Completes once everything offered before it has been committed (or has failed). */
+    /** Completes once everything offered or changed before it has been committed (or has failed). */
     public CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!offer(new Barrier(done))) {
@@ -179,20 +197,36 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private void run() {
         List<Object> ops = new ArrayList<>();
         boolean stopping = false;
+        long deferredDue = Long.MAX_VALUE; // when the oldest unwritten change must be written
         while (!stopping) {
             try {
-                Object first = urgent.poll(lazyNanos, TimeUnit.NANOSECONDS);
+                if (deferredDue == Long.MAX_VALUE && deferredCount.get() > 0) {
+                    deferredDue = System.nanoTime() + delayNanos;
+                }
+                long wait = deferredDue == Long.MAX_VALUE ? delayNanos : deferredDue - System.nanoTime();
+                Object first = wait > 0 ? urgent.poll(wait, TimeUnit.NANOSECONDS) : urgent.poll();
                 if (first != null) {
                     ops.add(first);
                     urgent.drainTo(ops, MAX_BATCH);
                 }
-                stopping = ops.remove(STOP);
+                stopping = ops.contains(STOP);
                 if (stopping) {
                     urgent.drainTo(ops); // anything that raced in with the close
                 }
-                for (LiveTask task; (task = lazy.poll()) != null; ) {
-                    ops.add(task);
+                boolean writeDeferred = stopping
+                        || first == null // waited a full delay, or the deadline passed
+                        || System.nanoTime() - deferredDue >= 0
+                        || deferredCount.get() >= DEFERRED_BATCH
+                        // commands and flushes act on the stored state, so it must be up to date
+                        || ops.stream().anyMatch(op -> op instanceof Barrier || op instanceof Command<?, ?>);
+                if (writeDeferred) {
+                    for (LiveTask task; (task = deferred.poll()) != null; ) {
+                        deferredCount.decrementAndGet();
+                        ops.add(task);
+                    }
+                    deferredDue = Long.MAX_VALUE;
                 }
+                ops.removeIf(op -> op == STOP || op == NUDGE);
                 if (!ops.isEmpty()) {
                     process(ops, stopping);
                 }
@@ -357,7 +391,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             if (task.written(rows.get(i))) {
                 onDetached.accept(task);
             } else if (task.isDirty()) {
-                urgent.add(task);
+                changed(task);
             }
         }
         insert.done().complete(null);
@@ -386,7 +420,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         for (LiveTask task : tasks) {
             task.writeFailed();
             if (!stopping) {
-                urgent.add(task);
+                changed(task);
             }
         }
         if (stopping) {

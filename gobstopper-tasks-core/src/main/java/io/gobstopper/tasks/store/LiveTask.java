@@ -38,8 +38,8 @@ public final class LiveTask {
     private boolean dirty;
     /** Set once the store no longer tracks the task: its final state is written. */
     private boolean detached;
-    /** Whether the task waits in the writer's unhurried queue (progress only). */
-    private boolean lazilyQueued;
+    /** Whether the task waits in the writer's queue of changed tasks. */
+    private boolean queuedForWrite;
 
     /** Arguments bound at submit, handed to the first run so it need not bind them again. */
     private volatile Object[] preparedArguments;
@@ -289,7 +289,7 @@ public final class LiveTask {
      * @return the write, or {@code null} if there is nothing to write yet
      */
     synchronized TaskWrite takeWrite(boolean insert) {
-        lazilyQueued = false;
+        queuedForWrite = false;
         if (insert) {
             dirty = false;
             return new TaskWrite(snapshot(), null);
@@ -319,12 +319,12 @@ public final class LiveTask {
         dirty = true;
     }
 
-    /** Marks the task as queued for an unhurried write; returns {@code false} if it already is. */
-    synchronized boolean queueLazily() {
-        if (lazilyQueued) {
+    /** Marks the task as queued for writing; returns {@code false} if it already is. */
+    synchronized boolean queueForWrite() {
+        if (queuedForWrite) {
             return false;
         }
-        lazilyQueued = true;
+        queuedForWrite = true;
         return true;
     }
 

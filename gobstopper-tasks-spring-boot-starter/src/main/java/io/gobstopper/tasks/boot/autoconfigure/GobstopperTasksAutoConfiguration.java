@@ -26,8 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(GobstopperTasksProperties.class)
 public final class GobstopperTasksAutoConfiguration {
 
-    /** How long progress-only changes may wait before they are written. */
-    static final Duration PROGRESS_WRITE_INTERVAL = Duration.ofMillis(250);
+    /**
+     * How long a task's changed state (started, progress, ended) may wait before it is written, so that changes
+     * share transactions; a crash loses only changes younger than this, and their tasks run again.
+     */
+    static final Duration WRITE_DELAY = Duration.ofMillis(50);
 
     static final String ENABLE_HINT = "Set gobstopper.tasks.enabled=true to switch it on.";
 
@@ -53,7 +56,7 @@ public final class GobstopperTasksAutoConfiguration {
                 GobstopperTasksProperties properties,
                 ObjectProvider<JsonMapper> jsonMapper,
                 ObjectProvider<TaskListener> listeners) {
-            DuckDbTaskStore store = new DuckDbTaskStore(Path.of(properties.getDatabasePath()), PROGRESS_WRITE_INTERVAL);
+            DuckDbTaskStore store = new DuckDbTaskStore(Path.of(properties.getDatabasePath()), WRITE_DELAY);
             return new TaskEngine(registry, store, EngineSettingsFactory.create(properties),
                     jsonMapper.getIfAvailable(JsonMapper::new), listeners.orderedStream().toList(),
                     InstantSource.system());

@@ -1,0 +1,123 @@
+package io.gobstopper.tasks.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gobstopper.tasks.TaskPriority;
+import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.TaskStoreException;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.duckdb.DuckDBConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Work offered together shares one transaction, and a part that fails fails alone: the others are written, the
+ * failing caller gets the failure, and the writer goes on writing.
+ */
+class GroupCommitWriterTests {
+
+    @TempDir
+    Path dir;
+
+    private DuckDBConnection connection;
+    private JdbcTemplate jdbc;
+    private DuckDbBatchSink sink;
+    private GroupCommitWriter<DuckDbBatchSink.Tx> writer;
+
+    @BeforeEach
+    void open() throws Exception {
+        connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("writer.duckdb"));
+        jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+        DuckDbSchema.migrate(jdbc, "writer.duckdb");
+        sink = new DuckDbBatchSink(connection, jdbc);
+        writer = new GroupCommitWriter<>(sink, task -> {}, Duration.ofSeconds(30), "test-writer");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        writer.close();
+        sink.close();
+        connection.close();
+    }
+
+    @Test
+    void aFailingCommandFailsAloneWhileTheInsertsOfTheSameBatchAreCommitted() {
+        LiveTask first = task();
+        LiveTask second = task();
+        // offered before the writer starts, so all three land in its first transaction
+        CompletableFuture<Void> firstStored = writer.insert(List.of(first));
+        CompletableFuture<Integer> broken = writer.execute(tx -> tx.jdbc().update("DELETE FROM no_such_table"), null);
+        CompletableFuture<Void> secondStored = writer.insert(List.of(second));
+        writer.start();
+
+        firstStored.join();
+        secondStored.join();
+        assertThatThrownBy(broken::join).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(TaskStoreException.class)
+                .hasMessageContaining("no_such_table");
+        assertThat(storedIds()).containsExactlyInAnyOrder(first.id(), second.id());
+    }
+
+    @Test
+    void aFailingInsertFailsOnlyItsSubmitterAndTheWriterCarriesOn() {
+        LiveTask original = task();
+        writer.start();
+        writer.insert(List.of(original)).join();
+
+        LiveTask duplicate = LiveTask.stored(original.snapshot());
+        LiveTask other = task();
+        writer.close();
+        writer = new GroupCommitWriter<>(sink, task -> {}, Duration.ofSeconds(30), "test-writer-2");
+        CompletableFuture<Void> duplicateStored = writer.insert(List.of(duplicate));
+        CompletableFuture<Void> otherStored = writer.insert(List.of(other));
+        writer.start();
+
+        assertThatThrownBy(duplicateStored::join).hasCauseInstanceOf(TaskStoreException.class)
+                .hasMessageContaining("Could not store the task");
+        otherStored.join();
+        LiveTask after = task();
+        writer.insert(List.of(after)).join();
+        assertThat(storedIds()).containsExactlyInAnyOrder(original.id(), other.id(), after.id());
+    }
+
+    @Test
+    void aChangeWaitsForTheWriteDelayUnlessAFlushAsksForIt() {
+        LiveTask task = task();
+        writer.start();
+        writer.insert(List.of(task)).join();
+
+        assertThat(task.start(Instant.now().truncatedTo(ChronoUnit.MICROS))).isTrue();
+        writer.changed(task);
+        assertThat(storedStatus(task.id())).as("within the 30 s write delay").isEqualTo("PENDING");
+
+        writer.flush().join();
+        assertThat(storedStatus(task.id())).isEqualTo("STARTED");
+        assertThat(task.storedStatus()).isEqualTo(TaskStatus.STARTED);
+    }
+
+    private List<UUID> storedIds() {
+        return jdbc.queryForList("SELECT id FROM tasks", UUID.class);
+    }
+
+    private String storedStatus(UUID id) {
+        return jdbc.queryForObject("SELECT status FROM tasks WHERE id = ?", String.class, id);
+    }
+
+    private static LiveTask task() {
+        return LiveTask.submitted(UUID.randomUUID(), "noop", "default", TaskPriority.NORMAL, 0, "[]", "{}",
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+}
