@@ -33,7 +33,8 @@ public interface TaskQueue {
 
     /**
      * Submits a task without waiting: the request is checked at once (and throws like {@link #submit}), and the
-     * future completes with the id when the task is stored. Many concurrent submits share one commit.
+     * future completes with the id when the task is stored. Many concurrent submits share one commit. The future
+     * completes on the task system's completion thread: chain slow work with an {@code ...Async} method.
      */
     CompletableFuture<UUID> submitAsync(TaskRequest request);
 

@@ -39,6 +39,7 @@ final class CategoryPool {
     private long sequence;
     private int target;
     private int threadNumber;
+    private int idle;
     private boolean stopping;
 
     /**
@@ -52,13 +53,18 @@ final class CategoryPool {
         this.runner = runner;
     }
 
-    /** Queues a task for this category's workers. */
-    void enqueue(LiveTask task) {
+    /** Queues tasks for this category's workers, in the given order within a priority. */
+    void enqueue(List<LiveTask> tasks) {
         lock.lock();
         try {
-            queue.add(new Entry(task, task.priority().level(), sequence++));
+            for (LiveTask task : tasks) {
+                queue.add(new Entry(task, task.priority().level(), sequence++));
+            }
             startWorkers();
-            available.signal();
+            // wake only as many idle workers as there is new work: a wake-up no task needs is a context switch
+            for (int i = Math.min(tasks.size(), idle); i > 0; i--) {
+                available.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -129,7 +135,12 @@ final class CategoryPool {
                 if (entry != null) {
                     return entry.task();
                 }
-                available.awaitUninterruptibly();
+                idle++;
+                try {
+                    available.awaitUninterruptibly();
+                } finally {
+                    idle--;
+                }
             }
         } finally {
             lock.unlock();

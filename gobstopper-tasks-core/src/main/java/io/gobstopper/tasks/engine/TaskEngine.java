@@ -38,7 +38,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -107,7 +106,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             throw new IllegalStateException("The task engine was already started");
         }
         Instant now = now();
-        List<LiveTask> unfinished = new ArrayList<>(store.open(now));
+        List<LiveTask> unfinished = new ArrayList<>(store.open(now, this::accepted));
         // highest priority first (the sort is stable: oldest first within a priority), so that a worker starting
         // on the first task while the rest are still being queued takes them in priority-then-FIFO order
         unfinished.sort(Comparator.comparingInt((LiveTask task) -> task.priority().level()).reversed());
@@ -123,7 +122,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             if (due != null && due.isAfter(now)) {
                 scheduleRetry(task, Duration.between(now, due));
             } else {
-                poolFor(task.category()).enqueue(task);
+                poolFor(task.category()).enqueue(List.of(task));
             }
         }
         if (!settings.retention().isZero()) {
@@ -195,21 +194,14 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     @Override
     public UUID submit(TaskRequest request) {
         LiveTask task = prepare(request);
-        TaskStore.await(store.insert(List.of(task)));
-        accepted(task);
+        TaskStore.await(store.insert(List.of(task))); // queued by accepted() once committed
         return task.id();
     }
 
     @Override
     public CompletableFuture<UUID> submitAsync(TaskRequest request) {
         LiveTask task = prepare(request);
-        return store.insert(List.of(task))
-                .thenApply(stored -> {
-                    accepted(task);
-                    return task.id();
-                })
-                // callers' continuations must not run on the store's writer thread
-                .thenApplyAsync(Function.identity());
+        return store.insert(List.of(task)).thenApply(stored -> task.id());
     }
 
     private LiveTask prepare(TaskRequest request) {
@@ -238,11 +230,21 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         return task;
     }
 
-    private void accepted(LiveTask task) {
-        emit(TaskEventType.SUBMITTED, task); // before a worker can take it, so listeners hear SUBMITTED first
-        if (state == State.RUNNING) {
-            poolFor(task.category()).enqueue(task);
+    /** Queues tasks that are stored and ready: just submitted (told by the store once committed) or retried. */
+    private void accepted(List<LiveTask> tasks) {
+        for (LiveTask task : tasks) {
+            emit(TaskEventType.SUBMITTED, task); // before a worker can take it, so listeners hear SUBMITTED first
         }
+        if (state != State.RUNNING) {
+            return; // stopping: they stay PENDING in the store for the next start
+        }
+        if (tasks.size() == 1) {
+            poolFor(tasks.get(0).category()).enqueue(tasks);
+            return;
+        }
+        Map<String, List<LiveTask>> byCategory = new java.util.LinkedHashMap<>();
+        tasks.forEach(task -> byCategory.computeIfAbsent(task.category(), category -> new ArrayList<>()).add(task));
+        byCategory.forEach((category, batch) -> poolFor(category).enqueue(batch));
     }
 
     private CategoryPool poolFor(String category) {
@@ -335,7 +337,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         try {
             scheduler.schedule(() -> {
                 if (state == State.RUNNING) {
-                    poolFor(task.category()).enqueue(task);
+                    poolFor(task.category()).enqueue(List.of(task));
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
@@ -400,7 +402,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         ensureRunning();
         LiveTask task = store.retry(id);
         TaskInfo reset = task.snapshot(); // as reset: once queued, a worker may start it at any moment
-        accepted(task);
+        accepted(List.of(task));
         return reset;
     }
 
@@ -408,7 +410,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     public BulkRetryResult retryFailed(String category) {
         ensureRunning();
         TaskStore.RetriedTasks retried = store.retryFailed(category, registry.names());
-        retried.tasks().forEach(this::accepted);
+        accepted(retried.tasks());
         return new BulkRetryResult(retried.tasks().size(), retried.totalFailed());
     }
 

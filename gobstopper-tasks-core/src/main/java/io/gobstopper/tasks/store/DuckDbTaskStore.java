@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
@@ -86,7 +87,7 @@ public final class DuckDbTaskStore implements TaskStore {
     }
 
     @Override
-    public synchronized List<LiveTask> open(Instant now) {
+    public synchronized List<LiveTask> open(Instant now, Consumer<List<LiveTask>> committed) {
         if (open) {
             throw new IllegalStateException("The task store " + path + " is already open");
         }
@@ -96,7 +97,7 @@ public final class DuckDbTaskStore implements TaskStore {
             DuckDbSchema.migrate(writes, path.toString());
             List<TaskInfo> unfinished = recover(writes);
             sink = new DuckDbBatchSink(writeConnection, writes);
-            writer = new GroupCommitWriter<>(sink, live::remove, writeDelay, "gobstopper-writer");
+            writer = new GroupCommitWriter<>(sink, committed, live::remove, writeDelay, "gobstopper-writer");
             reads = new JdbcTemplate(new DuplicatingDataSource(root));
             List<LiveTask> tasks = new ArrayList<>(unfinished.size());
             for (TaskInfo row : unfinished) {

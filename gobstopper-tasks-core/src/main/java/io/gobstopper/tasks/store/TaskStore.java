@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * Where tasks live, and the judge of every state change: each {@code mark*} call is a guarded transition that
@@ -32,11 +33,18 @@ public interface TaskStore extends AutoCloseable {
      * Opens the store (creating and upgrading its schema) and recovers unfinished tasks: tasks left STARTED by a
      * process that died become PENDING again with the cut-off attempt counted.
      *
+     * @param committed told of each batch of newly inserted tasks once it is committed, before their submitters
+     *     are released, on the store's writer thread: keep it quick (queue them, don't run them)
      * @return every PENDING and RETRY task, oldest first, for the engine to queue
      */
-    List<LiveTask> open(Instant now);
+    List<LiveTask> open(Instant now, Consumer<List<LiveTask>> committed);
 
-    /** Stores new tasks; the future completes once they are committed. */
+    /** Opens the store for tools and tests that only read and write rows. */
+    default List<LiveTask> open(Instant now) {
+        return open(now, tasks -> {});
+    }
+
+    /** Stores new tasks; the future completes once they are committed (and handed to {@code committed}). */
     CompletableFuture<Void> insert(List<LiveTask> tasks);
 
     /** PENDING or RETRY to STARTED; {@code false} if the task may not start (it was cancelled, say). */

@@ -43,7 +43,7 @@ class GroupCommitWriterTests {
         jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
         DuckDbSchema.migrate(jdbc, "writer.duckdb");
         sink = new DuckDbBatchSink(connection, jdbc);
-        writer = new GroupCommitWriter<>(sink, task -> {}, Duration.ofSeconds(30), "test-writer");
+        writer = new GroupCommitWriter<>(sink, tasks -> {}, task -> {}, Duration.ofSeconds(30), "test-writer");
     }
 
     @AfterEach
@@ -80,7 +80,7 @@ class GroupCommitWriterTests {
         LiveTask duplicate = LiveTask.stored(original.snapshot());
         LiveTask other = task();
         writer.close();
-        writer = new GroupCommitWriter<>(sink, task -> {}, Duration.ofSeconds(30), "test-writer-2");
+        writer = new GroupCommitWriter<>(sink, tasks -> {}, task -> {}, Duration.ofSeconds(30), "test-writer-2");
         CompletableFuture<Void> duplicateStored = writer.insert(List.of(duplicate));
         CompletableFuture<Void> otherStored = writer.insert(List.of(other));
         writer.start();
