@@ -1,172 +1,199 @@
 package io.gobstopper.bench;
 
-import io.gobstopper.tasks.BackgroundTask;
-import io.gobstopper.tasks.TaskContext;
-import io.gobstopper.tasks.TaskRequest;
-import io.gobstopper.tasks.TaskStatus;
-import io.gobstopper.tasks.engine.TaskEngine;
-import io.gobstopper.tasks.engine.TaskEngineSettings;
-import io.gobstopper.tasks.engine.TaskRegistry;
-import io.gobstopper.tasks.event.TaskEventType;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import tools.jackson.databind.json.JsonMapper;
+import java.util.function.Function;
 
 /**
- * End-to-end throughput (submit until every task is SUCCESS and committed) and idle submit-to-start latency of the
- * engine on a DuckDB file. Prints a table. Each scenario gets a fresh engine and file; a warm-up run comes first.
+ * Runs every scenario in a fresh JVM (each with a fresh store) and prints the figures as tables: gobstopper-tasks
+ * on DuckDB beside JobRunr and db-scheduler on their embedded store (an H2 file) and a plain
+ * {@code ThreadPoolExecutor} without persistence as the ceiling. Arguments ({@code key=value}, all optional):
+ * {@code tasks} (50000), {@code latency} (1000), {@code stored} (1000000), {@code peer_timeout_s} (120),
+ * {@code systems} (gobstopper,executor,db-scheduler,jobrunr).
  */
 public final class Benchmark {
 
+    private record System(String label, String mainClass) {}
+
+    private static final List<System> SYSTEMS = List.of(
+            new System("gobstopper (DuckDB)", "io.gobstopper.bench.GobstopperScenarios"),
+            new System("db-scheduler (H2)", "io.gobstopper.bench.peers.DbSchedulerScenarios"),
+            new System("JobRunr (H2)", "io.gobstopper.bench.peers.JobRunrScenarios"),
+            new System("ThreadPoolExecutor", "io.gobstopper.bench.peers.ExecutorScenarios"));
+
     private static final int WORKERS = 4;
 
-    /** The tasks the benchmark runs. */
-    public static final class Tasks {
-        final Map<UUID, Long> startedAt = new ConcurrentHashMap<>();
+    public static void main(String[] argv) {
+        Args args = Args.parse(withScenario(argv));
+        int tasks = args.integer("tasks", 50_000);
+        int latencyTasks = args.integer("latency", 1_000);
+        int stored = args.integer("stored", 1_000_000);
+        Duration peerTimeout = Duration.ofSeconds(args.integer("peer_timeout_s", 120));
+        List<String> wanted = List.of(args.text("systems", "gobstopper,executor,db-scheduler,jobrunr").split(","));
 
-        @BackgroundTask(name = "noop")
-        public void noop() {}
-
-        @BackgroundTask(name = "timed")
-        public void timed(TaskContext context) {
-            startedAt.put(context.taskId(), System.nanoTime());
-        }
-    }
-
-    private record Run(TaskEngine engine, Tasks tasks, CountDownLatch done, Path file) {}
-
-    public static void main(String[] args) throws Exception {
-        int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        int latencyTasks = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-        Path dir = Files.createTempDirectory("gobstopper-bench");
-        System.out.printf("gobstopper-tasks benchmark: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), System.getProperty("os.name"));
-
-        throughputAsync(dir, Math.min(tasks, 5_000)); // warm-up, not reported
-        List<String[]> rows = new ArrayList<>();
-        rows.add(throughputAsync(dir, tasks));
-        rows.add(throughputBlocking(dir, tasks, WORKERS));
-        rows.add(throughputBlocking(dir, tasks, 1));
-        rows.add(latency(dir, latencyTasks));
-
-        System.out.println();
-        System.out.printf("| %-62s | %-28s |%n", "scenario (DuckDB file, " + WORKERS + " workers, no-op tasks)", "result");
-        System.out.printf("|%s|%s|%n", "-".repeat(64), "-".repeat(30));
-        for (String[] row : rows) {
-            System.out.printf("| %-62s | %-28s |%n", row[0], row[1]);
-        }
-        deleteTree(dir);
-    }
-
-    private static String[] throughputAsync(Path dir, int count) throws Exception {
-        Run run = start(dir, count);
-        long begin = System.nanoTime();
-        List<CompletableFuture<UUID>> submitted = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            submitted.add(run.engine().submitAsync(TaskRequest.of("noop")));
-        }
-        CompletableFuture.allOf(submitted.toArray(CompletableFuture[]::new)).join();
-        double seconds = finish(run, count, begin);
-        return new String[] {"throughput, " + count + " tasks, submitAsync from 1 thread",
-                String.format("%,.0f tasks/s", count / seconds)};
-    }
-
-    private static String[] throughputBlocking(Path dir, int count, int submitters) throws Exception {
-        Run run = start(dir, count);
-        long begin = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < submitters; t++) {
-            int share = count / submitters + (t < count % submitters ? 1 : 0);
-            Thread thread = new Thread(() -> {
-                for (int i = 0; i < share; i++) {
-                    run.engine().submit("noop");
-                }
-            });
-            thread.start();
-            threads.add(thread);
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        double seconds = finish(run, count, begin);
-        return new String[] {"throughput, " + count + " tasks, blocking submit from " + submitters + " thread"
-                + (submitters == 1 ? "" : "s"), String.format("%,.0f tasks/s", count / seconds)};
-    }
-
-    private static String[] latency(Path dir, int count) throws Exception {
-        Run run = start(dir, count);
-        long[] latencies = new long[count];
-        for (int i = 0; i < count; i++) {
-            long before = System.nanoTime();
-            UUID id = run.engine().submit("timed");
-            while (!run.tasks().startedAt.containsKey(id)) {
-                Thread.onSpinWait();
+        Map<String, List<String>> throughputRows = new LinkedHashMap<>();
+        String noop = String.format(Locale.ROOT, "throughput, %,d no-op tasks, 1 submitter", tasks);
+        String slow = String.format(Locale.ROOT, "throughput, %,d tasks of 1 ms, 1 submitter", tasks);
+        String perWorker = String.format(Locale.ROOT, "throughput, %,d no-op tasks, a submitter per worker", tasks);
+        String latency = String.format(Locale.ROOT, "idle latency p50 / p95 / p99, %,d tasks 10 ms apart", latencyTasks);
+        List<String> header = new ArrayList<>();
+        Map<String, Double> noopRates = new LinkedHashMap<>();
+        for (System system : SYSTEMS) {
+            if (!wanted.contains(key(system))) {
+                continue;
             }
-            latencies[i] = run.tasks().startedAt.get(id) - before;
-            TimeUnit.MILLISECONDS.sleep(10); // idle between submits: this measures an idle system
+            header.add(system.label());
+            boolean ours = key(system).equals("gobstopper");
+            Duration timeout = ours ? Duration.ofMinutes(10) : peerTimeout.plusSeconds(60);
+            String cap = "timeout_s=" + (ours ? 300 : peerTimeout.toSeconds());
+            Map<String, String> result = Fork.run(system.mainClass(), timeout, "throughput", "tasks=" + tasks,
+                    "workers=" + WORKERS, "submitters=1", "work_ms=0", cap);
+            cell(throughputRows, noop, throughput(result));
+            noopRates.put(system.label(), number(result, "tasks_per_second"));
+            cell(throughputRows, slow, throughput(Fork.run(system.mainClass(), timeout, "throughput",
+                    "tasks=" + tasks, "workers=" + WORKERS, "submitters=1", "work_ms=1", cap)));
+            cell(throughputRows, perWorker, throughput(Fork.run(system.mainClass(), timeout, "throughput",
+                    "tasks=" + tasks, "workers=" + WORKERS, "submitters=" + WORKERS, "work_ms=0", cap)));
+            Map<String, String> lat = Fork.run(system.mainClass(), timeout, "latency", "tasks=" + latencyTasks,
+                    "interval_ms=10", "workers=" + WORKERS);
+            cell(throughputRows, latency, lat.containsKey("error") && !lat.containsKey("p50_ms")
+                    ? "failed: " + lat.get("error")
+                    : String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", number(lat, "p50_ms"),
+                            number(lat, "p95_ms"), number(lat, "p99_ms"))
+                            + (notes(lat).isEmpty() ? "" : " (" + notes(lat) + ")"));
+            String settings = notes(result);
+            if (!settings.isEmpty()) {
+                java.lang.System.err.println("settings of " + system.label() + ": " + settings);
+            }
         }
-        finish(run, count, System.nanoTime());
-        Arrays.sort(latencies);
-        return new String[] {"idle submit-to-start latency, " + count + " tasks 10 ms apart",
-                String.format("p50 %.2f ms, p95 %.2f ms, p99 %.2f ms", percentile(latencies, 50),
-                        percentile(latencies, 95), percentile(latencies, 99))};
+
+        Map<String, List<String>> ourRows = new LinkedHashMap<>();
+        if (wanted.contains("gobstopper")) {
+            String main = SYSTEMS.get(0).mainClass();
+            Map<String, String> listing =
+                    Fork.run(main, Duration.ofMinutes(10), "listing", "stored=" + stored);
+            String label = String.format(Locale.ROOT, "with %,d stored tasks: ", stored);
+            cell(ourRows, label + "list first page, filtered by category and status", ms(listing, "list_filtered_ms"));
+            cell(ourRows, label + "list first page, unfiltered", ms(listing, "list_all_ms"));
+            cell(ourRows, label + "list page at offset 500,000", ms(listing, "list_deep_page_ms"));
+            cell(ourRows, label + "stats (counts by status and category)", ms(listing, "stats_ms"));
+            Map<String, String> memory = Fork.run(main, Duration.ofMinutes(10), "memory", "queued=100000");
+            cell(ourRows, "heap per 100,000 queued tasks", mb(memory, "heap_mb_per_100k_queued"));
+            Map<String, String> file = Fork.run(main, Duration.ofMinutes(10), "filesize", "finished=100000");
+            cell(ourRows, "DuckDB file per 100,000 finished tasks", mb(file, "file_mb_per_100k_finished"));
+        }
+
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        java.lang.System.out.printf(Locale.ROOT, "%ngobstopper-tasks benchmark: %d cores, %.0f GB, Java %s, %s%n",
+                os.getAvailableProcessors(), totalMemoryGb(), java.lang.System.getProperty("java.version"),
+                java.lang.System.getProperty("os.name"));
+        java.lang.System.out.println("Every figure comes from a fresh JVM with a fresh store; " + WORKERS
+                + " workers; throughput counts from the first submit until every task has succeeded and is stored.\n");
+        print("scenario", header, throughputRows);
+        Double ours = noopRates.get(SYSTEMS.get(0).label());
+        double bestPeer = noopRates.entrySet().stream()
+                .filter(entry -> entry.getKey().contains("H2"))
+                .mapToDouble(Map.Entry::getValue)
+                .filter(rate -> !Double.isNaN(rate))
+                .max()
+                .orElse(Double.NaN);
+        if (ours != null && !Double.isNaN(bestPeer) && bestPeer > 0) {
+            java.lang.System.out.printf(Locale.ROOT, "%nno-op throughput: gobstopper is %.1f x the better peer%n",
+                    ours / bestPeer);
+        }
+        if (!ourRows.isEmpty()) {
+            java.lang.System.out.println();
+            print("gobstopper-tasks on DuckDB", List.of("result"), ourRows);
+        }
     }
 
-    private static double percentile(long[] sorted, int p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, index)] / 1e6;
+    private static String[] withScenario(String[] argv) {
+        List<String> all = new ArrayList<>(List.of("benchmark"));
+        for (String arg : argv) {
+            all.addAll(List.of(arg.trim().split("\\s+")).stream().filter(part -> !part.isEmpty()).toList());
+        }
+        return all.toArray(String[]::new);
     }
 
-    private static Run start(Path dir, int count) {
-        JsonMapper mapper = JsonMapper.builder().build();
-        TaskRegistry registry = new TaskRegistry(mapper);
-        Tasks tasks = new Tasks();
-        registry.registerAnnotated(tasks);
-        CountDownLatch done = new CountDownLatch(count);
-        Path file = dir.resolve(UUID.randomUUID() + ".duckdb");
-        TaskEngine engine = new TaskEngine(registry, new DuckDbTaskStore(file, Duration.ofMillis(250)),
-                TaskEngineSettings.DEFAULTS.withWorkers(WORKERS), mapper,
-                List.of(event -> {
-                    if (event.type() == TaskEventType.SUCCEEDED) {
-                        done.countDown();
-                    }
-                }),
-                InstantSource.system());
-        engine.start();
-        return new Run(engine, tasks, done, file);
+    private static String key(System system) {
+        String main = system.mainClass();
+        return switch (main.substring(main.lastIndexOf('.') + 1)) {
+            case "GobstopperScenarios" -> "gobstopper";
+            case "DbSchedulerScenarios" -> "db-scheduler";
+            case "JobRunrScenarios" -> "jobrunr";
+            default -> "executor";
+        };
     }
 
-    /** Waits until every task succeeded and the store has committed it; returns seconds since {@code begin}. */
-    private static double finish(Run run, int count, long begin) throws InterruptedException {
-        if (!run.done().await(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("tasks did not finish in 10 minutes");
-        }
-        long stored = run.engine().stats().byStatus().get(TaskStatus.SUCCESS); // flushes the writer first
-        double seconds = (System.nanoTime() - begin) / 1e9;
-        if (stored != count) {
-            throw new IllegalStateException("expected " + count + " SUCCESS rows, found " + stored);
-        }
-        run.engine().close();
-        return seconds;
+    private static void cell(Map<String, List<String>> rows, String row, String value) {
+        rows.computeIfAbsent(row, r -> new ArrayList<>()).add(value);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(path -> path.toFile().delete());
+    private static String throughput(Map<String, String> result) {
+        if (!result.containsKey("tasks_per_second")) {
+            return "failed: " + result.getOrDefault("error", "no result");
         }
+        String rate = String.format(Locale.ROOT, "%,.0f tasks/s", number(result, "tasks_per_second"));
+        if (number(result, "finished") != 1) {
+            rate += String.format(Locale.ROOT, " (%,.0f done in %.0f s, then stopped)", number(result, "completed"),
+                    number(result, "seconds"));
+        }
+        return rate;
+    }
+
+    private static String notes(Map<String, String> result) {
+        return result.getOrDefault("note", "");
+    }
+
+    private static String ms(Map<String, String> result, String key) {
+        return format(result, key, value -> String.format(Locale.ROOT, "%.1f ms", value));
+    }
+
+    private static String mb(Map<String, String> result, String key) {
+        return format(result, key, value -> String.format(Locale.ROOT, "%.1f MB", value));
+    }
+
+    private static String format(Map<String, String> result, String key, Function<Double, String> format) {
+        return result.containsKey(key) ? format.apply(number(result, key))
+                : "failed: " + result.getOrDefault("error", "no result");
+    }
+
+    private static double number(Map<String, String> result, String key) {
+        try {
+            return Double.parseDouble(result.get(key));
+        } catch (RuntimeException ex) {
+            return Double.NaN;
+        }
+    }
+
+    private static double totalMemoryGb() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize() / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    private static void print(String first, List<String> header, Map<String, List<String>> rows) {
+        int width = Math.max(first.length(), rows.keySet().stream().mapToInt(String::length).max().orElse(0));
+        StringBuilder line = new StringBuilder("| " + pad(first, width) + " |");
+        StringBuilder rule = new StringBuilder("|" + "-".repeat(width + 2) + "|");
+        for (String column : header) {
+            line.append(' ').append(column).append(" |");
+            rule.append("-".repeat(column.length() + 2)).append('|');
+        }
+        java.lang.System.out.println(line);
+        java.lang.System.out.println(rule);
+        rows.forEach((row, values) -> java.lang.System.out.println(
+                "| " + pad(row, width) + " | " + String.join(" | ", values) + " |"));
+    }
+
+    private static String pad(String text, int width) {
+        return text + " ".repeat(Math.max(0, width - text.length()));
     }
 }

@@ -1,0 +1,73 @@
+package io.gobstopper.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one scenario in a fresh JVM on the benchmark's classpath and collects its {@link Report} lines. */
+final class Fork {
+
+    private Fork() {}
+
+    /**
+     * @param mainClass the scenario class
+     * @param timeout the most the JVM may take; it is killed after that and the result says so
+     * @param args the scenario name and its key=value pairs
+     * @return the reported figures by name; {@code error} holds what went wrong, if anything did
+     */
+    static Map<String, String> run(String mainClass, Duration timeout, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx2g");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        Map<String, String> results = new LinkedHashMap<>();
+        System.err.printf("%n--- %s %s%n", mainClass.substring(mainClass.lastIndexOf('.') + 1), String.join(" ", args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Thread reader = new Thread(() -> read(process, results));
+            reader.start();
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                results.putIfAbsent("error", "killed after " + timeout.toSeconds() + " s");
+            } else if (process.exitValue() != 0) {
+                results.putIfAbsent("error", "exit code " + process.exitValue());
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (IOException ex) {
+            results.put("error", ex.toString());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            results.put("error", "interrupted");
+        }
+        return results;
+    }
+
+    private static void read(Process process, Map<String, String> results) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.startsWith(Report.PREFIX)) {
+                    String rest = line.substring(Report.PREFIX.length());
+                    int space = rest.indexOf(' ');
+                    synchronized (results) {
+                        results.put(rest.substring(0, space), rest.substring(space + 1));
+                    }
+                }
+                System.err.println("    " + line);
+            }
+        } catch (IOException ex) {
+            // the process went away; what was read stays
+        }
+    }
+}
