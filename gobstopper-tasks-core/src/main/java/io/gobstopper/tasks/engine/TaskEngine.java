@@ -210,7 +210,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         TaskDefinition definition =
                 registry.find(name).orElseThrow(() -> new UnknownTaskException(name, registry.names()));
         String category = request.category() != null ? request.category() : definition.category();
-        if (!TaskDefinition.isValidCategory(category)) {
+        if (request.category() != null && !TaskDefinition.isValidCategory(category)) {
             throw new InvalidTaskArgumentsException("Task '" + name + "': category '" + category
                     + "' is invalid; use 1-64 letters, digits, '_', '-' or '.'");
         }
@@ -225,7 +225,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         Object[] bound = definition.method().bind(args, kwargs, json.strict());
         Instant now = now();
         LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), name, category, priority, maxRetries,
-                json.write(args), json.write(kwargs), now);
+                json.text(args), json.text(kwargs), now);
         task.prepareArguments(bound);
         return task;
     }

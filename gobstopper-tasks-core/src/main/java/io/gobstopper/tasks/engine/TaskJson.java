@@ -80,6 +80,14 @@ final class TaskJson {
         return mapper.readTree(json);
     }
 
+    /** Arguments as stored text; no arguments (the common case) need no serializer. */
+    String text(JsonNode arguments) {
+        if (arguments.isEmpty()) {
+            return arguments.isArray() ? "[]" : "{}";
+        }
+        return mapper.writeValueAsString(arguments);
+    }
+
     /** Writes a value as JSON; throws {@link JacksonException} if it cannot be. */
     String write(Object value) {
         return mapper.writeValueAsString(value);

@@ -96,6 +96,12 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
         }
     }
 
+    /** Outside a transaction an Appender's flush commits on its own: one step instead of BEGIN, flush, COMMIT. */
+    @Override
+    public void insertCommitted(List<TaskWrite> rows) throws SQLException {
+        insert(tx, rows);
+    }
+
     @Override
     public Set<UUID> update(Tx tx, List<TaskWrite> rows) throws SQLException {
         int updated;

@@ -1,12 +1,14 @@
 package io.gobstopper.tasks.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import org.duckdb.DuckDBConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -88,6 +91,21 @@ class DuckDbBatchSinkTests {
         sink.rollback(tx);
 
         assertThat(stored()).isEmpty();
+    }
+
+    @Test
+    void aLoneInsertIsAllOrNothingAndLeavesTheSinkUsable() throws Exception {
+        TaskInfo existing = pending(0);
+        sink.insertCommitted(List.of(new TaskWrite(existing, null)));
+        List<TaskWrite> withDuplicate = List.of(new TaskWrite(pending(1), null), new TaskWrite(existing, null),
+                new TaskWrite(pending(2), null));
+
+        assertThatThrownBy(() -> sink.insertCommitted(withDuplicate)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("Duplicate key");
+        assertThat(stored()).containsExactly(existing);
+
+        sink.insertCommitted(List.of(new TaskWrite(pending(3), null)));
+        assertThat(stored()).containsExactlyInAnyOrder(existing, pending(3));
     }
 
     private DuckDbBatchSink.Tx write(List<TaskWrite> rows, boolean insert) throws Exception {
