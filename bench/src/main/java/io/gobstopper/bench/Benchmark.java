@@ -65,6 +65,10 @@ public final class Benchmark {
                     ? "failed: " + lat.get("error")
                     : String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", number(lat, "p50_ms"),
                             number(lat, "p95_ms"), number(lat, "p99_ms"))
+                            + (number(lat, "started") < latencyTasks
+                                    ? String.format(Locale.ROOT, " (%,.0f of %,d started within 60 s)",
+                                            number(lat, "started"), latencyTasks)
+                                    : "")
                             + (notes(lat).isEmpty() ? "" : " (" + notes(lat) + ")"));
             String settings = notes(result);
             if (!settings.isEmpty()) {

@@ -139,6 +139,9 @@ public final class GobstopperScenarios {
         for (int i = 0; i < 50; i++) { // warm-up, not measured
             run.engine().submit("timed");
         }
+        while (run.tasks().startedAt.size() < 50) {
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
         run.tasks().startedAt.clear();
         long[] submitted = new long[count];
         UUID[] ids = new UUID[count];
@@ -153,7 +156,7 @@ public final class GobstopperScenarios {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (run.tasks().startedAt.size() < count + 50 && System.nanoTime() < deadline) {
+        while (run.tasks().startedAt.size() < count && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         long[] latencies = new long[count];
