@@ -4,13 +4,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs one scenario in a fresh JVM on the benchmark's classpath and collects its {@link Report} lines. */
 final class Fork {
@@ -24,9 +27,17 @@ final class Fork {
      * @return the reported figures by name; {@code error} holds what went wrong, if anything did
      */
     static Map<String, String> run(String mainClass, Duration timeout, String... args) {
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("gobstopper-bench-fork");
+        } catch (IOException ex) {
+            return Map.of("error", "no scratch folder: " + ex);
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
+        // the scenario's stores and DuckDB's unpacked native library go here, and go away with it
+        command.add("-Djava.io.tmpdir=" + scratch);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
@@ -49,8 +60,18 @@ final class Fork {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             results.put("error", "interrupted");
+        } finally {
+            delete(scratch);
         }
         return results;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ex) {
+            System.err.println("could not delete " + dir + ": " + ex);
+        }
     }
 
     private static void read(Process process, Map<String, String> results) {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,12 +45,28 @@ public final class ChildJvm implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Djava.io.tmpdir=" + childTempDir());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         return new ChildJvm(main.getSimpleName(), process);
+    }
+
+    /**
+     * Where children unpack DuckDB's native library (58 MB). A child killed on purpose cannot delete its copy, so the
+     * copies go under target/ rather than /tmp, and those of earlier children are removed here.
+     */
+    private static String childTempDir() throws IOException {
+        Path dir = Path.of("target", "child-jvm-tmp").toAbsolutePath();
+        Files.createDirectories(dir);
+        try (var old = Files.newDirectoryStream(dir, "libduckdb_java*")) {
+            for (Path file : old) {
+                Files.deleteIfExists(file);
+            }
+        }
+        return dir.toString();
     }
 
     private void read() {

@@ -36,7 +36,8 @@ class TaskStoreLockIntegrationTests {
             throws Exception {
         Path database = dir.resolve("shared.duckdb");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process holder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        // the child is killed, so the copy of DuckDB's native library it unpacks goes to this test's folder
+        Process holder = new ProcessBuilder(javaBin, "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
                 HoldTaskStore.class.getName(), database.toString())
                 .redirectErrorStream(true)
                 .start();
