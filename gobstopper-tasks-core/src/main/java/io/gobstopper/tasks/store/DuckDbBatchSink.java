@@ -1,12 +1,14 @@
 package io.gobstopper.tasks.store;
 
 import io.gobstopper.tasks.TaskInfo;
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSink.Tx> {
 
     private static final Logger log = LoggerFactory.getLogger(DuckDbBatchSink.class);
+
+    /** The journal is emptied once it is this large and the table holds every record in it. */
+    static final long JOURNAL_TRUNCATE_BYTES = 1024 * 1024;
 
     /** Batches up to this size are updated by one prepared statement, larger ones through the staging table. */
     static final int SMALL_UPDATE = 8;
@@ -68,11 +73,29 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     private final PreparedStatement rollback;
     private final Map<Integer, PreparedStatement> updates = new HashMap<>();
     private final Tx tx;
+    private final SubmitJournal journal;
+    private final PreparedStatement markStored;
+    /** The highest journal sequence appended, and the highest the tasks table holds (committed). */
+    private long journaledUpTo;
+    private long storedUpTo;
+    /** What the open transaction will have stored once it commits. */
+    private long storingUpTo;
 
-    DuckDbBatchSink(DuckDBConnection connection, JdbcTemplate jdbc) throws SQLException {
+    /**
+     * @param journal where new rows become durable ahead of their transaction, or {@code null} to store them only by
+     *     transaction
+     * @param storedUpTo the highest journal sequence the tasks table holds
+     */
+    DuckDbBatchSink(DuckDBConnection connection, JdbcTemplate jdbc, SubmitJournal journal, long storedUpTo)
+            throws SQLException {
         this.connection = connection;
         this.statement = connection.createStatement();
         this.tx = new Tx(jdbc);
+        this.journal = journal;
+        this.journaledUpTo = storedUpTo;
+        this.storedUpTo = storedUpTo;
+        this.storingUpTo = storedUpTo;
+        this.markStored = connection.prepareStatement("UPDATE gobstopper_journal SET stored_up_to = ?");
         statement.execute(STAGING_DDL);
         this.begin = connection.prepareStatement("BEGIN TRANSACTION");
         this.commit = connection.prepareStatement("COMMIT");
@@ -86,20 +109,35 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
         return tx;
     }
 
+    /** One append and {@code fdatasync} (~0.2 ms) instead of a DuckDB commit (2.5 ms and more when idle). */
+    @Override
+    public boolean journal(List<TaskWrite> rows) throws IOException {
+        if (journal == null) {
+            return false;
+        }
+        List<TaskInfo> tasks = new ArrayList<>(rows.size());
+        rows.forEach(row -> tasks.add(row.task()));
+        journaledUpTo = journal.append(tasks);
+        return true;
+    }
+
+    /**
+     * Inserts the rows; the writer inserts journaled rows only all together, so this also records that the table now
+     * holds every journaled row.
+     */
     @Override
     public void insert(Tx tx, List<TaskWrite> rows) throws SQLException {
+        if (journaledUpTo > storingUpTo) {
+            markStored.setLong(1, journaledUpTo);
+            markStored.executeUpdate();
+            storingUpTo = journaledUpTo;
+        }
         try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "tasks")) {
             for (TaskWrite row : rows) {
                 appendRow(appender, row.task());
             }
             appender.flush();
         }
-    }
-
-    /** Outside a transaction an Appender's flush commits on its own: one step instead of BEGIN, flush, COMMIT. */
-    @Override
-    public void insertCommitted(List<TaskWrite> rows) throws SQLException {
-        insert(tx, rows);
     }
 
     @Override
@@ -161,10 +199,21 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     @Override
     public void commit(Tx tx) throws SQLException {
         commit.execute();
+        storedUpTo = storingUpTo;
+        if (journal != null && storedUpTo == journaledUpTo) {
+            try {
+                if (journal.size() > JOURNAL_TRUNCATE_BYTES) {
+                    journal.truncate(); // the table holds every record
+                }
+            } catch (IOException ex) {
+                log.warn("Could not truncate the task journal {}; it is tried again later: {}", journal.path(), ex.toString());
+            }
+        }
     }
 
     @Override
     public void rollback(Tx tx) {
+        storingUpTo = storedUpTo;
         try {
             rollback.execute();
         } catch (SQLException ex) {
@@ -173,10 +222,21 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     }
 
     void close() {
+        if (journal != null) {
+            try {
+                if (storedUpTo == journaledUpTo) {
+                    journal.truncate();
+                }
+                journal.close();
+            } catch (IOException ex) {
+                log.warn("Closing the task journal {} failed: {}", journal.path(), ex.toString());
+            }
+        }
         try {
             begin.close();
             commit.close();
             rollback.close();
+            markStored.close();
             for (PreparedStatement update : updates.values()) {
                 update.close();
             }

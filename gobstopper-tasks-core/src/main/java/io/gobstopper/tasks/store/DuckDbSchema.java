@@ -31,6 +31,11 @@ final class DuckDbSchema {
                 progress         TINYINT NOT NULL,
                 progress_message VARCHAR
             )
+            """,
+            // the highest journal sequence the tasks table holds (see SubmitJournal)
+            """
+            CREATE TABLE gobstopper_journal (stored_up_to BIGINT NOT NULL);
+            INSERT INTO gobstopper_journal VALUES (0);
             """);
 
     static final int CURRENT_VERSION = STEPS.size();

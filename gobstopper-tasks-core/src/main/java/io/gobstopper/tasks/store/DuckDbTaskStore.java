@@ -62,6 +62,7 @@ public final class DuckDbTaskStore implements TaskStore {
     private DuckDBConnection root;
     private DuckDBConnection writeConnection;
     private DuckDbBatchSink sink;
+    private SubmitJournal journal;
     private GroupCommitWriter<DuckDbBatchSink.Tx> writer;
     private JdbcTemplate reads;
     private volatile boolean open;
@@ -95,8 +96,9 @@ public final class DuckDbTaskStore implements TaskStore {
         try {
             JdbcTemplate writes = new JdbcTemplate(new SingleConnectionDataSource(writeConnection, true));
             DuckDbSchema.migrate(writes, path.toString());
+            long storedUpTo = restoreJournaled(writes);
             List<TaskInfo> unfinished = recover(writes);
-            sink = new DuckDbBatchSink(writeConnection, writes);
+            sink = new DuckDbBatchSink(writeConnection, writes, journal, storedUpTo);
             writer = new GroupCommitWriter<>(sink, committed, live::remove, writeDelay, "gobstopper-writer");
             reads = new JdbcTemplate(new DuplicatingDataSource(root));
             List<LiveTask> tasks = new ArrayList<>(unfinished.size());
@@ -108,7 +110,7 @@ public final class DuckDbTaskStore implements TaskStore {
             writer.start();
             open = true;
             return tasks;
-        } catch (SQLException | DataAccessException ex) {
+        } catch (SQLException | DataAccessException | IOException ex) {
             closeQuietly();
             throw new TaskStoreException("Could not prepare the task database " + path + ": " + ex.getMessage(), ex);
         } catch (RuntimeException ex) {
@@ -141,6 +143,43 @@ public final class DuckDbTaskStore implements TaskStore {
             }
             throw new TaskStoreException("Could not open the task database " + path + ": " + message, ex);
         }
+    }
+
+    /**
+     * Stores the tasks that were journaled (so their submits returned) but not yet in the table when the previous
+     * process stopped; returns the highest journal sequence the table now holds.
+     */
+    private long restoreJournaled(JdbcTemplate writes) throws IOException {
+        Long mark = writes.queryForObject("SELECT stored_up_to FROM gobstopper_journal", Long.class);
+        long alreadyStored = mark == null ? 0 : mark;
+        journal = SubmitJournal.open(Path.of(path + ".journal"), alreadyStored);
+        List<SubmitJournal.Entry> missing =
+                journal.read().stream().filter(entry -> entry.seq() > alreadyStored).toList();
+        if (!missing.isEmpty()) {
+            long restoredUpTo = missing.get(missing.size() - 1).seq();
+            writes.execute("BEGIN TRANSACTION");
+            try {
+                for (SubmitJournal.Entry entry : missing) {
+                    TaskInfo task = entry.task();
+                    writes.update("INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, make_timestamp(?), 'PENDING', "
+                                    + "NULL, NULL, make_timestamp(?), NULL, NULL, 0, 0, NULL)",
+                            task.id(), task.name(), task.category(), task.priority().level(), task.maxRetries(),
+                            task.args(), task.kwargs(), TaskRows.micros(task.createdAt()),
+                            task.runAt() == null ? null : TaskRows.micros(task.runAt()));
+                }
+                writes.update("UPDATE gobstopper_journal SET stored_up_to = ?", restoredUpTo);
+                writes.execute("COMMIT");
+            } catch (RuntimeException ex) {
+                writes.execute("ROLLBACK");
+                throw ex;
+            }
+            log.info("Restored {} tasks from the journal {} that were submitted just before the previous process "
+                    + "stopped", missing.size(), journal.path());
+            journal.truncate();
+            return restoredUpTo;
+        }
+        journal.truncate();
+        return alreadyStored;
     }
 
     private List<TaskInfo> recover(JdbcTemplate writes) {
@@ -428,6 +467,13 @@ public final class DuckDbTaskStore implements TaskStore {
     }
 
     private void closeQuietly() {
+        if (journal != null && sink == null) {
+            try {
+                journal.close();
+            } catch (IOException ex) {
+                log.debug("Closing the journal of {} failed: {}", path, ex.getMessage());
+            }
+        }
         for (Connection connection : new Connection[] {writeConnection, root}) {
             if (connection != null) {
                 try {

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * Writes a store's changes on one thread, many at a time, in shared transactions.
  *
  * <p>Two kinds of work arrive. <em>Urgent</em> work has a caller waiting: inserts (a submit returns only once its
- * row is committed), commands and flushes. It is written at once, together with whatever else arrived while the
+ * task is durable: journaled when the store has a journal, else committed), commands and flushes. It is written at once, together with whatever else arrived while the
  * previous transaction committed. <em>Deferred</em> work is a task's changed state (started, progress, succeeded,
- * failed): it is written within the write delay, or as soon as {@link #DEFERRED_BATCH} tasks have changed, or
- * before the next command or flush (which act on the stored state), whichever comes first; a task that changed
- * several times meanwhile is written once, as it is now. DuckDB pays per statement, not per row, so deferring keeps an insert's transaction short when the system is
+ * failed), and the rows of journaled tasks, which are durable already: it is written within the write delay, or as
+ * soon as {@link #DEFERRED_BATCH} tasks wait, or before the next command or flush (which act on the stored state),
+ * whichever comes first; a task that changed several times meanwhile is written once, as it is now. DuckDB pays per statement, not per row, so deferring keeps an insert's transaction short when the system is
  * idle and turns state changes into large, cheap batches when it is busy (River's batch completer does the same).
  * A crash can lose only deferred changes younger than the write delay; the task then runs again, which
  * at-least-once execution allows.
@@ -67,18 +67,13 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         void insert(C tx, List<TaskWrite> rows) throws Exception;
 
         /**
-         * Inserts rows that are a whole transaction on their own, all or nothing. A store may do it in one step
-         * (an idle submit's latency is mostly this call); the default opens and commits a transaction.
+         * Makes new rows durable ahead of the transaction that stores them, for a store with a faster way than its
+         * transactions (a journal). The writer then releases their submitters at once and keeps trying the
+         * transaction until it succeeds. Returns {@code false} for a store without one: rows are then durable only
+         * once their transaction commits.
          */
-        default void insertCommitted(List<TaskWrite> rows) throws Exception {
-            C tx = begin();
-            try {
-                insert(tx, rows);
-                commit(tx);
-            } catch (Exception ex) {
-                rollback(tx);
-                throw ex;
-            }
+        default boolean journal(List<TaskWrite> rows) throws Exception {
+            return false;
         }
 
         /**
@@ -120,6 +115,10 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private final AtomicInteger deferredCount = new AtomicInteger();
     private final Thread thread;
     private final ExecutorService completer;
+    /** Tasks whose rows are journaled (their submitters released) but not yet stored by a transaction. */
+    private final List<LiveTask> journaled = new ArrayList<>();
+    /** Their rows as taken for the transaction under way. */
+    private final List<TaskWrite> journaledRows = new ArrayList<>();
     private volatile boolean closed;
     private long pauseMillis;
 
@@ -236,7 +235,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         long deferredDue = Long.MAX_VALUE; // when the oldest unwritten change must be written
         while (!stopping) {
             try {
-                if (deferredDue == Long.MAX_VALUE && deferredCount.get() > 0) {
+                if (deferredDue == Long.MAX_VALUE && (deferredCount.get() > 0 || !journaled.isEmpty())) {
                     deferredDue = System.nanoTime() + delayNanos;
                 }
                 long wait = deferredDue == Long.MAX_VALUE ? delayNanos : deferredDue - System.nanoTime();
@@ -253,6 +252,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                         || first == null // waited a full delay, or the deadline passed
                         || System.nanoTime() - deferredDue >= 0
                         || deferredCount.get() >= DEFERRED_BATCH
+                        || journaled.size() >= DEFERRED_BATCH
                         // commands and flushes act on the stored state, so it must be up to date
                         || ops.stream().anyMatch(op -> op instanceof Barrier || op instanceof Command<?, ?>);
                 if (writeDeferred) {
@@ -263,8 +263,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                     deferredDue = Long.MAX_VALUE;
                 }
                 ops.removeIf(op -> op == STOP || op == NUDGE);
-                if (!ops.isEmpty()) {
-                    process(ops, stopping);
+                if (!ops.isEmpty() || (writeDeferred && !journaled.isEmpty())) {
+                    process(ops, stopping, writeDeferred);
                 }
             } catch (InterruptedException ex) {
                 // only close() ends the writer; keep writing
@@ -276,7 +276,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         }
     }
 
-    private void process(List<Object> ops, boolean stopping) throws InterruptedException {
+    /**
+     * @param writeDeferred whether deferred work goes in too: changed tasks (already among {@code ops}) and the rows
+     *     of journaled tasks, which are durable already and so share the deferred transactions
+     */
+    private void process(List<Object> ops, boolean stopping, boolean writeDeferred) throws InterruptedException {
         List<Insert> inserts = new ArrayList<>();
         Set<LiveTask> changed = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Command<C, Object>> commands = new ArrayList<>();
@@ -303,6 +307,20 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
             insertRows.add(rows);
         }
+        if (!inserts.isEmpty() && journal(inserts, insertRows)) {
+            inserts.clear();
+            insertRows.clear();
+        }
+        boolean storeJournaled = writeDeferred && !journaled.isEmpty();
+        if (storeJournaled) {
+            // their rows go in as they are now, so a task that started, ended or was cancelled since it was
+            // journaled needs no update of a row that is not there yet
+            journaledRows.clear();
+            for (LiveTask task : journaled) {
+                changed.remove(task);
+                journaledRows.add(task.takeWrite(true));
+            }
+        }
         List<LiveTask> updated = new ArrayList<>(changed.size());
         List<TaskWrite> updateRows = new ArrayList<>(changed.size());
         for (LiveTask task : changed) {
@@ -313,15 +331,15 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
         }
 
-        int parts = inserts.size() + commands.size() + (updateRows.isEmpty() ? 0 : 1);
+        int parts = inserts.size() + commands.size() + (updateRows.isEmpty() ? 0 : 1) + (storeJournaled ? 1 : 0);
         if (parts > 0) {
-            Exception failure = writeAll(inserts, insertRows, updated, updateRows, commands);
+            Exception failure = writeAll(inserts, insertRows, updated, updateRows, commands, storeJournaled);
             if (failure != null) {
                 if (parts == 1) {
-                    failParts(inserts, updated, commands, failure, stopping);
+                    failParts(inserts, updated, commands, failure, storeJournaled, stopping);
                 } else {
                     log.debug("Batch of {} parts failed; writing them one by one", parts, failure);
-                    writeEach(inserts, insertRows, updated, updateRows, commands, stopping);
+                    writeEach(inserts, insertRows, updated, updateRows, commands, storeJournaled, stopping);
                 }
             }
         }
@@ -333,30 +351,22 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         }
     }
 
-    /** Writes everything in one transaction; returns the failure, or {@code null} when committed. */
+    /**
+     * Writes in one transaction; returns the failure, or {@code null} when committed.
+     *
+     * @param withJournaled whether the journaled rows go in too: they only ever go in all together, so a commit that
+     *     stores one stores every journaled row before it
+     */
     private Exception writeAll(
             List<Insert> inserts,
             List<List<TaskWrite>> insertRows,
             List<LiveTask> updated,
             List<TaskWrite> updateRows,
-            List<Command<C, Object>> commands) {
-        List<TaskWrite> allInserts;
-        if (insertRows.size() == 1) {
-            allInserts = insertRows.get(0);
-        } else {
-            allInserts = new ArrayList<>();
-            insertRows.forEach(allInserts::addAll);
-        }
-        if (updateRows.isEmpty() && commands.isEmpty() && !allInserts.isEmpty()) {
-            try {
-                sink.insertCommitted(allInserts);
-            } catch (Exception ex) {
-                return ex;
-            }
-            pauseMillis = 0;
-            inserted(inserts, insertRows);
-            return null;
-        }
+            List<Command<C, Object>> commands,
+            boolean withJournaled) {
+        boolean storesJournaled = withJournaled && !journaled.isEmpty();
+        List<TaskWrite> allInserts = new ArrayList<>(storesJournaled ? journaledRows : List.of());
+        insertRows.forEach(allInserts::addAll);
         Object[] results = new Object[commands.size()];
         int ran = 0;
         C tx = null;
@@ -371,6 +381,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
             sink.commit(tx);
             pauseMillis = 0;
+            if (storesJournaled) {
+                stored(journaled, journaledRows);
+                journaled.clear();
+                journaledRows.clear();
+            }
             inserted(inserts, insertRows);
             updatedAll(updated, updateRows, mismatched);
             for (int i = 0; i < commands.size(); i++) {
@@ -394,21 +409,28 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             List<LiveTask> updated,
             List<TaskWrite> updateRows,
             List<Command<C, Object>> commands,
+            boolean storeJournaled,
             boolean stopping) {
+        if (storeJournaled) {
+            Exception failure = writeAll(List.of(), List.of(), List.of(), List.of(), List.of(), true);
+            if (failure != null) {
+                keepJournaled(failure, stopping);
+            }
+        }
         for (int i = 0; i < inserts.size(); i++) {
-            Exception failure = writeAll(List.of(inserts.get(i)), List.of(insertRows.get(i)), List.of(), List.of(), List.of());
+            Exception failure = writeAll(List.of(inserts.get(i)), List.of(insertRows.get(i)), List.of(), List.of(), List.of(), false);
             if (failure != null) {
                 failInsert(inserts.get(i), failure);
             }
         }
         if (!updateRows.isEmpty()) {
-            Exception failure = writeAll(List.of(), List.of(), updated, updateRows, List.of());
+            Exception failure = writeAll(List.of(), List.of(), updated, updateRows, List.of(), false);
             if (failure != null) {
                 failUpdates(updated, failure, stopping);
             }
         }
         for (Command<C, Object> command : commands) {
-            Exception failure = writeAll(List.of(), List.of(), List.of(), List.of(), List.of(command));
+            Exception failure = writeAll(List.of(), List.of(), List.of(), List.of(), List.of(command), false);
             if (failure != null) {
                 command.done().completeExceptionally(storeFailure("A task store operation failed", failure));
             }
@@ -420,8 +442,12 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             List<LiveTask> updated,
             List<Command<C, Object>> commands,
             Exception failure,
+            boolean storeJournaled,
             boolean stopping) {
         inserts.forEach(insert -> failInsert(insert, failure));
+        if (storeJournaled) {
+            keepJournaled(failure, stopping);
+        }
         if (!updated.isEmpty()) {
             failUpdates(updated, failure, stopping);
         }
@@ -435,18 +461,50 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             return;
         }
         List<LiveTask> tasks = new ArrayList<>();
+        List<TaskWrite> writes = new ArrayList<>();
         for (int i = 0; i < inserts.size(); i++) {
-            List<LiveTask> batch = inserts.get(i).tasks();
-            for (int j = 0; j < batch.size(); j++) {
-                LiveTask task = batch.get(j);
-                if (task.written(rows.get(i).get(j))) {
-                    onDetached.accept(task);
-                } else if (task.isDirty()) {
-                    changed(task);
-                }
-                tasks.add(task);
+            tasks.addAll(inserts.get(i).tasks());
+            writes.addAll(rows.get(i));
+        }
+        stored(tasks, writes);
+        accepted(inserts, tasks);
+    }
+
+    /** Journals new tasks; once that is done they are durable, so they are handed over and their submitters released. */
+    private boolean journal(List<Insert> inserts, List<List<TaskWrite>> rows) {
+        List<LiveTask> tasks = new ArrayList<>();
+        List<TaskWrite> writes = new ArrayList<>();
+        for (int i = 0; i < inserts.size(); i++) {
+            tasks.addAll(inserts.get(i).tasks());
+            writes.addAll(rows.get(i));
+        }
+        try {
+            if (!sink.journal(writes)) {
+                return false;
+            }
+        } catch (Exception ex) {
+            inserts.forEach(insert -> failInsert(insert, ex));
+            return true; // failed and answered: nothing left to write
+        }
+        journaled.addAll(tasks);
+        accepted(inserts, tasks);
+        return true;
+    }
+
+    /** The rows are committed: the tasks now know what the store holds. */
+    private void stored(List<LiveTask> tasks, List<TaskWrite> rows) {
+        for (int i = 0; i < tasks.size(); i++) {
+            LiveTask task = tasks.get(i);
+            if (task.written(rows.get(i))) {
+                onDetached.accept(task);
+            } else if (task.isDirty()) {
+                changed(task); // it moved on while its row was on the way
             }
         }
+    }
+
+    /** New tasks are durable: they go to the store's owner in one call, then their submitters are released. */
+    private void accepted(List<Insert> inserts, List<LiveTask> tasks) {
         try {
             onInserted.accept(tasks);
         } catch (RuntimeException ex) {
@@ -454,6 +512,18 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         }
         List<Insert> done = List.copyOf(inserts);
         completer.execute(() -> done.forEach(insert -> insert.done().complete(null)));
+    }
+
+    /** The journaled rows could not be stored yet: they stay journaled and are tried again after a pause. */
+    private void keepJournaled(Exception failure, boolean stopping) {
+        if (stopping) {
+            log.error("Could not store {} journaled tasks while shutting down; the journal restores them at the next "
+                    + "start", journaled.size(), failure);
+            return;
+        }
+        pauseMillis = Math.min(MAX_PAUSE_MILLIS, Math.max(10, pauseMillis * 2));
+        log.warn("Could not store {} journaled tasks yet; trying again in {} ms: {}", journaled.size(), pauseMillis,
+                failure.toString());
     }
 
     private void updatedAll(List<LiveTask> tasks, List<TaskWrite> rows, Set<UUID> mismatched) {

@@ -45,7 +45,7 @@ class DuckDbBatchSinkTests {
         connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("sink.duckdb"));
         jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
         DuckDbSchema.migrate(jdbc, "sink.duckdb");
-        sink = new DuckDbBatchSink(connection, jdbc);
+        sink = new DuckDbBatchSink(connection, jdbc, null, 0);
     }
 
     @AfterEach
@@ -94,17 +94,19 @@ class DuckDbBatchSinkTests {
     }
 
     @Test
-    void aLoneInsertIsAllOrNothingAndLeavesTheSinkUsable() throws Exception {
+    void anInsertWithOneBadRowIsAllOrNothingAndLeavesTheSinkUsable() throws Exception {
         TaskInfo existing = pending(0);
-        sink.insertCommitted(List.of(new TaskWrite(existing, null)));
+        sink.commit(write(List.of(new TaskWrite(existing, null)), true));
         List<TaskWrite> withDuplicate = List.of(new TaskWrite(pending(1), null), new TaskWrite(existing, null),
                 new TaskWrite(pending(2), null));
 
-        assertThatThrownBy(() -> sink.insertCommitted(withDuplicate)).isInstanceOf(SQLException.class)
+        DuckDbBatchSink.Tx tx = sink.begin();
+        assertThatThrownBy(() -> sink.insert(tx, withDuplicate)).isInstanceOf(SQLException.class)
                 .hasMessageContaining("Duplicate key");
+        sink.rollback(tx);
         assertThat(stored()).containsExactly(existing);
 
-        sink.insertCommitted(List.of(new TaskWrite(pending(3), null)));
+        sink.commit(write(List.of(new TaskWrite(pending(3), null)), true));
         assertThat(stored()).containsExactlyInAnyOrder(existing, pending(3));
     }
 

@@ -42,7 +42,7 @@ class GroupCommitWriterTests {
         connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("writer.duckdb"));
         jdbc = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
         DuckDbSchema.migrate(jdbc, "writer.duckdb");
-        sink = new DuckDbBatchSink(connection, jdbc);
+        sink = new DuckDbBatchSink(connection, jdbc, null, 0);
         writer = new GroupCommitWriter<>(sink, tasks -> {}, task -> {}, Duration.ofSeconds(30), "test-writer");
     }
 
