@@ -21,6 +21,37 @@ public record Args(String scenario, Map<String, String> values) {
         return new Args(args[0], values);
     }
 
+    /** The same arguments with one value set. */
+    public Args with(String key, String value) {
+        Map<String, String> changed = new HashMap<>(values);
+        changed.put(key, value);
+        return new Args(scenario, changed);
+    }
+
+    /** Whether this is an unreported warm-up run. */
+    public boolean quiet() {
+        return Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
+    }
+
+    /**
+     * Runs a throughput scenario twice when {@code warmup} (tasks) is given: first that many tasks on a throwaway
+     * instance and store, unreported, so the measured run does not pay for the JIT compiling its code; then the
+     * measured run, on a fresh instance and store.
+     */
+    public static void warmedUp(Args args, Run run) throws Exception {
+        int warmup = args.integer("warmup", 0);
+        if (warmup > 0) {
+            run.run(args.with("tasks", Integer.toString(warmup)).with("quiet", "true"));
+        }
+        run.run(args);
+    }
+
+    /** One run of a scenario. */
+    @FunctionalInterface
+    public interface Run {
+        void run(Args args) throws Exception;
+    }
+
     public int integer(String key, int defaultValue) {
         String value = values.get(key);
         return value == null ? defaultValue : Integer.parseInt(value);

@@ -60,7 +60,7 @@ public final class GobstopperScenarios {
         Args args = Args.parse(argv);
         Path dir = Files.createTempDirectory("gobstopper-bench");
         switch (args.scenario()) {
-            case "throughput" -> throughput(dir, args);
+            case "throughput" -> Args.warmedUp(args, run -> throughput(dir, run));
             case "latency" -> latency(dir, args);
             case "listing" -> listing(dir, args);
             case "memory" -> memory(dir, args);
@@ -125,6 +125,9 @@ public final class GobstopperScenarios {
         long stored = run.engine().stats().byStatus().get(TaskStatus.SUCCESS); // waits for pending writes
         double seconds = (System.nanoTime() - begin) / 1e9;
         run.engine().close();
+        if (args.quiet()) {
+            return;
+        }
         Report.metric("completed", stored);
         Report.metric("seconds", seconds);
         Report.metric("tasks_per_second", stored / seconds);

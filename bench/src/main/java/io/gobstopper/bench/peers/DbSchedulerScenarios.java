@@ -62,6 +62,20 @@ public final class DbSchedulerScenarios {
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
         int workers = args.integer("workers", 4);
+        switch (args.scenario()) {
+            case "throughput" -> Args.warmedUp(args, run -> {
+                try (HikariDataSource dataSource = newStore(run, workers)) {
+                    throughput(dataSource, run, workers);
+                }
+            });
+            case "latency" -> latency(newStore(args, workers), args, workers);
+            default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
+        }
+        System.exit(0);
+    }
+
+    /** A fresh H2 file database in a fresh folder, with db-scheduler's table. */
+    private static HikariDataSource newStore(Args args, int workers) throws Exception {
         Path dir = Files.createTempDirectory("db-scheduler-bench");
         HikariConfig pool = new HikariConfig();
         pool.setJdbcUrl("jdbc:h2:file:" + dir.resolve("scheduler"));
@@ -72,12 +86,7 @@ public final class DbSchedulerScenarios {
                 statement.execute(ddl);
             }
         }
-        switch (args.scenario()) {
-            case "throughput" -> throughput(dataSource, args, workers);
-            case "latency" -> latency(dataSource, args, workers);
-            default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
-        }
-        System.exit(0);
+        return dataSource;
     }
 
     private static Scheduler start(HikariDataSource dataSource, int workers, OneTimeTask<?> task) {

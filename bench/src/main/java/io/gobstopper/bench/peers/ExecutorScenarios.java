@@ -23,7 +23,7 @@ public final class ExecutorScenarios {
                 new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
         executor.prestartAllCoreThreads();
         switch (args.scenario()) {
-            case "throughput" -> throughput(executor, args, workers);
+            case "throughput" -> Args.warmedUp(args, run -> throughput(executor, run, workers));
             case "latency" -> latency(executor, args, workers);
             default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
         }

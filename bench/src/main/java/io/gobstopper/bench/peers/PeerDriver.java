@@ -90,6 +90,9 @@ final class PeerDriver {
         if (failure.get() != null) {
             throw new IllegalStateException("a submit failed", failure.get());
         }
+        if (args.quiet()) {
+            return;
+        }
         Report.metric("completed", completed);
         Report.metric("seconds", seconds);
         Report.metric("tasks_per_second", completed / seconds);

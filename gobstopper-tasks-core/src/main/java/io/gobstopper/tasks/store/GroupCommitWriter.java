@@ -53,7 +53,14 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     static final int MAX_BATCH = 8192;
 
     /** Changed tasks that are written at once, without waiting out the write delay. */
-    static final int DEFERRED_BATCH = 256;
+    static final int DEFERRED_BATCH = 4096;
+
+    /**
+     * Journaled tasks whose rows are written at once, without waiting out the write delay. Waiting pays: a task that
+     * ended meanwhile goes in as one row in its final state instead of a row and an update, so this only bounds the
+     * work of one transaction.
+     */
+    static final int JOURNALED_BATCH = 65_536;
 
     private static final long MAX_PAUSE_MILLIS = 2000;
 
@@ -248,23 +255,27 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 if (stopping) {
                     urgent.drainTo(ops); // anything that raced in with the close
                 }
-                boolean writeDeferred = stopping
+                boolean due = stopping
                         || first == null // waited a full delay, or the deadline passed
                         || System.nanoTime() - deferredDue >= 0
-                        || deferredCount.get() >= DEFERRED_BATCH
-                        || journaled.size() >= DEFERRED_BATCH
                         // commands and flushes act on the stored state, so it must be up to date
                         || ops.stream().anyMatch(op -> op instanceof Barrier || op instanceof Command<?, ?>);
-                if (writeDeferred) {
+                boolean writeChanged = due || deferredCount.get() >= DEFERRED_BATCH;
+                // the journaled rows wait for their own triggers only: the longer they wait, the more of their tasks
+                // have ended and go in as one final row instead of a row and an update
+                boolean writeJournaled = due || journaled.size() >= JOURNALED_BATCH;
+                if (writeChanged) {
                     for (LiveTask task; (task = deferred.poll()) != null; ) {
                         deferredCount.decrementAndGet();
                         ops.add(task);
                     }
+                }
+                if (due) {
                     deferredDue = Long.MAX_VALUE;
                 }
                 ops.removeIf(op -> op == STOP || op == NUDGE);
-                if (!ops.isEmpty() || (writeDeferred && !journaled.isEmpty())) {
-                    process(ops, stopping, writeDeferred);
+                if (!ops.isEmpty() || (writeJournaled && !journaled.isEmpty())) {
+                    process(ops, stopping, writeJournaled);
                 }
             } catch (InterruptedException ex) {
                 // only close() ends the writer; keep writing
@@ -277,10 +288,10 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     /**
-     * @param writeDeferred whether deferred work goes in too: changed tasks (already among {@code ops}) and the rows
-     *     of journaled tasks, which are durable already and so share the deferred transactions
+     * @param writeJournaled whether the rows of journaled tasks go in too (they are durable already, so they share the
+     *     deferred transactions)
      */
-    private void process(List<Object> ops, boolean stopping, boolean writeDeferred) throws InterruptedException {
+    private void process(List<Object> ops, boolean stopping, boolean writeJournaled) throws InterruptedException {
         List<Insert> inserts = new ArrayList<>();
         Set<LiveTask> changed = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Command<C, Object>> commands = new ArrayList<>();
@@ -311,7 +322,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             inserts.clear();
             insertRows.clear();
         }
-        boolean storeJournaled = writeDeferred && !journaled.isEmpty();
+        boolean storeJournaled = writeJournaled && !journaled.isEmpty();
         if (storeJournaled) {
             // their rows go in as they are now, so a task that started, ended or was cancelled since it was
             // journaled needs no update of a row that is not there yet
