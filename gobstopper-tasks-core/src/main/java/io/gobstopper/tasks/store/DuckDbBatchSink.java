@@ -75,10 +75,11 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     private final Tx tx;
     private final SubmitJournal journal;
     private final PreparedStatement markStored;
-    /** The highest journal sequence appended, and the highest the tasks table holds (committed). */
+    /** The highest journal sequence appended (journal thread). */
     private long journaledUpTo;
-    private long storedUpTo;
-    /** What the open transaction will have stored once it commits. */
+    /** The highest journal sequence the tasks table holds, committed (written by the store thread). */
+    private volatile long storedUpTo;
+    /** What the open transaction will have stored once it commits (store thread). */
     private long storingUpTo;
 
     /**
@@ -109,35 +110,40 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
         return tx;
     }
 
-    /** One append and {@code fdatasync} (~0.2 ms) instead of a DuckDB commit (2.5 ms and more when idle). */
+    /**
+     * One append and {@code fdatasync} (~0.2 ms) instead of a DuckDB commit (2.5 ms and more when idle). The journal
+     * is emptied first when it has grown and the table holds every record in it; only this thread touches the file.
+     */
     @Override
-    public boolean journal(List<TaskWrite> rows) throws IOException {
+    public long journal(List<TaskWrite> rows) throws IOException {
         if (journal == null) {
-            return false;
+            return GroupCommitWriter.NO_JOURNAL;
+        }
+        if (storedUpTo == journaledUpTo && journal.size() > JOURNAL_TRUNCATE_BYTES) {
+            journal.truncate();
         }
         List<TaskInfo> tasks = new ArrayList<>(rows.size());
         rows.forEach(row -> tasks.add(row.task()));
         journaledUpTo = journal.append(tasks);
-        return true;
+        return journaledUpTo;
     }
 
-    /**
-     * Inserts the rows; the writer inserts journaled rows only all together, so this also records that the table now
-     * holds every journaled row.
-     */
     @Override
     public void insert(Tx tx, List<TaskWrite> rows) throws SQLException {
-        if (journaledUpTo > storingUpTo) {
-            markStored.setLong(1, journaledUpTo);
-            markStored.executeUpdate();
-            storingUpTo = journaledUpTo;
-        }
         try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "tasks")) {
             for (TaskWrite row : rows) {
                 appendRow(appender, row.task());
             }
             appender.flush();
         }
+    }
+
+    /** The writer stores journaled rows only all together, so the table now holds every record up to this one. */
+    @Override
+    public void journaledStored(Tx tx, long sequence) throws SQLException {
+        markStored.setLong(1, sequence);
+        markStored.executeUpdate();
+        storingUpTo = sequence;
     }
 
     @Override
@@ -200,15 +206,6 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     public void commit(Tx tx) throws SQLException {
         commit.execute();
         storedUpTo = storingUpTo;
-        if (journal != null && storedUpTo == journaledUpTo) {
-            try {
-                if (journal.size() > JOURNAL_TRUNCATE_BYTES) {
-                    journal.truncate(); // the table holds every record
-                }
-            } catch (IOException ex) {
-                log.warn("Could not truncate the task journal {}; it is tried again later: {}", journal.path(), ex.toString());
-            }
-        }
     }
 
     @Override
