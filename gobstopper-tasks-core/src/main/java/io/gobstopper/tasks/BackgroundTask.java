@@ -33,4 +33,21 @@ public @interface BackgroundTask {
 
     /** Whether {@code POST /api/tasks} may submit this task. Every task can be submitted from code. */
     boolean exposed() default false;
+
+    /**
+     * The longest a run may take, e.g. {@code "30s"}, {@code "500ms"}, {@code "5m"} or {@code "PT30S"}: a run that
+     * takes longer is interrupted and counts as a failed attempt. Empty for no limit.
+     */
+    String timeout() default "";
+
+    /**
+     * Makes the task recurring: a cron expression with six fields (second, minute, hour, day of month, month, day
+     * of week), as Spring's {@code @Scheduled}. One run per fire time, across restarts; a fire time missed while
+     * the application was down runs once at startup. The method may take no arguments besides a
+     * {@link TaskContext}. {@code gobstopper.tasks.schedules.<name>.cron} overrides it ({@code "-"} disables it).
+     */
+    String cron() default "";
+
+    /** The time zone the cron expression is read in, e.g. {@code "Europe/Paris"}; empty for UTC. */
+    String zone() default "";
 }

@@ -30,6 +30,12 @@ public interface TaskContext {
      */
     void reportProgress(int percent, String message);
 
+    /**
+     * Whether someone asked to cancel this run. The thread is interrupted as well; a task that checks this between
+     * steps and returns (or throws) ends CANCELLED.
+     */
+    boolean isCancelled();
+
     /** Reports progress without a message. */
     default void reportProgress(int percent) {
         reportProgress(percent, null);

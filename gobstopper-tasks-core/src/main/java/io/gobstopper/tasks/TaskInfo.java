@@ -2,6 +2,7 @@ package io.gobstopper.tasks;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -15,7 +16,8 @@ import java.util.UUID;
  * @param createdAt when it was submitted
  * @param startedAt when its latest run started, or {@code null}
  * @param completedAt when it ended, or {@code null}
- * @param runAt when the task is (or was) due: set while it waits in RETRY, kept when that run starts; or {@code null}
+ * @param runAt when the task is (or was) due: set while it waits for a delayed start or in RETRY, kept when that
+ *     run starts; or {@code null}
  * @param result the return value as JSON, or {@code null}
  * @param error the last failure ({@code ExceptionType: message}), or {@code null}
  * @param retryCount how many runs have been retried so far
@@ -24,6 +26,10 @@ import java.util.UUID;
  * @param kwargs named arguments as a JSON object
  * @param progress 0 to 100
  * @param progressMessage the latest progress message, or {@code null}
+ * @param dependsOn tasks that must succeed before this one starts
+ * @param uniqueKey the key that keeps this task unique while it is unfinished, or {@code null}
+ * @param timeout the longest a run may take, or {@code null} for no limit
+ * @param cancelRequested whether a cancel was asked for while the task runs (it ends CANCELLED when it stops)
  */
 public record TaskInfo(
         UUID id,
@@ -42,7 +48,38 @@ public record TaskInfo(
         String args,
         String kwargs,
         int progress,
-        String progressMessage) {
+        String progressMessage,
+        List<UUID> dependsOn,
+        String uniqueKey,
+        Duration timeout,
+        boolean cancelRequested) {
+
+    public TaskInfo {
+        dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+
+    /** A task without dependencies, unique key or timeout. */
+    public TaskInfo(
+            UUID id,
+            String name,
+            String category,
+            TaskPriority priority,
+            TaskStatus status,
+            Instant createdAt,
+            Instant startedAt,
+            Instant completedAt,
+            Instant runAt,
+            String result,
+            String error,
+            int retryCount,
+            int maxRetries,
+            String args,
+            String kwargs,
+            int progress,
+            String progressMessage) {
+        this(id, name, category, priority, status, createdAt, startedAt, completedAt, runAt, result, error, retryCount,
+                maxRetries, args, kwargs, progress, progressMessage, List.of(), null, null, false);
+    }
 
     /** Whether a worker is running the task now. */
     public boolean isRunning() {

@@ -29,7 +29,45 @@ public interface TaskQueue {
      * @throws InvalidTaskArgumentsException if the arguments or overrides are invalid
      * @throws TaskQueueUnavailableException if the task system is disabled, stopping, or its store fails
      */
-    UUID submit(TaskRequest request);
+    default UUID submit(TaskRequest request) {
+        return offer(request).id();
+    }
+
+    /**
+     * Submits a task and says whether it was created: a request with a unique key that an unfinished task holds
+     * creates nothing and answers that task. Returns once the task is stored.
+     *
+     * @throws UnknownTaskException if no task has that name
+     * @throws InvalidTaskArgumentsException if the arguments or options are invalid, or a parent task is unknown
+     * @throws QueueFullException if the category holds its queue capacity of unfinished tasks
+     * @throws TaskQueueUnavailableException if the task system is disabled, stopping, or its store fails
+     */
+    Submission offer(TaskRequest request);
+
+    /**
+     * Submits several tasks atomically: all are stored in one transaction, or none is. A request may depend on
+     * tasks submitted before, not on others of the same batch (use {@link #chain} for that).
+     *
+     * @return the ids, in the order of the requests (an existing task's id for a request whose unique key is held)
+     * @throws BatchItemException naming the first request that was refused; nothing was stored
+     */
+    List<UUID> submitAll(List<TaskRequest> requests);
+
+    /**
+     * Starts a chain: each task added with {@link TaskChain#then} runs only after the one before it succeeded, and
+     * is cancelled when it fails or is cancelled. The chain is submitted atomically by {@link TaskChain#submit()}.
+     */
+    default TaskChain chain(TaskRequest first) {
+        return new TaskChain(this, first);
+    }
+
+    /**
+     * Submits requests atomically, each depending on the one before it (besides its own {@code dependsOn}).
+     *
+     * @return the ids, in order
+     * @throws BatchItemException naming the first request that was refused; nothing was stored
+     */
+    List<UUID> submitChain(List<TaskRequest> requests);
 
     /**
      * Submits a task without waiting: the request is checked at once (and throws like {@link #submit}), and the
@@ -45,10 +83,12 @@ public interface TaskQueue {
     TaskPage list(TaskFilter filter);
 
     /**
-     * Cancels a PENDING or RETRY task; once this returns it will not run.
+     * Cancels a task. A PENDING or RETRY task will not run once this returns. A STARTED task is asked to stop: its
+     * thread is interrupted and {@link TaskContext#isCancelled()} turns true; it ends CANCELLED when its method
+     * returns or throws, and the answer has {@link TaskInfo#cancelRequested()} set while it still runs.
      *
      * @throws TaskNotFoundException if there is no such task
-     * @throws TaskStateException if the task is running or has ended
+     * @throws TaskStateException if the task has ended
      */
     TaskInfo cancel(UUID id);
 
@@ -99,6 +139,31 @@ public interface TaskQueue {
 
     /** The registered task with this name. */
     Optional<TaskDescriptor> describe(String name);
+
+    /** The recurring tasks' schedules, sorted by name. */
+    List<ScheduleInfo> schedules();
+
+    /**
+     * Pauses a schedule: it fires no more until resumed, also after a restart.
+     *
+     * @throws UnknownScheduleException if no recurring task has that name
+     */
+    ScheduleInfo pauseSchedule(String name);
+
+    /**
+     * Resumes a paused schedule from its next fire time after now (fire times missed while paused do not run).
+     *
+     * @throws UnknownScheduleException if no recurring task has that name
+     */
+    ScheduleInfo resumeSchedule(String name);
+
+    /**
+     * Submits a recurring task's run now, outside its schedule (paused or not).
+     *
+     * @return the new task's id
+     * @throws UnknownScheduleException if no recurring task has that name
+     */
+    UUID triggerSchedule(String name);
 
     /** Whether this queue runs tasks ({@code false} when the task system is switched off). */
     boolean isEnabled();

@@ -2,6 +2,8 @@ package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.BulkRetryResult;
 import io.gobstopper.tasks.QueueHealth;
+import io.gobstopper.tasks.ScheduleInfo;
+import io.gobstopper.tasks.Submission;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
@@ -40,7 +42,37 @@ public final class DisabledTaskQueue implements TaskQueue {
     }
 
     @Override
-    public UUID submit(TaskRequest request) {
+    public Submission offer(TaskRequest request) {
+        throw disabled();
+    }
+
+    @Override
+    public List<UUID> submitAll(List<TaskRequest> requests) {
+        throw disabled();
+    }
+
+    @Override
+    public List<UUID> submitChain(List<TaskRequest> requests) {
+        throw disabled();
+    }
+
+    @Override
+    public List<ScheduleInfo> schedules() {
+        return List.of();
+    }
+
+    @Override
+    public ScheduleInfo pauseSchedule(String name) {
+        throw disabled();
+    }
+
+    @Override
+    public ScheduleInfo resumeSchedule(String name) {
+        throw disabled();
+    }
+
+    @Override
+    public UUID triggerSchedule(String name) {
         throw disabled();
     }
 

@@ -41,6 +41,11 @@ final class RunningTaskContext implements TaskContext {
     }
 
     @Override
+    public boolean isCancelled() {
+        return false;
+    }
+
+    @Override
     public void reportProgress(int percent, String message) {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("progress must be between 0 and 100, got " + percent);

@@ -3,6 +3,8 @@ package io.gobstopper.tasks.engine;
 import io.gobstopper.tasks.BulkRetryResult;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.QueueHealth;
+import io.gobstopper.tasks.ScheduleInfo;
+import io.gobstopper.tasks.Submission;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
@@ -192,10 +194,40 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     // ---- submitting ----
 
     @Override
-    public UUID submit(TaskRequest request) {
+    public Submission offer(TaskRequest request) {
         LiveTask task = prepare(request);
         TaskStore.await(store.insert(List.of(task))); // queued by accepted() once committed
-        return task.id();
+        return new Submission(task.id(), true);
+    }
+
+    @Override
+    public List<UUID> submitAll(List<TaskRequest> requests) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public List<UUID> submitChain(List<TaskRequest> requests) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public List<ScheduleInfo> schedules() {
+        return List.of();
+    }
+
+    @Override
+    public ScheduleInfo pauseSchedule(String name) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public ScheduleInfo resumeSchedule(String name) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public UUID triggerSchedule(String name) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     @Override

@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * @param shutdownTimeout how long shutdown waits for running tasks
  * @param retention ended tasks older than this are deleted periodically; zero keeps everything
  * @param cleanupInterval how often the retention cleanup runs
+ * @param queueCapacity the most unfinished tasks per category; 0 for no limit
+ * @param priorityAging a waiting task gains one priority level per this much waiting; zero switches aging off
+ * @param schedules per-task overrides of {@code @BackgroundTask(cron, zone)}, by task name
  */
 public record TaskEngineSettings(
         int workers,
@@ -23,7 +26,10 @@ public record TaskEngineSettings(
         Map<String, CategorySettings> categories,
         Duration shutdownTimeout,
         Duration retention,
-        Duration cleanupInterval) {
+        Duration cleanupInterval,
+        int queueCapacity,
+        Duration priorityAging,
+        Map<String, ScheduleOverride> schedules) {
 
     /** The most workers one category may have. */
     public static final int MAX_WORKERS = 256;
@@ -32,10 +38,17 @@ public record TaskEngineSettings(
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofHours(1);
+    public static final int DEFAULT_QUEUE_CAPACITY = 0;
+    /** Generous: under a steady stream of HIGH work a LOW task waits at most about 2 minutes for a worker. */
+    public static final Duration DEFAULT_PRIORITY_AGING = Duration.ofMinutes(1);
 
-    /** The defaults: 2 workers, 2 s/2.0/60 s backoff, 30 s shutdown timeout, 30 days retention, hourly cleanup. */
+    /**
+     * The defaults: 2 workers, 2 s/2.0/60 s backoff, 30 s shutdown timeout, 30 days retention, hourly cleanup, no
+     * queue capacity, one priority level per minute of waiting.
+     */
     public static final TaskEngineSettings DEFAULTS = new TaskEngineSettings(DEFAULT_WORKERS, RetryPolicy.DEFAULT,
-            Map.of(), DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_RETENTION, DEFAULT_CLEANUP_INTERVAL);
+            Map.of(), DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_RETENTION, DEFAULT_CLEANUP_INTERVAL, DEFAULT_QUEUE_CAPACITY,
+            DEFAULT_PRIORITY_AGING, Map.of());
 
     public TaskEngineSettings {
         checkWorkers("workers", workers);
@@ -49,6 +62,9 @@ public record TaskEngineSettings(
             if (category.workers() != null) {
                 checkWorkers("categories." + name + ".workers", category.workers());
             }
+            if (category.queueCapacity() != null) {
+                checkCapacity("categories." + name + ".queue-capacity", category.queueCapacity());
+            }
         });
         categories = Map.copyOf(categories);
         requireNotNegative("shutdown-timeout", shutdownTimeout);
@@ -57,12 +73,21 @@ public record TaskEngineSettings(
         if (cleanupInterval.isZero() || cleanupInterval.isNegative()) {
             throw new IllegalArgumentException("cleanup interval must be more than zero, got " + cleanupInterval);
         }
+        checkCapacity("queue-capacity", queueCapacity);
+        requireNotNegative("priority-aging", priorityAging);
+        schedules = Map.copyOf(schedules == null ? Map.of() : schedules);
     }
 
     /** Checks a worker count: 0 to {@value #MAX_WORKERS}. */
     public static void checkWorkers(String setting, int workers) {
         if (workers < 0 || workers > MAX_WORKERS) {
             throw new IllegalArgumentException(setting + " must be between 0 and " + MAX_WORKERS + ", got " + workers);
+        }
+    }
+
+    private static void checkCapacity(String setting, int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException(setting + " must be 0 (no limit) or more, got " + capacity);
         }
     }
 
@@ -84,26 +109,60 @@ public record TaskEngineSettings(
         return settings != null && settings.retry() != null ? settings.retry() : retry;
     }
 
+    /** The queue capacity of a category; 0 for no limit. */
+    public int capacityFor(String category) {
+        CategorySettings settings = categories.get(category);
+        return settings != null && settings.queueCapacity() != null ? settings.queueCapacity() : queueCapacity;
+    }
+
+    /** The rate limit of a category, or {@code null} for none. */
+    public RateLimit rateFor(String category) {
+        CategorySettings settings = categories.get(category);
+        return settings == null ? null : settings.rate();
+    }
+
     public TaskEngineSettings withWorkers(int workers) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval);
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
     }
 
     public TaskEngineSettings withRetry(RetryPolicy retry) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval);
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
     }
 
     public TaskEngineSettings withCategory(String name, CategorySettings category) {
         Map<String, CategorySettings> all = new TreeMap<>(categories);
         all.put(name, category);
-        return new TaskEngineSettings(workers, retry, all, shutdownTimeout, retention, cleanupInterval);
+        return new TaskEngineSettings(workers, retry, all, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
     }
 
     public TaskEngineSettings withShutdownTimeout(Duration shutdownTimeout) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval);
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
     }
 
     public TaskEngineSettings withRetention(Duration retention, Duration cleanupInterval) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval);
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
+    }
+
+    public TaskEngineSettings withQueueCapacity(int queueCapacity) {
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
+    }
+
+    public TaskEngineSettings withPriorityAging(Duration priorityAging) {
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules);
+    }
+
+    public TaskEngineSettings withSchedule(String taskName, ScheduleOverride schedule) {
+        Map<String, ScheduleOverride> all = new TreeMap<>(schedules);
+        all.put(taskName, schedule);
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, all);
     }
 
     /**
@@ -111,6 +170,21 @@ public record TaskEngineSettings(
      *
      * @param workers the category's workers
      * @param retry the category's backoff
+     * @param queueCapacity the most unfinished tasks of the category; 0 for no limit
+     * @param rate the most task starts per period, or {@code null} for no limit
      */
-    public record CategorySettings(Integer workers, RetryPolicy retry) {}
+    public record CategorySettings(Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate) {
+
+        public CategorySettings(Integer workers, RetryPolicy retry) {
+            this(workers, retry, null, null);
+        }
+    }
+
+    /**
+     * A property's override of a task's schedule.
+     *
+     * @param cron the cron expression; {@code "-"} switches the schedule off
+     * @param zone the time zone, or {@code null} for the declaration's (UTC when it names none)
+     */
+    public record ScheduleOverride(String cron, String zone) {}
 }
