@@ -44,7 +44,7 @@ public record TaskRequest(
         Objects.requireNonNull(name, "name must not be null: give the name of a @BackgroundTask");
         args = args == null ? List.of() : Collections.unmodifiableList(args);
         kwargs = kwargs == null ? Map.of() : Collections.unmodifiableMap(kwargs);
-        if (dependsOn != null && dependsOn.contains(null)) {
+        if (dependsOn != null && dependsOn.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException("dependsOn must not contain null: give the ids of existing tasks");
         }
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);

@@ -38,11 +38,20 @@ class ArchitectureTests {
     }
 
     @Test
-    void onlyTheStoreUsesSpring() {
+    void onlyTheStoreAndTheCronReaderUseSpring() {
         noClasses()
                 .that().resideInAPackage("io.gobstopper.tasks..")
-                .and().resideOutsideOfPackage("io.gobstopper.tasks.store..")
+                .and().resideOutsideOfPackages("io.gobstopper.tasks.store..", "io.gobstopper.tasks.schedule..")
                 .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+                .check(core);
+    }
+
+    @Test
+    void theCronReaderUsesOnlySpringsCronExpression() {
+        noClasses()
+                .that().resideInAPackage("io.gobstopper.tasks.schedule..")
+                .should().dependOnClassesThat(resideInAPackage("org.springframework..")
+                        .and(not(resideInAnyPackage("org.springframework.scheduling.support.."))))
                 .check(core);
     }
 

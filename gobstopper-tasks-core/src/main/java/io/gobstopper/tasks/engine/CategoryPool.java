@@ -1,11 +1,12 @@
 package io.gobstopper.tasks.engine;
 
+import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.store.LiveTask;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,50 +17,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One category's queue and workers. Waiting tasks are ordered by priority, then by arrival. Workers start with
- * the first task and the pool can be resized while it runs: extra workers start at once, surplus workers leave
- * after their current task.
+ * One category's queue and workers. Waiting tasks are ordered by priority, then by arrival; with priority aging a
+ * waiting task gains one level per aging interval, so LOW work is not postponed forever by a steady stream of HIGH
+ * work (equal effective priorities go oldest first). An optional rate limit (a token bucket) bounds how many tasks
+ * start per period. Workers start with the first task and the pool can be resized while it runs: extra workers
+ * start at once, surplus workers leave after their current task.
  */
 final class CategoryPool {
 
     private static final Logger log = LoggerFactory.getLogger(CategoryPool.class);
 
-    private record Entry(LiveTask task, int priority, long sequence) {}
-
-    private static final Comparator<Entry> ORDER =
-            Comparator.comparingInt(Entry::priority).reversed().thenComparingLong(Entry::sequence);
+    private record Entry(LiveTask task, long enqueuedNanos) {}
 
     private final String category;
     private final Consumer<LiveTask> runner;
+    private final long agingNanos;
+    private final RateLimit rate;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>(ORDER);
+    /** One FIFO per priority level, LOW (index 0) to CRITICAL. */
+    private final List<ArrayDeque<Entry>> levels = new ArrayList<>();
     private final Map<Thread, LiveTask> running = new ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
-    private long sequence;
+    private int queued;
     private int target;
     private int threadNumber;
     private int idle;
     private boolean stopping;
+    /** Starts the rate limit allows now (token bucket), and when it was last topped up. */
+    private double tokens;
+    private long toppedUpNanos;
 
     /**
      * @param category the category's name, used in thread names
      * @param workers the initial size
+     * @param agingInterval a waiting task gains a priority level per interval; zero for no aging
+     * @param rate the most starts per period, or {@code null}
      * @param runner runs one task on the calling worker
      */
-    CategoryPool(String category, int workers, Consumer<LiveTask> runner) {
+    CategoryPool(String category, int workers, Duration agingInterval, RateLimit rate, Consumer<LiveTask> runner) {
         this.category = category;
         this.target = workers;
+        this.agingNanos = agingInterval.toNanos();
+        this.rate = rate;
         this.runner = runner;
+        for (int i = 0; i < TaskPriority.values().length; i++) {
+            levels.add(new ArrayDeque<>());
+        }
+        this.tokens = rate == null ? 0 : rate.permits();
+        this.toppedUpNanos = System.nanoTime();
     }
 
     /** Queues tasks for this category's workers, in the given order within a priority. */
     void enqueue(List<LiveTask> tasks) {
         lock.lock();
         try {
+            long now = System.nanoTime();
             for (LiveTask task : tasks) {
-                queue.add(new Entry(task, task.priority().level(), sequence++));
+                levels.get(task.priority().level() - 1).addLast(new Entry(task, now));
             }
+            queued += tasks.size();
             startWorkers();
             // wake only as many idle workers as there is new work: a wake-up no task needs is a context switch
             for (int i = Math.min(tasks.size(), idle); i > 0; i--) {
@@ -74,7 +91,13 @@ final class CategoryPool {
     boolean remove(UUID id) {
         lock.lock();
         try {
-            return queue.removeIf(entry -> entry.task().id().equals(id));
+            for (ArrayDeque<Entry> level : levels) {
+                if (level.removeIf(entry -> entry.task().id().equals(id))) {
+                    queued--;
+                    return true;
+                }
+            }
+            return false;
         } finally {
             lock.unlock();
         }
@@ -85,7 +108,7 @@ final class CategoryPool {
         lock.lock();
         try {
             target = workers;
-            if (!queue.isEmpty()) {
+            if (queued > 0) {
                 startWorkers();
             }
             available.signalAll();
@@ -131,13 +154,17 @@ final class CategoryPool {
                     workers.remove(self);
                     return null;
                 }
-                Entry entry = queue.poll();
-                if (entry != null) {
-                    return entry.task();
+                long waitNanos = queued == 0 ? -1 : untilStartAllowed();
+                if (waitNanos == 0) {
+                    return poll().task();
                 }
                 idle++;
                 try {
-                    available.awaitUninterruptibly();
+                    if (waitNanos < 0) {
+                        available.awaitUninterruptibly();
+                    } else {
+                        awaitNanosUninterruptibly(waitNanos);
+                    }
                 } finally {
                     idle--;
                 }
@@ -145,6 +172,59 @@ final class CategoryPool {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How long until the rate limit allows the next start; 0 if it does now (and takes the start). */
+    private long untilStartAllowed() {
+        if (rate == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long interval = rate.intervalNanos();
+        tokens = Math.min(rate.permits(), tokens + (double) (now - toppedUpNanos) / interval);
+        toppedUpNanos = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, (long) ((1 - tokens) * interval));
+    }
+
+    private void awaitNanosUninterruptibly(long nanos) {
+        try {
+            available.awaitNanos(nanos);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Takes the waiting task with the highest effective priority: its level plus one per aging interval waited.
+     * Within a level the oldest is first, so only the heads compete; a tie goes to the older task.
+     */
+    private Entry poll() {
+        long now = System.nanoTime();
+        ArrayDeque<Entry> best = null;
+        long bestPriority = Long.MIN_VALUE;
+        long bestSince = 0;
+        for (int level = levels.size() - 1; level >= 0; level--) {
+            Entry head = levels.get(level).peekFirst();
+            if (head == null) {
+                continue;
+            }
+            long effective = level + (agingNanos > 0 ? (now - head.enqueuedNanos()) / agingNanos : 0);
+            if (best == null || effective > bestPriority
+                    || (effective == bestPriority && head.enqueuedNanos() - bestSince < 0)) {
+                best = levels.get(level);
+                bestPriority = effective;
+                bestSince = head.enqueuedNanos();
+            }
+            if (agingNanos == 0) {
+                break; // without aging the highest non-empty level wins
+            }
+        }
+        queued--;
+        return best.pollFirst();
     }
 
     /** Stops handing out tasks; running ones finish. Waiting tasks stay stored and are picked up at the next start. */
@@ -191,7 +271,7 @@ final class CategoryPool {
     int queued() {
         lock.lock();
         try {
-            return queue.size();
+            return queued;
         } finally {
             lock.unlock();
         }

@@ -4,7 +4,10 @@ import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.store.LiveTask;
 import java.util.UUID;
 
-/** The {@link TaskContext} of one run. */
+/**
+ * The {@link TaskContext} of one run, and the run's controls: a cancel request or the timeout interrupts the worker
+ * thread, but only while this run is in progress, so the interrupt can never hit the worker's next task.
+ */
 final class RunningTaskContext implements TaskContext {
 
     /** Longest progress message kept; longer ones are cut. */
@@ -13,11 +16,15 @@ final class RunningTaskContext implements TaskContext {
     private final LiveTask task;
     private final int attempt;
     private final TaskEngine engine;
+    private final Thread worker;
+    private boolean finished;
+    private volatile boolean timedOut;
 
-    RunningTaskContext(LiveTask task, int attempt, TaskEngine engine) {
+    RunningTaskContext(LiveTask task, int attempt, TaskEngine engine, Thread worker) {
         this.task = task;
         this.attempt = attempt;
         this.engine = engine;
+        this.worker = worker;
     }
 
     @Override
@@ -42,7 +49,7 @@ final class RunningTaskContext implements TaskContext {
 
     @Override
     public boolean isCancelled() {
-        return false;
+        return task.cancelRequested();
     }
 
     @Override
@@ -52,5 +59,27 @@ final class RunningTaskContext implements TaskContext {
         }
         String kept = message != null && message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
         engine.progress(task, percent, kept);
+    }
+
+    /** Interrupts the run if it is still in progress. */
+    synchronized void interrupt() {
+        if (!finished) {
+            worker.interrupt();
+        }
+    }
+
+    /** The run took too long: it is interrupted, and its outcome counts as a timeout. */
+    void timeOut() {
+        timedOut = true;
+        interrupt();
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** The method returned or threw: no interrupt may reach the worker from now on. */
+    synchronized void finish() {
+        finished = true;
     }
 }

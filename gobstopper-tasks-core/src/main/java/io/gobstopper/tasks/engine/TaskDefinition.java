@@ -4,7 +4,9 @@ import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.InvalidTaskDefinitionException;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskPriority;
+import io.gobstopper.tasks.schedule.CronSchedule;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import tools.jackson.databind.ObjectMapper;
@@ -19,6 +21,8 @@ import tools.jackson.databind.ObjectMapper;
  * @param noRetryFor exception types that fail the task at once
  * @param exposed whether HTTP clients may submit it
  * @param method the prepared method
+ * @param timeout the longest a run may take, or {@code null}
+ * @param cron the schedule of a recurring task, or {@code null}
  */
 public record TaskDefinition(
         String name,
@@ -27,7 +31,9 @@ public record TaskDefinition(
         int maxRetries,
         List<Class<? extends Throwable>> noRetryFor,
         boolean exposed,
-        TaskMethod method) {
+        TaskMethod method,
+        Duration timeout,
+        CronSchedule cron) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -65,9 +71,32 @@ public record TaskDefinition(
             throw new InvalidTaskDefinitionException(where + ": maxRetries must be between 0 and " + MAX_RETRIES
                     + ", got " + annotation.maxRetries());
         }
+        Duration timeout = null;
+        if (!annotation.timeout().isBlank()) {
+            try {
+                timeout = DurationText.parse(annotation.timeout());
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidTaskDefinitionException(where + ": timeout " + ex.getMessage());
+            }
+            if (timeout.isZero()) {
+                throw new InvalidTaskDefinitionException(where + ": timeout must be more than zero; leave it empty "
+                        + "for no limit");
+            }
+        }
+        CronSchedule cron = null;
+        if (!annotation.cron().isBlank()) {
+            try {
+                cron = CronSchedule.parse(annotation.cron(), annotation.zone());
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidTaskDefinitionException(where + ": " + ex.getMessage());
+            }
+        } else if (!annotation.zone().isBlank()) {
+            throw new InvalidTaskDefinitionException(where + ": zone is set but cron is not; a zone only applies "
+                    + "to a recurring task");
+        }
         TaskMethod method = new TaskMethod(name, bean, invocable, declared, mapper);
         return new TaskDefinition(name, annotation.category(), annotation.priority(), annotation.maxRetries(),
-                List.of(annotation.noRetryFor()), annotation.exposed(), method);
+                List.of(annotation.noRetryFor()), annotation.exposed(), method, timeout, cron);
     }
 
     /** Whether a category name is valid: 1-64 letters, digits, '_', '-' or '.'. */

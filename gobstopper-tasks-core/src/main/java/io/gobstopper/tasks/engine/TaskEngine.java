@@ -1,6 +1,8 @@
 package io.gobstopper.tasks.engine;
 
+import io.gobstopper.tasks.BatchItemException;
 import io.gobstopper.tasks.BulkRetryResult;
+import io.gobstopper.tasks.InvalidTaskDefinitionException;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.QueueHealth;
 import io.gobstopper.tasks.ScheduleInfo;
@@ -15,6 +17,8 @@ import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStats;
+import io.gobstopper.tasks.TaskTimeoutException;
+import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.UnknownTaskException;
 import io.gobstopper.tasks.event.TaskEvent;
@@ -36,8 +40,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -71,6 +77,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     private final InstantSource clock;
     private final Map<String, CategoryPool> pools = new ConcurrentHashMap<>();
     private final TaskIds ids = new TaskIds();
+    private final Dependencies dependencies = new Dependencies();
+    private final Capacity capacity;
+    private final Map<UUID, RunningTaskContext> runs = new ConcurrentHashMap<>();
+    private final RecurringTasks recurring;
     private ScheduledThreadPoolExecutor scheduler;
     private volatile State state = State.NEW;
 
@@ -95,6 +105,18 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         this.json = new TaskJson(mapper);
         this.listeners = List.copyOf(listeners);
         this.clock = clock;
+        this.capacity = new Capacity(settings::capacityFor);
+        this.recurring = new RecurringTasks(registry, settings, store, clock, this::fireScheduled);
+        for (TaskDefinition task : recurring.tasks()) {
+            try {
+                task.method().bind(json.args(task.name(), List.of(), task.method()::positionalName),
+                        json.kwargs(task.name(), Map.of()), json.strict());
+            } catch (InvalidTaskArgumentsException ex) {
+                throw new InvalidTaskDefinitionException("Recurring task '" + task.name() + "' ("
+                        + task.method().describe() + ") must take no arguments besides a TaskContext: "
+                        + ex.getMessage());
+            }
+        }
     }
 
     // ---- life cycle ----
@@ -119,14 +141,16 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         state = State.RUNNING;
+        unfinished.forEach(task -> capacity.add(task.category(), 1));
         for (LiveTask task : unfinished) {
-            Instant due = task.runAt();
-            if (due != null && due.isAfter(now)) {
-                scheduleRetry(task, Duration.between(now, due));
-            } else {
-                poolFor(task.category()).enqueue(List.of(task));
+            if (!task.dependsOn().isEmpty()) {
+                registerStored(task);
             }
         }
+        for (LiveTask task : unfinished) {
+            admit(task);
+        }
+        recurring.start(scheduler);
         if (!settings.retention().isZero()) {
             long interval = settings.cleanupInterval().toMillis();
             scheduler.scheduleWithFixedDelay(this::retentionCleanup, Math.min(interval, 60_000), interval, TimeUnit.MILLISECONDS);
@@ -148,7 +172,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             }
             state = State.STOPPING;
         }
-        scheduler.shutdownNow(); // retry timers: those tasks stay RETRY in the store and are due at the next start
+        recurring.stop();
+        scheduler.shutdownNow(); // timers: delayed and RETRY tasks stay so in the store and are due at the next start
         pools.values().forEach(CategoryPool::stop);
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         boolean finished = true;
@@ -195,48 +220,103 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     @Override
     public Submission offer(TaskRequest request) {
-        LiveTask task = prepare(request);
-        TaskStore.await(store.insert(List.of(task))); // queued by accepted() once committed
+        Prepared prepared = prepare(request);
+        if (prepared.existing() != null) {
+            return new Submission(prepared.existing(), false);
+        }
+        LiveTask task = prepared.task();
+        try {
+            TaskStore.await(store.insert(List.of(task))); // queued by accepted() once durable
+        } catch (RuntimeException ex) {
+            notStored(List.of(task));
+            throw ex;
+        }
         return new Submission(task.id(), true);
     }
 
     @Override
+    public CompletableFuture<UUID> submitAsync(TaskRequest request) {
+        Prepared prepared = prepare(request);
+        if (prepared.existing() != null) {
+            return CompletableFuture.completedFuture(prepared.existing());
+        }
+        LiveTask task = prepared.task();
+        return store.insert(List.of(task)).handle((stored, failure) -> {
+            if (failure != null) {
+                notStored(List.of(task));
+                throw failure instanceof java.util.concurrent.CompletionException completion ? completion
+                        : new java.util.concurrent.CompletionException(failure);
+            }
+            return task.id();
+        });
+    }
+
+    @Override
     public List<UUID> submitAll(List<TaskRequest> requests) {
-        throw new UnsupportedOperationException("not yet");
+        return submitBatch(requests, false);
     }
 
     @Override
     public List<UUID> submitChain(List<TaskRequest> requests) {
-        throw new UnsupportedOperationException("not yet");
+        return submitBatch(requests, true);
     }
 
-    @Override
-    public List<ScheduleInfo> schedules() {
-        return List.of();
+    /** Checks and claims every request, then stores the new tasks in one transaction; on any failure, none. */
+    private List<UUID> submitBatch(List<TaskRequest> requests, boolean chained) {
+        ensureRunning();
+        if (requests == null || requests.isEmpty()) {
+            throw new InvalidTaskArgumentsException("A batch needs at least one task");
+        }
+        List<UUID> ids = new ArrayList<>(requests.size());
+        List<LiveTask> created = new ArrayList<>();
+        Map<UUID, LiveTask> batch = new java.util.HashMap<>();
+        try {
+            for (int i = 0; i < requests.size(); i++) {
+                TaskRequest request = requests.get(i);
+                if (request == null) {
+                    throw new BatchItemException(i, "?", new InvalidTaskArgumentsException("the request is null"));
+                }
+                if (chained && i > 0) {
+                    request = request.withDependsOn(List.of(ids.get(i - 1)));
+                }
+                Prepared prepared;
+                try {
+                    prepared = prepare(request, batch);
+                } catch (TaskException ex) {
+                    throw new BatchItemException(i, request.name(), ex);
+                }
+                if (prepared.existing() != null) {
+                    ids.add(prepared.existing());
+                } else {
+                    ids.add(prepared.task().id());
+                    created.add(prepared.task());
+                    batch.put(prepared.task().id(), prepared.task());
+                }
+            }
+            if (!created.isEmpty()) {
+                TaskStore.await(store.insert(created, true));
+            }
+        } catch (RuntimeException ex) {
+            notStored(created);
+            throw ex;
+        }
+        return ids;
     }
 
-    @Override
-    public ScheduleInfo pauseSchedule(String name) {
-        throw new UnsupportedOperationException("not yet");
+    /** A checked request: the task to store, or the id of the unfinished task that holds its unique key. */
+    private record Prepared(LiveTask task, UUID existing) {}
+
+    private Prepared prepare(TaskRequest request) {
+        return prepare(request, Map.of());
     }
 
-    @Override
-    public ScheduleInfo resumeSchedule(String name) {
-        throw new UnsupportedOperationException("not yet");
-    }
-
-    @Override
-    public UUID triggerSchedule(String name) {
-        throw new UnsupportedOperationException("not yet");
-    }
-
-    @Override
-    public CompletableFuture<UUID> submitAsync(TaskRequest request) {
-        LiveTask task = prepare(request);
-        return store.insert(List.of(task)).thenApply(stored -> task.id());
-    }
-
-    private LiveTask prepare(TaskRequest request) {
+    /**
+     * Checks a request and reserves what the new task needs: its unique key, room in its category, its place among
+     * the tasks waiting for parents. Undone by {@link #notStored} if the task is not stored after all.
+     *
+     * @param batch tasks of the same batch, not stored yet, that the request may depend on
+     */
+    private Prepared prepare(TaskRequest request, Map<UUID, LiveTask> batch) {
         ensureRunning();
         String name = request.name();
         TaskDefinition definition =
@@ -252,14 +332,131 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             throw new InvalidTaskArgumentsException("Task '" + name + "': maxRetries must be between 0 and "
                     + TaskDefinition.MAX_RETRIES + ", got " + maxRetries);
         }
+        Instant now = now();
+        Instant runAt = runAt(name, request, now);
+        Duration timeout = request.timeout() != null ? request.timeout() : definition.timeout();
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new InvalidTaskArgumentsException("Task '" + name + "': timeout must be more than zero, got " + timeout);
+        }
+        String uniqueKey = request.uniqueKey();
+        if (uniqueKey != null && (uniqueKey.isBlank() || uniqueKey.length() > MAX_UNIQUE_KEY)) {
+            throw new InvalidTaskArgumentsException("Task '" + name + "': uniqueKey must be 1-" + MAX_UNIQUE_KEY
+                    + " characters, got " + (uniqueKey.isBlank() ? "a blank one" : uniqueKey.length()));
+        }
+        Parents parents = parents(name, request.dependsOn(), batch);
         ArrayNode args = json.args(name, request.args(), definition.method()::positionalName);
         ObjectNode kwargs = json.kwargs(name, request.kwargs());
         Object[] bound = definition.method().bind(args, kwargs, json.strict());
-        Instant now = now();
         LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), name, category, priority, maxRetries,
-                json.text(args), json.text(kwargs), now);
+                json.text(args), json.text(kwargs), now, runAt, List.copyOf(new java.util.LinkedHashSet<>(
+                        request.dependsOn())), uniqueKey, timeout);
         task.prepareArguments(bound);
-        return task;
+        Optional<TaskInfo> holder = store.claimUniqueKey(task);
+        if (holder.isPresent()) {
+            return new Prepared(null, holder.get().id());
+        }
+        try {
+            capacity.acquire(category, 1);
+        } catch (RuntimeException ex) {
+            store.releaseUniqueKey(task);
+            throw ex;
+        }
+        if (!parents.live().isEmpty()) {
+            dependencies.register(task, parents.live(), null);
+        }
+        return new Prepared(task, null);
+    }
+
+    /** The longest unique key accepted. */
+    static final int MAX_UNIQUE_KEY = 200;
+
+    private Instant runAt(String name, TaskRequest request, Instant now) {
+        if (request.delay() != null && request.runAt() != null) {
+            throw new InvalidTaskArgumentsException("Task '" + name + "': give a delay or a runAt, not both");
+        }
+        if (request.delay() != null) {
+            if (request.delay().isNegative()) {
+                throw new InvalidTaskArgumentsException("Task '" + name + "': delay must not be negative, got "
+                        + request.delay());
+            }
+            return request.delay().isZero() ? null : now.plus(request.delay()).truncatedTo(ChronoUnit.MICROS);
+        }
+        Instant runAt = request.runAt();
+        return runAt == null || !runAt.isAfter(now) ? null : runAt.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** A new task's parents that are still unfinished (held in memory). */
+    private record Parents(List<LiveTask> live) {}
+
+    /**
+     * Resolves the parents a new task names: each must exist and must not have failed or been cancelled. Those that
+     * succeeded need no waiting.
+     */
+    private Parents parents(String name, List<UUID> parentIds, Map<UUID, LiveTask> batch) {
+        List<LiveTask> live = new ArrayList<>();
+        for (UUID parentId : new java.util.LinkedHashSet<>(parentIds)) {
+            LiveTask parent = batch.containsKey(parentId) ? batch.get(parentId) : store.tracked(parentId);
+            TaskStatus status;
+            if (parent != null) {
+                status = parent.status();
+            } else {
+                status = store.find(parentId).map(TaskInfo::status).orElseThrow(() -> new InvalidTaskArgumentsException(
+                        "Task '" + name + "': dependsOn names task " + parentId + ", which does not exist; give ids of"
+                                + " submitted tasks"));
+            }
+            if (status == TaskStatus.FAILED || status == TaskStatus.CANCELLED) {
+                throw new InvalidTaskArgumentsException("Task '" + name + "': it depends on task " + parentId
+                        + ", which is " + status + " and so can never succeed; retry that task first");
+            }
+            if (parent != null && status != TaskStatus.SUCCESS) {
+                live.add(parent);
+            }
+        }
+        return new Parents(live);
+    }
+
+    /** Undoes {@link #prepare} for tasks that were not stored (the store gives up their unique keys itself). */
+    private void notStored(List<LiveTask> tasks) {
+        for (LiveTask task : tasks) {
+            store.releaseUniqueKey(task);
+            capacity.release(task.category());
+            dependencies.forget(task);
+        }
+    }
+
+    /**
+     * Registers a stored task that depends on others (recovered at start, or retried by hand): parents that ended
+     * long ago are read from the store; a parent that is gone is taken as succeeded.
+     */
+    private void registerStored(LiveTask task) {
+        List<LiveTask> live = new ArrayList<>();
+        String reason = null;
+        for (UUID parentId : task.dependsOn()) {
+            LiveTask parent = store.tracked(parentId);
+            if (parent != null) {
+                live.add(parent);
+                continue;
+            }
+            Optional<TaskInfo> stored = store.find(parentId);
+            if (stored.isEmpty()) {
+                log.warn("Task {} ({}) depends on task {}, which no longer exists; it is taken as succeeded",
+                        task.id(), task.name(), parentId);
+            } else if (stored.get().status() != TaskStatus.SUCCESS && reason == null) {
+                reason = Dependencies.reason(parentId, stored.get().name(), stored.get().status());
+            }
+        }
+        dependencies.register(task, live, reason);
+    }
+
+    /** Tasks put back to PENDING by hand: unfinished again, and waiting for their parents again. */
+    private void requeue(List<LiveTask> tasks) {
+        for (LiveTask task : tasks) {
+            capacity.add(task.category(), 1);
+            if (!task.dependsOn().isEmpty()) {
+                registerStored(task);
+            }
+        }
+        accepted(tasks);
     }
 
     /** Queues tasks that are stored and ready: just submitted (told by the store once committed) or retried. */
@@ -270,6 +467,17 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         if (state != State.RUNNING) {
             return; // stopping: they stay PENDING in the store for the next start
         }
+        boolean plain = true;
+        for (LiveTask task : tasks) {
+            if (!task.dependsOn().isEmpty() || task.runAt() != null) {
+                plain = false;
+                break;
+            }
+        }
+        if (!plain) {
+            tasks.forEach(this::admit);
+            return;
+        }
         if (tasks.size() == 1) {
             poolFor(tasks.get(0).category()).enqueue(tasks);
             return;
@@ -279,8 +487,105 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         byCategory.forEach((category, batch) -> poolFor(category).enqueue(batch));
     }
 
+    /** A stored task: runs when due, once its parents have succeeded; cancelled if one of them did not. */
+    private void admit(LiveTask task) {
+        Dependencies.Decision decision = task.dependsOn().isEmpty() ? null : dependencies.accept(task);
+        if (decision == null && !task.dependsOn().isEmpty()) {
+            return; // waits for its parents
+        }
+        if (decision != null && !decision.release()) {
+            cancelDependant(task, decision.cancelReason());
+            return;
+        }
+        dispatch(task);
+    }
+
+    /** Queues a task, or sets a timer when it is due later. */
+    private void dispatch(LiveTask task) {
+        Instant due = task.runAt();
+        Instant now = now();
+        if (due != null && due.isAfter(now)) {
+            scheduleRun(task, Duration.between(now, due));
+        } else {
+            poolFor(task.category()).enqueue(List.of(task));
+        }
+    }
+
+    /** A task ended: its room in the category is free, and the tasks waiting for it are released or cancelled. */
+    private void ended(LiveTask task) {
+        capacity.release(task.category());
+        List<Dependencies.Decision> decisions = dependencies.ended(task, task.status());
+        for (Dependencies.Decision decision : decisions) {
+            if (decision.release()) {
+                if (state == State.RUNNING) {
+                    dispatch(decision.task());
+                }
+            } else {
+                cancelDependant(decision.task(), decision.cancelReason());
+            }
+        }
+    }
+
+    private void cancelDependant(LiveTask task, String reason) {
+        if (store.markCancelled(task, reason, now())) {
+            log.info("Task {} ({}) {}", task.id(), task.name(), reason);
+            emit(TaskEventType.CANCELLED, task);
+            ended(task);
+        }
+    }
+
+    /** Stores a recurring task's run for one fire time, once, and queues it. */
+    private boolean fireScheduled(TaskDefinition definition, Instant fireTime) {
+        if (state != State.RUNNING) {
+            return false;
+        }
+        Instant now = now();
+        LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), definition.name(), definition.category(),
+                definition.priority(), definition.maxRetries(), "[]", "{}", now, fireTime, List.of(), null,
+                definition.timeout()); // runAt = the fire time it stands for: due at once
+        capacity.add(definition.category(), 1);
+        boolean stored;
+        try {
+            stored = store.insertScheduled(task, definition.name(), fireTime);
+        } catch (RuntimeException ex) {
+            capacity.release(definition.category());
+            throw ex;
+        }
+        if (!stored) {
+            capacity.release(definition.category());
+            return false;
+        }
+        accepted(List.of(task));
+        return true;
+    }
+
+    @Override
+    public List<ScheduleInfo> schedules() {
+        ensureRunning();
+        return recurring.list();
+    }
+
+    @Override
+    public ScheduleInfo pauseSchedule(String name) {
+        ensureRunning();
+        return recurring.pause(name);
+    }
+
+    @Override
+    public ScheduleInfo resumeSchedule(String name) {
+        ensureRunning();
+        return recurring.resume(name);
+    }
+
+    @Override
+    public UUID triggerSchedule(String name) {
+        ensureRunning();
+        return submit(TaskRequest.of(recurring.task(name).name()));
+    }
+
     private CategoryPool poolFor(String category) {
-        return pools.computeIfAbsent(category, name -> new CategoryPool(name, settings.workersFor(name), this::run));
+        return pools.computeIfAbsent(category, name -> new CategoryPool(name, settings.workersFor(name),
+                settings.priorityAging(), settings.rateFor(name), this::run));
     }
 
     // ---- running ----
@@ -292,30 +597,68 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             if (store.markRejected(task, "No task named '" + task.name() + "' is registered in this application "
                     + "(renamed or removed?); retry it once the task exists again", now())) {
                 emit(TaskEventType.FAILED, task);
+                ended(task);
             }
             return;
         }
         TaskDefinition definition = found.get();
         int attempt = task.retryCount() + 1;
-        if (!store.markStarted(task, now())) {
-            return; // cancelled while it waited
+        RunningTaskContext context = new RunningTaskContext(task, attempt, this, Thread.currentThread());
+        runs.put(task.id(), context); // before it starts, so a cancel that sees it STARTED can interrupt it
+        try {
+            if (!store.markStarted(task, now())) {
+                return; // cancelled while it waited
+            }
+            emit(TaskEventType.STARTED, task);
+            runStarted(task, definition, context);
+        } finally {
+            runs.remove(task.id(), context);
         }
-        emit(TaskEventType.STARTED, task);
-        Object result;
+    }
+
+    private void runStarted(LiveTask task, TaskDefinition definition, RunningTaskContext context) {
+        Duration timeout = task.timeout();
+        ScheduledFuture<?> timer = null;
+        if (timeout != null) {
+            try {
+                timer = scheduler.schedule(context::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // shutting down: the shutdown timeout bounds the run
+            }
+        }
+        Object result = null;
+        Throwable failure = null;
+        boolean badArguments = false;
         try {
             Object[] arguments = task.takePreparedArguments();
             if (arguments == null) {
                 arguments = definition.method().bind(json.read(task.args()), json.read(task.kwargs()), json.strict());
             }
-            result = definition.method().invoke(arguments, new RunningTaskContext(task, attempt, this));
+            result = definition.method().invoke(arguments, context);
             if (result instanceof CompletionStage<?> stage) {
                 result = awaitResult(stage);
             }
         } catch (InvalidTaskArgumentsException ex) {
-            finish(task, definition, ex, true);
-            return;
+            failure = ex;
+            badArguments = true;
         } catch (Throwable ex) {
-            finish(task, definition, ex, false);
+            failure = ex;
+        } finally {
+            context.finish();
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+        Thread.interrupted(); // a cancel or timeout interrupt has done its work
+        if (stopIfCancelled(task, failure)) {
+            return;
+        }
+        if (context.timedOut()) {
+            finish(task, definition, new TaskTimeoutException(task.name(), timeout, failure), false);
+            return;
+        }
+        if (failure != null) {
+            finish(task, definition, failure, badArguments);
             return;
         }
         String resultJson;
@@ -328,14 +671,37 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
         if (store.markSucceeded(task, resultJson, now())) {
             emit(TaskEventType.SUCCEEDED, task);
+            ended(task);
+        } else {
+            stopIfCancelled(task, null); // a cancel request came in just before: it wins
         }
     }
 
+    /** Ends a run that was asked to stop as CANCELLED; returns whether it was. */
+    private boolean stopIfCancelled(LiveTask task, Throwable failure) {
+        if (!task.cancelRequested()) {
+            return false;
+        }
+        String reason = "Cancelled while running" + (failure == null ? "" : "; it stopped with " + describe(failure));
+        if (store.markStopped(task, reason, now())) {
+            log.info("Task {} ({}) stopped after a cancel request", task.name(), task.id());
+            emit(TaskEventType.CANCELLED, task);
+            ended(task);
+        }
+        return true;
+    }
+
     private static Object awaitResult(CompletionStage<?> stage) throws Throwable {
+        CompletableFuture<?> future = stage.toCompletableFuture();
         try {
-            return stage.toCompletableFuture().get();
+            return future.get();
         } catch (ExecutionException ex) {
             throw ex.getCause() != null ? ex.getCause() : ex;
+        } catch (InterruptedException ex) {
+            future.cancel(true); // cancelled or timed out: stop waiting, and tell the work
+            throw ex;
+        } catch (CancellationException ex) {
+            throw ex;
         }
     }
 
@@ -348,6 +714,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
                 log.warn("Task {} ({}) failed{}", task.name(), task.id(),
                         retries > 0 ? " after " + retries + " retries" : "", failure);
                 emit(TaskEventType.FAILED, task);
+                ended(task);
+            } else {
+                stopIfCancelled(task, failure);
             }
             return;
         }
@@ -356,7 +725,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             log.info("Task {} ({}) failed, retry {} of {} in {}: {}", task.name(), task.id(), retries + 1,
                     task.maxRetries(), delay, error);
             emit(TaskEventType.RETRY, task); // before the timer can start the next run
-            scheduleRetry(task, delay);
+            scheduleRun(task, delay);
+        } else {
+            stopIfCancelled(task, failure);
         }
     }
 
@@ -365,7 +736,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         return failure.getClass().getName() + (message == null ? "" : ": " + message);
     }
 
-    private void scheduleRetry(LiveTask task, Duration delay) {
+    /** Queues the task once the delay has passed: one timer thread for all delayed and retried tasks. */
+    private void scheduleRun(LiveTask task, Duration delay) {
         try {
             scheduler.schedule(() -> {
                 if (state == State.RUNNING) {
@@ -373,7 +745,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
-            // shutting down: the task stays RETRY in the store and is due at the next start
+            // shutting down: the task stays PENDING or RETRY in the store and is due at the next start
         }
     }
 
@@ -420,12 +792,24 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     @Override
     public TaskInfo cancel(UUID id) {
         ensureRunning();
+        LiveTask task = store.tracked(id);
         TaskInfo cancelled = store.cancel(id, now());
+        if (cancelled.status() == TaskStatus.STARTED) {
+            RunningTaskContext run = runs.get(id);
+            if (run != null) {
+                run.interrupt();
+            }
+            log.info("Task {} ({}) is asked to stop; it ends CANCELLED when its method returns", cancelled.name(), id);
+            return cancelled;
+        }
         CategoryPool pool = pools.get(cancelled.category());
         if (pool != null) {
             pool.remove(id);
         }
         emit(TaskEventType.CANCELLED, cancelled);
+        if (task != null) {
+            ended(task);
+        }
         return cancelled;
     }
 
@@ -434,7 +818,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         ensureRunning();
         LiveTask task = store.retry(id);
         TaskInfo reset = task.snapshot(); // as reset: once queued, a worker may start it at any moment
-        accepted(List.of(task));
+        requeue(List.of(task));
         return reset;
     }
 
@@ -442,7 +826,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     public BulkRetryResult retryFailed(String category) {
         ensureRunning();
         TaskStore.RetriedTasks retried = store.retryFailed(category, registry.names());
-        accepted(retried.tasks());
+        requeue(retried.tasks());
         return new BulkRetryResult(retried.tasks().size(), retried.totalFailed());
     }
 

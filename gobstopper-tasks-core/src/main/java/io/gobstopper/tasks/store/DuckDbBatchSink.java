@@ -255,15 +255,23 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
                 .append(task.kwargs());
         appendTime(appender, task.createdAt());
         appendState(appender, task);
+        appender.append(TaskRows.parentsText(task.dependsOn())).append(task.uniqueKey());
+        if (task.timeout() == null) {
+            appender.appendNull();
+        } else {
+            appender.append(task.timeout().toMillis());
+        }
+        appender.endRow();
     }
 
     /** One change, in staging column order. */
     private static void appendWrite(DuckDBAppender appender, TaskWrite write) throws SQLException {
         appender.beginRow().append(write.task().id()).append(write.expectedStatus().name());
         appendState(appender, write.task());
+        appender.endRow();
     }
 
-    /** The columns a task's life changes, which end both the table and the staging table, in the same order. */
+    /** The columns a task's life changes, which follow the fixed ones in the table and end the staging table. */
     private static void appendState(DuckDBAppender appender, TaskInfo task) throws SQLException {
         appender.append(task.status().name());
         appendTime(appender, task.startedAt());
@@ -273,8 +281,7 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
                 .append(task.error())
                 .append(task.retryCount())
                 .append((byte) task.progress())
-                .append(task.progressMessage())
-                .endRow();
+                .append(task.progressMessage());
     }
 
     /** One change, in the order of {@link #VALUES_ROW}. */

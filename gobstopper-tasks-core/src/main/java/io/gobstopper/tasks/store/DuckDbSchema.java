@@ -9,7 +9,8 @@ final class DuckDbSchema {
 
     /**
      * Step n (1-based) upgrades a file from version n-1 to n. Never edit a step once released: add one. The columns
-     * a task's life changes come last, in the order of the writer's staging table.
+     * a task's life changes follow the fixed ones, in the order of the writer's staging table; columns added later
+     * come after them (DuckDbBatchSink appends whole rows by position).
      */
     private static final List<String> STEPS = List.of("""
             CREATE TABLE tasks (
@@ -36,6 +37,18 @@ final class DuckDbSchema {
             """
             CREATE TABLE gobstopper_journal (stored_up_to BIGINT NOT NULL);
             INSERT INTO gobstopper_journal VALUES (0);
+            """,
+            // scheduling: dependencies, unique keys, timeouts; recurring tasks' state. New task columns go after the
+            // state columns, in the order DuckDbBatchSink appends them
+            """
+            ALTER TABLE tasks ADD COLUMN depends_on VARCHAR;
+            ALTER TABLE tasks ADD COLUMN unique_key VARCHAR;
+            ALTER TABLE tasks ADD COLUMN timeout_ms BIGINT;
+            CREATE TABLE gobstopper_schedules (
+                name         VARCHAR PRIMARY KEY,
+                paused       BOOLEAN NOT NULL,
+                last_fire_at TIMESTAMP
+            );
             """);
 
     static final int CURRENT_VERSION = STEPS.size();

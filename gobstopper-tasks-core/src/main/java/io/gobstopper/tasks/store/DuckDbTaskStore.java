@@ -58,6 +58,7 @@ public final class DuckDbTaskStore implements TaskStore {
     private final Path path;
     private final Duration writeDelay;
     private final LiveTasks live = new LiveTasks();
+    private final UniqueKeys keys = new UniqueKeys();
 
     private DuckDBConnection root;
     private DuckDBConnection writeConnection;
@@ -105,6 +106,7 @@ public final class DuckDbTaskStore implements TaskStore {
             for (TaskInfo row : unfinished) {
                 LiveTask task = LiveTask.stored(row);
                 live.add(task);
+                keys.claim(task);
                 tasks.add(task);
             }
             writer.start();
@@ -160,12 +162,7 @@ public final class DuckDbTaskStore implements TaskStore {
             writes.execute("BEGIN TRANSACTION");
             try {
                 for (SubmitJournal.Entry entry : missing) {
-                    TaskInfo task = entry.task();
-                    writes.update("INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, make_timestamp(?), 'PENDING', "
-                                    + "NULL, NULL, make_timestamp(?), NULL, NULL, 0, 0, NULL)",
-                            task.id(), task.name(), task.category(), task.priority().level(), task.maxRetries(),
-                            task.args(), task.kwargs(), TaskRows.micros(task.createdAt()),
-                            task.runAt() == null ? null : TaskRows.micros(task.runAt()));
+                    insertRow(writes, entry.task(), true);
                 }
                 writes.update("UPDATE gobstopper_journal SET stored_up_to = ?", restoredUpTo);
                 writes.execute("COMMIT");
@@ -180,6 +177,16 @@ public final class DuckDbTaskStore implements TaskStore {
         }
         journal.truncate();
         return alreadyStored;
+    }
+
+    /** Inserts a new task row by SQL, for the rare inserts that do not go through the writer's Appender. */
+    private static void insertRow(JdbcTemplate jdbc, TaskInfo task, boolean ignoreExisting) {
+        jdbc.update("INSERT " + (ignoreExisting ? "OR IGNORE " : "") + "INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, "
+                        + "make_timestamp(?), ?, NULL, NULL, make_timestamp(?), NULL, NULL, 0, 0, NULL, ?, ?, ?)",
+                task.id(), task.name(), task.category(), task.priority().level(), task.maxRetries(), task.args(),
+                task.kwargs(), TaskRows.micros(task.createdAt()), task.status().name(),
+                task.runAt() == null ? null : TaskRows.micros(task.runAt()), TaskRows.parentsText(task.dependsOn()),
+                task.uniqueKey(), TaskRows.timeoutMillis(task.timeout()));
     }
 
     private List<TaskInfo> recover(JdbcTemplate writes) {
@@ -198,16 +205,37 @@ public final class DuckDbTaskStore implements TaskStore {
     // ---- transitions ----
 
     @Override
-    public CompletableFuture<Void> insert(List<LiveTask> tasks) {
+    public CompletableFuture<Void> insert(List<LiveTask> tasks, boolean atomic) {
         ensureOpen();
         tasks.forEach(live::add);
-        CompletableFuture<Void> stored = writer.insert(tasks);
+        CompletableFuture<Void> stored = writer.insert(tasks, atomic);
         stored.whenComplete((ok, failure) -> {
             if (failure != null) {
-                tasks.forEach(live::remove);
+                tasks.forEach(this::untrack);
             }
         });
         return stored;
+    }
+
+    @Override
+    public Optional<TaskInfo> claimUniqueKey(LiveTask task) {
+        LiveTask holder = keys.claim(task);
+        return holder == null ? Optional.empty() : Optional.of(holder.snapshot());
+    }
+
+    @Override
+    public void releaseUniqueKey(LiveTask task) {
+        keys.release(task);
+    }
+
+    @Override
+    public LiveTask tracked(UUID id) {
+        return live.get(id);
+    }
+
+    private void untrack(LiveTask task) {
+        live.remove(task);
+        keys.release(task);
     }
 
     @Override
@@ -240,8 +268,21 @@ public final class DuckDbTaskStore implements TaskStore {
         return changed(task, task.release());
     }
 
+    @Override
+    public boolean markCancelled(LiveTask task, String reason, Instant now) {
+        return changed(task, task.cancel(now, reason));
+    }
+
+    @Override
+    public boolean markStopped(LiveTask task, String reason, Instant now) {
+        return changed(task, task.stopCancelled(reason, now));
+    }
+
     private boolean changed(LiveTask task, boolean applied) {
         if (applied) {
+            if (task.status().isCompleted()) {
+                keys.release(task); // a unique key binds unfinished tasks only
+            }
             writer.changed(task);
         }
         return applied;
@@ -252,7 +293,11 @@ public final class DuckDbTaskStore implements TaskStore {
         ensureOpen();
         LiveTask task = live.get(id);
         if (task != null) {
-            if (task.cancel(now)) {
+            if (task.requestCancel()) {
+                return task.snapshot(); // running: the engine interrupts it, and it ends CANCELLED when it stops
+            }
+            if (task.cancel(now, null)) {
+                keys.release(task);
                 writer.changed(task);
                 TaskStore.await(writer.flush());
                 if (task.storedStatus() != TaskStatus.CANCELLED) {
@@ -271,8 +316,7 @@ public final class DuckDbTaskStore implements TaskStore {
 
     private static TaskStateException cancelRefused(UUID id, TaskStatus status) {
         return new TaskStateException(status, "Task " + id + " is " + status
-                + (status.isCompleted() ? " and has already ended" : " and already running")
-                + ": only PENDING or RETRY tasks can be cancelled");
+                + " and has already ended: only unfinished tasks (PENDING, RETRY or STARTED) can be cancelled");
     }
 
     @Override
@@ -283,8 +327,17 @@ public final class DuckDbTaskStore implements TaskStore {
             List<TaskInfo> rows = tx.jdbc().query("UPDATE tasks SET " + RESET_FOR_RETRY
                     + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED') RETURNING " + TaskRows.COLUMNS,
                     TaskRows.MAPPER, id);
-            return rows.isEmpty() ? null : track(LiveTask.stored(rows.get(0)));
-        }, live::remove));
+            if (rows.isEmpty()) {
+                return null;
+            }
+            LiveTask task = LiveTask.stored(rows.get(0));
+            LiveTask holder = keys.claim(task);
+            if (holder != null) { // thrown inside the transaction, so the reset is rolled back
+                throw new TaskStateException(rows.get(0).status(), "Task " + id + " cannot run again while task "
+                        + holder.id() + " with the same unique key '" + task.uniqueKey() + "' is unfinished");
+            }
+            return track(task);
+        }, this::untrack));
         if (retried == null) {
             throw retryRefused(id, stored(id).status());
         }
@@ -308,17 +361,27 @@ public final class DuckDbTaskStore implements TaskStore {
             if (total == null || total == 0 || runnableNames.isEmpty()) {
                 return new RetriedTasks(List.of(), total == null ? 0 : total);
             }
-            List<Object> args = new ArrayList<>(List.of(categoryArg));
-            args.addAll(runnableNames);
-            String names = String.join(", ", java.util.Collections.nCopies(runnableNames.size(), "?"));
-            List<TaskInfo> rows = new ArrayList<>(tx.jdbc().query("UPDATE tasks SET " + RESET_FOR_RETRY
-                    + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names + ") RETURNING "
-                    + TaskRows.COLUMNS, TaskRows.MAPPER, args.toArray()));
-            rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
-            List<LiveTask> tasks = new ArrayList<>(rows.size());
-            rows.forEach(row -> tasks.add(track(LiveTask.stored(row))));
+            // a unique key binds one unfinished task: tasks whose key is held stay FAILED, and of several FAILED
+            // tasks with one key only the newest runs again
+            List<LiveTask> tasks = keys.whileHeld(held -> {
+                List<Object> args = new ArrayList<>(List.of(categoryArg));
+                args.addAll(runnableNames);
+                args.addAll(held);
+                String names = String.join(", ", java.util.Collections.nCopies(runnableNames.size(), "?"));
+                String heldKeys = held.isEmpty() ? "" : " AND (unique_key IS NULL OR unique_key NOT IN ("
+                        + String.join(", ", java.util.Collections.nCopies(held.size(), "?")) + "))";
+                List<TaskInfo> rows = new ArrayList<>(tx.jdbc().query("UPDATE tasks SET " + RESET_FOR_RETRY
+                        + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names + ")" + heldKeys
+                        + " AND id NOT IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY unique_key "
+                        + "ORDER BY created_at DESC) AS newest FROM tasks WHERE status = 'FAILED' AND unique_key IS "
+                        + "NOT NULL) WHERE newest > 1) RETURNING " + TaskRows.COLUMNS, TaskRows.MAPPER, args.toArray()));
+                rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
+                List<LiveTask> reset = new ArrayList<>(rows.size());
+                rows.forEach(row -> reset.add(track(LiveTask.stored(row))));
+                return reset;
+            });
             return new RetriedTasks(tasks, total);
-        }, result -> result.tasks().forEach(live::remove)));
+        }, result -> result.tasks().forEach(this::untrack)));
         return retried;
     }
 
@@ -441,6 +504,57 @@ public final class DuckDbTaskStore implements TaskStore {
         TaskStore.await(writer.flush());
         return query(() -> reads.query("SELECT " + TaskRows.COLUMNS
                 + " FROM tasks WHERE status = 'FAILED' ORDER BY completed_at DESC, id DESC LIMIT ?", TaskRows.MAPPER, limit));
+    }
+
+    @Override
+    public Map<String, ScheduleState> scheduleStates() {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        Map<String, ScheduleState> states = new TreeMap<>();
+        query(() -> {
+            reads.query("SELECT name, paused, epoch_us(last_fire_at) FROM gobstopper_schedules", rs -> {
+                long micros = rs.getLong(3);
+                states.put(rs.getString(1), new ScheduleState(rs.getBoolean(2),
+                        rs.wasNull() ? null : Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS)));
+            });
+            return null;
+        });
+        return states;
+    }
+
+    @Override
+    public void setSchedulePaused(String name, boolean paused) {
+        ensureOpen();
+        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, ?, NULL) "
+                + "ON CONFLICT (name) DO UPDATE SET paused = excluded.paused", name, paused), null));
+    }
+
+    @Override
+    public boolean insertScheduled(LiveTask task, String name, Instant fireTime) {
+        ensureOpen();
+        TaskInfo row = task.snapshot();
+        Boolean stored = TaskStore.await(writer.execute(tx -> {
+            JdbcTemplate jdbc = tx.jdbc();
+            jdbc.update("INSERT INTO gobstopper_schedules VALUES (?, false, NULL) ON CONFLICT (name) DO NOTHING", name);
+            long fire = TaskRows.micros(fireTime);
+            // compare-and-set on the fire time: the one run per fire time, whoever tries to store it
+            int claimed = jdbc.update("UPDATE gobstopper_schedules SET last_fire_at = make_timestamp(?) WHERE name = ? "
+                    + "AND (last_fire_at IS NULL OR last_fire_at < make_timestamp(?))", fire, name, fire);
+            if (claimed == 0) {
+                return false;
+            }
+            insertRow(jdbc, row, false);
+            live.add(task);
+            return true;
+        }, done -> {
+            if (done) {
+                live.remove(task);
+            }
+        }));
+        if (stored) {
+            task.written(new TaskWrite(row, null));
+        }
+        return stored;
     }
 
     @Override

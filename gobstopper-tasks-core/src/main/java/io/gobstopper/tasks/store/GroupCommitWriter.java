@@ -113,7 +113,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         T apply(C tx) throws Exception;
     }
 
-    private record Insert(List<LiveTask> tasks, CompletableFuture<Void> done) {}
+    /** New tasks; an atomic insert skips the journal, so its tasks are durable together or not at all. */
+    private record Insert(List<LiveTask> tasks, boolean atomic, CompletableFuture<Void> done) {}
 
     /** Tasks journaled together, their submitters released; their rows are still to be stored. */
     private record Journaled(List<LiveTask> tasks, long lastSequence) {}
@@ -186,8 +187,18 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     /** Inserts tasks; the future completes once they are durable. */
     public CompletableFuture<Void> insert(List<LiveTask> tasks) {
+        return insert(tasks, false);
+    }
+
+    /**
+     * Inserts tasks; the future completes once they are durable.
+     *
+     * @param atomic whether all must be stored or none, even across a crash: such tasks are not journaled (a crash
+     *     could leave part of a journal append) but stored by one transaction
+     */
+    public CompletableFuture<Void> insert(List<LiveTask> tasks, boolean atomic) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!offer(new Insert(tasks, done))) {
+        if (!offer(new Insert(tasks, atomic, done))) {
             done.completeExceptionally(closedException());
         }
         return done;
@@ -273,7 +284,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 }
                 List<Insert> inserts = new ArrayList<>();
                 for (Object op : ops) {
-                    if (op instanceof Insert insert) {
+                    if (op instanceof Insert insert && !insert.atomic()) {
                         inserts.add(insert);
                     }
                 }
@@ -281,8 +292,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                     journal(inserts);
                 }
                 for (Object op : ops) {
-                    if (!(op instanceof Insert) && op != STOP) {
-                        toStore.add(op); // commands and flushes, after the tasks journaled with them
+                    if (!(op instanceof Insert insert && !insert.atomic()) && op != STOP) {
+                        toStore.add(op); // atomic inserts, commands and flushes, after the tasks journaled with them
                     }
                 }
             } catch (InterruptedException ex) {

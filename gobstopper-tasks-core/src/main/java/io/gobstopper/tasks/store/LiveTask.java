@@ -3,7 +3,9 @@ package io.gobstopper.tasks.store;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -21,6 +23,9 @@ public final class LiveTask {
     private final String args;
     private final String kwargs;
     private final Instant createdAt;
+    private final List<UUID> dependsOn;
+    private final String uniqueKey;
+    private final Duration timeout;
 
     private TaskStatus status;
     private Instant startedAt;
@@ -31,6 +36,8 @@ public final class LiveTask {
     private int retryCount;
     private int progress;
     private String progressMessage;
+    /** Someone asked to cancel the run in progress; not stored: a run cut off by a crash runs again. */
+    private boolean cancelRequested;
 
     /** The status the store holds, as of the last committed write; {@code null} until the row is inserted. */
     private TaskStatus storedStatus;
@@ -53,6 +60,9 @@ public final class LiveTask {
         this.args = info.args();
         this.kwargs = info.kwargs();
         this.createdAt = info.createdAt();
+        this.dependsOn = info.dependsOn();
+        this.uniqueKey = info.uniqueKey();
+        this.timeout = info.timeout();
         this.status = info.status();
         this.startedAt = info.startedAt();
         this.completedAt = info.completedAt();
@@ -64,7 +74,14 @@ public final class LiveTask {
         this.progressMessage = info.progressMessage();
     }
 
-    /** A task just submitted: PENDING, not yet stored. */
+    /**
+     * A task just submitted: PENDING, not yet stored.
+     *
+     * @param runAt when it may start, or {@code null} for at once
+     * @param dependsOn tasks that must succeed first
+     * @param uniqueKey the key that keeps it unique while unfinished, or {@code null}
+     * @param timeout the longest a run may take, or {@code null}
+     */
     public static LiveTask submitted(
             UUID id,
             String name,
@@ -73,7 +90,11 @@ public final class LiveTask {
             int maxRetries,
             String args,
             String kwargs,
-            Instant createdAt) {
+            Instant createdAt,
+            Instant runAt,
+            List<UUID> dependsOn,
+            String uniqueKey,
+            Duration timeout) {
         return new LiveTask(new TaskInfo(
                 id,
                 name,
@@ -83,7 +104,7 @@ public final class LiveTask {
                 createdAt,
                 null,
                 null,
-                null,
+                runAt,
                 null,
                 null,
                 0,
@@ -91,7 +112,11 @@ public final class LiveTask {
                 args,
                 kwargs,
                 0,
-                null));
+                null,
+                dependsOn,
+                uniqueKey,
+                timeout,
+                false));
     }
 
     /** A task read back from the store, which holds it with the same status. */
@@ -142,9 +167,29 @@ public final class LiveTask {
         return maxRetries;
     }
 
-    /** When a task in RETRY is due, or {@code null}. */
+    /** When a delayed or RETRY task is due, or {@code null}. */
     public synchronized Instant runAt() {
         return runAt;
+    }
+
+    /** Tasks that must succeed before this one starts. */
+    public List<UUID> dependsOn() {
+        return dependsOn;
+    }
+
+    /** The key that keeps this task unique while it is unfinished, or {@code null}. */
+    public String uniqueKey() {
+        return uniqueKey;
+    }
+
+    /** The longest a run may take, or {@code null}. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Whether a cancel was asked for while the task runs. */
+    public synchronized boolean cancelRequested() {
+        return cancelRequested;
     }
 
     /** The current state as an immutable record. */
@@ -166,7 +211,11 @@ public final class LiveTask {
                 args,
                 kwargs,
                 progress,
-                progressMessage);
+                progressMessage,
+                dependsOn,
+                uniqueKey,
+                timeout,
+                cancelRequested);
     }
 
     /** Hands over the arguments bound at submit, once; later runs bind them afresh. */
@@ -199,6 +248,7 @@ public final class LiveTask {
         completedAt = null;
         progress = 0;
         progressMessage = null;
+        cancelRequested = false;
         dirty = true;
         return true;
     }
@@ -213,8 +263,9 @@ public final class LiveTask {
         return true;
     }
 
+    /** STARTED to SUCCESS, unless a cancel was requested meanwhile (the run then ends CANCELLED). */
     synchronized boolean succeed(String resultJson, Instant now) {
-        if (status != TaskStatus.STARTED) {
+        if (status != TaskStatus.STARTED || cancelRequested) {
             return false;
         }
         status = TaskStatus.SUCCESS;
@@ -226,8 +277,9 @@ public final class LiveTask {
         return true;
     }
 
+    /** STARTED to FAILED or RETRY, unless a cancel was requested meanwhile (the run then ends CANCELLED). */
     synchronized boolean fail(String errorText, Instant now, Instant retryAt) {
-        if (status != TaskStatus.STARTED) {
+        if (status != TaskStatus.STARTED || cancelRequested) {
             return false;
         }
         error = errorText;
@@ -257,13 +309,43 @@ public final class LiveTask {
         return true;
     }
 
-    synchronized boolean cancel(Instant now) {
+    /**
+     * A waiting task ends CANCELLED.
+     *
+     * @param reason why, kept in {@code error}; or {@code null} when a user cancelled it
+     */
+    synchronized boolean cancel(Instant now, String reason) {
         if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
             return false;
         }
         status = TaskStatus.CANCELLED;
         completedAt = now;
         runAt = null;
+        if (reason != null) {
+            error = reason;
+        }
+        dirty = true;
+        return true;
+    }
+
+    /** Asks the run in progress to stop; {@code false} if the task is not running. */
+    synchronized boolean requestCancel() {
+        if (status != TaskStatus.STARTED) {
+            return false;
+        }
+        cancelRequested = true;
+        return true;
+    }
+
+    /** A run stopped after a cancel request: STARTED to CANCELLED. */
+    synchronized boolean stopCancelled(String reason, Instant now) {
+        if (status != TaskStatus.STARTED) {
+            return false;
+        }
+        status = TaskStatus.CANCELLED;
+        completedAt = now;
+        error = reason;
+        cancelRequested = false;
         dirty = true;
         return true;
     }
@@ -272,6 +354,7 @@ public final class LiveTask {
         if (status != TaskStatus.STARTED) {
             return false;
         }
+        cancelRequested = false;
         status = TaskStatus.PENDING;
         startedAt = null;
         progress = 0;

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -163,6 +164,17 @@ final class SubmitJournal implements AutoCloseable {
         text(out, task.kwargs());
         out.writeLong(TaskRows.micros(task.createdAt()));
         out.writeLong(task.runAt() == null ? Long.MIN_VALUE : TaskRows.micros(task.runAt()));
+        // added with schema step 3; records written before it end here
+        out.writeInt(task.dependsOn().size());
+        for (UUID parent : task.dependsOn()) {
+            out.writeLong(parent.getMostSignificantBits());
+            out.writeLong(parent.getLeastSignificantBits());
+        }
+        out.writeBoolean(task.uniqueKey() != null);
+        if (task.uniqueKey() != null) {
+            text(out, task.uniqueKey());
+        }
+        out.writeLong(task.timeout() == null ? -1 : task.timeout().toMillis());
         out.flush();
         return bytes.toByteArray();
     }
@@ -179,9 +191,20 @@ final class SubmitJournal implements AutoCloseable {
         String kwargs = text(in);
         Instant createdAt = Instant.EPOCH.plus(in.readLong(), ChronoUnit.MICROS);
         long runAt = in.readLong();
+        List<UUID> dependsOn = new ArrayList<>();
+        String uniqueKey = null;
+        Duration timeout = null;
+        if (in.available() > 0) {
+            for (int parents = in.readInt(); parents > 0; parents--) {
+                dependsOn.add(new UUID(in.readLong(), in.readLong()));
+            }
+            uniqueKey = in.readBoolean() ? text(in) : null;
+            long timeoutMillis = in.readLong();
+            timeout = timeoutMillis < 0 ? null : Duration.ofMillis(timeoutMillis);
+        }
         return new Entry(seq, new TaskInfo(id, name, category, priority, TaskStatus.PENDING, createdAt, null, null,
                 runAt == Long.MIN_VALUE ? null : Instant.EPOCH.plus(runAt, ChronoUnit.MICROS), null, null, 0,
-                maxRetries, args, kwargs, 0, null));
+                maxRetries, args, kwargs, 0, null, dependsOn, uniqueKey, timeout, false));
     }
 
     private static void text(DataOutputStream out, String value) throws IOException {

@@ -44,8 +44,31 @@ public interface TaskStore extends AutoCloseable {
         return open(now, tasks -> {});
     }
 
-    /** Stores new tasks; the future completes once they are committed (and handed to {@code committed}). */
-    CompletableFuture<Void> insert(List<LiveTask> tasks);
+    /** Stores new tasks; the future completes once they are durable (and handed to {@code committed}). */
+    default CompletableFuture<Void> insert(List<LiveTask> tasks) {
+        return insert(tasks, false);
+    }
+
+    /**
+     * Stores new tasks; the future completes once they are durable (and handed to {@code committed}).
+     *
+     * @param atomic whether all must be stored or none (a batch), even across a crash
+     */
+    CompletableFuture<Void> insert(List<LiveTask> tasks, boolean atomic);
+
+    /**
+     * Claims a new task's unique key before it is inserted, atomically: two tasks with one key cannot both claim it.
+     * The key stays held while the task is unfinished (and is given up if its insert fails).
+     *
+     * @return the unfinished task that holds the key already, or empty when this task now holds it (or has no key)
+     */
+    Optional<TaskInfo> claimUniqueKey(LiveTask task);
+
+    /** Gives up a claimed key of a task that will not be inserted after all. */
+    void releaseUniqueKey(LiveTask task);
+
+    /** The task as held in memory while it is unfinished (or just ended), or {@code null}. */
+    LiveTask tracked(UUID id);
 
     /** PENDING or RETRY to STARTED; {@code false} if the task may not start (it was cancelled, say). */
     boolean markStarted(LiveTask task, Instant now);
@@ -65,11 +88,18 @@ public interface TaskStore extends AutoCloseable {
     /** STARTED back to PENDING, for a run cut off by shutdown; it runs again at the next start. */
     boolean markReleased(LiveTask task);
 
+    /** PENDING or RETRY to CANCELLED with the reason in {@code error}, e.g. because a parent failed. */
+    boolean markCancelled(LiveTask task, String reason, Instant now);
+
+    /** STARTED to CANCELLED, for a run that stopped after a cancel request. */
+    boolean markStopped(LiveTask task, String reason, Instant now);
+
     /**
-     * Cancels a PENDING or RETRY task, durably.
+     * Cancels a PENDING or RETRY task, durably; for a STARTED task records the request (see
+     * {@link LiveTask#cancelRequested()}) and answers it still STARTED.
      *
      * @throws io.gobstopper.tasks.TaskNotFoundException if there is no such task
-     * @throws io.gobstopper.tasks.TaskStateException if it is running or has ended
+     * @throws io.gobstopper.tasks.TaskStateException if it has ended
      */
     TaskInfo cancel(UUID id, Instant now);
 
@@ -111,6 +141,21 @@ public interface TaskStore extends AutoCloseable {
     /** The most recently failed tasks, newest first. */
     List<TaskInfo> recentFailures(int limit);
 
+    /** The stored state of every recurring task's schedule, by task name. */
+    Map<String, ScheduleState> scheduleStates();
+
+    /** Stores whether a schedule is paused. */
+    void setSchedulePaused(String name, boolean paused);
+
+    /**
+     * Stores the run of a recurring task for one fire time, once: the fire time is recorded with the task in one
+     * transaction, and only if no run for this or a later fire time was recorded before (by this process, an
+     * earlier one, or another instance).
+     *
+     * @return whether the task was stored; {@code false} if this fire time already had its run
+     */
+    boolean insertScheduled(LiveTask task, String name, Instant fireTime);
+
     /** Throws if the store cannot answer a query now. */
     void check();
 
@@ -149,4 +194,12 @@ public interface TaskStore extends AutoCloseable {
      * @param byCategory per category
      */
     record TaskCounts(long total, Map<TaskStatus, Long> byStatus, Map<String, Long> byCategory) {}
+
+    /**
+     * A schedule's stored state.
+     *
+     * @param paused whether it is paused
+     * @param lastFireAt the fire time of the latest run stored, or {@code null}
+     */
+    record ScheduleState(boolean paused, Instant lastFireAt) {}
 }

@@ -97,21 +97,21 @@ class CancelTests {
     }
 
     @Test
-    void aRunningTaskCannotBeCancelled() {
+    void aRunningTaskIsInterruptedAndEndsCancelled() {
         try (EngineFixture fixture = EngineFixture.start(dir)) {
             UUID id = fixture.engine().submit("block", "running");
             fixture.tasks().awaitStarted("running");
 
-            assertThatExceptionOfType(TaskStateException.class)
-                    .isThrownBy(() -> fixture.engine().cancel(id))
-                    .withMessageContaining(id.toString())
-                    .withMessageContaining("STARTED")
-                    .satisfies(ex -> assertThat(ex.status()).isEqualTo(TaskStatus.STARTED));
+            TaskInfo answer = fixture.engine().cancel(id);
 
-            fixture.tasks().release("running");
-            fixture.awaitStatus(id, TaskStatus.SUCCESS);
+            assertThat(answer.status()).isEqualTo(TaskStatus.STARTED);
+            assertThat(answer.cancelRequested()).isTrue();
+            TaskInfo ended = fixture.awaitStatus(id, TaskStatus.CANCELLED);
+            assertThat(ended.error()).startsWith("Cancelled while running");
+            assertThat(ended.cancelRequested()).isFalse();
         }
     }
+
 
     @Test
     void anEndedTaskCannotBeCancelled() {

@@ -66,7 +66,7 @@ class DuckDbTaskStoreTests {
 
     private static LiveTask newTask(String name) {
         return LiveTask.submitted(UUID.randomUUID(), name, "mail", TaskPriority.HIGH, 3, "[\"a\",1]", "{\"k\":true}",
-                now());
+                now(), null, java.util.List.of(), null, null);
     }
 
     private LiveTask inserted(String name) throws Exception {
@@ -221,10 +221,6 @@ class DuckDbTaskStoreTests {
         assertThat(store.markStarted(task, now())).isTrue();
         assertThat(store.markStarted(task, now())).as("start a STARTED task").isFalse();
         assertThat(store.markRejected(task, "e", now())).as("reject a STARTED task").isFalse();
-        assertThatExceptionOfType(TaskStateException.class)
-                .isThrownBy(() -> store.cancel(task.id(), now()))
-                .satisfies(ex -> assertThat(ex.status()).isEqualTo(TaskStatus.STARTED));
-
         assertThat(store.markSucceeded(task, "1", now())).isTrue();
         assertThat(store.markSucceeded(task, "2", now())).as("succeed twice").isFalse();
         assertThat(store.markFailed(task, "e", now(), null)).as("fail a SUCCESS task").isFalse();
@@ -236,6 +232,24 @@ class DuckDbTaskStoreTests {
         TaskInfo stored = store.list(TaskFilter.all()).tasks().get(0);
         assertThat(stored.status()).isEqualTo(TaskStatus.SUCCESS);
         assertThat(stored.result()).isEqualTo("1");
+    }
+
+    @Test
+    void aCancelRequestedWhileRunningWinsOverTheRunsOutcome() throws Exception {
+        open();
+        LiveTask task = inserted("send");
+        assertThat(store.markStarted(task, now())).isTrue();
+
+        TaskInfo answer = store.cancel(task.id(), now());
+
+        assertThat(answer.status()).as("still running").isEqualTo(TaskStatus.STARTED);
+        assertThat(answer.cancelRequested()).isTrue();
+        assertThat(store.markSucceeded(task, "1", now())).as("succeed after the request").isFalse();
+        assertThat(store.markFailed(task, "e", now(), null)).as("fail after the request").isFalse();
+        assertThat(store.markStopped(task, "Cancelled while running", now())).isTrue();
+        TaskInfo stored = store.list(TaskFilter.all()).tasks().get(0);
+        assertThat(stored.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(stored.error()).isEqualTo("Cancelled while running");
     }
 
     @Test

@@ -118,6 +118,6 @@ class GroupCommitWriterTests {
 
     private static LiveTask task() {
         return LiveTask.submitted(UUID.randomUUID(), "noop", "default", TaskPriority.NORMAL, 0, "[]", "{}",
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null);
     }
 }

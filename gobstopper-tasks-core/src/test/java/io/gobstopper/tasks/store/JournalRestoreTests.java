@@ -48,7 +48,7 @@ class JournalRestoreTests {
     void aTaskTheTableAlreadyHeldIsNeverRestoredAgainEvenAfterItWasDeleted() throws Exception {
         Path file = dir.resolve("tasks.duckdb");
         LiveTask task = LiveTask.submitted(UUID.randomUUID(), "once", "default", TaskPriority.NORMAL, 0, "[]", "{}",
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null);
         try (DuckDbTaskStore store = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
             store.open(Instant.now());
             store.insert(List.of(task)).join(); // journaled as record 1, then stored
