@@ -8,11 +8,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
-/** Reports: slow and heavy, so their category has one worker (see application.properties). */
+/**
+ * Reports: slow and heavy, so their category has one worker (see application.properties), and a run that takes
+ * longer than a minute is stopped and counts as a failed attempt.
+ */
 @Component
 public class ReportTasks {
 
-    @BackgroundTask(name = "generate_report", category = "reports", priority = TaskPriority.LOW, exposed = true)
+    @BackgroundTask(name = "generate_report", category = "reports", priority = TaskPriority.LOW, exposed = true,
+            timeout = "1m")
     public Map<String, Object> generateReport(String kind, LocalDate from, LocalDate to, TaskContext context)
             throws InterruptedException {
         if (to.isBefore(from)) {

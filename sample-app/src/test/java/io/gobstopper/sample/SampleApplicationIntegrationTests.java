@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,8 @@ class SampleApplicationIntegrationTests {
         assertThat(actuatorTasks).containsEntry("enabled", true).containsEntry("store", "duckdb");
         assertThat((List<Map<String, Object>>) actuatorTasks.get("registeredTasks"))
                 .extracting(task -> task.get("name"))
-                .contains("send_email", "process_image", "generate_report", "sync_inventory", "validate_order");
+                .contains("send_email", "process_image", "generate_report", "sync_inventory", "validate_order",
+                        "heartbeat");
         assertThat((Map<String, Object>) actuatorTasks.get("byStatus")).containsKey("SUCCESS");
         assertThat(((Number) ((Map<String, Object>) actuatorTasks.get("byStatus")).get("SUCCESS")).intValue())
                 .isGreaterThanOrEqualTo(1);
@@ -121,5 +123,19 @@ class SampleApplicationIntegrationTests {
         assertThat((String) running.get("progressMessage")).contains("https://x/cat.png");
         Map<String, Object> done = awaitStatus(submitted.get("id"), "SUCCESS");
         assertThat((Map<String, Object>) done.get("result")).containsEntry("thumbnail", "https://x/cat_320.png");
+    }
+
+    @Test
+    void theHeartbeatIsScheduledForTheStartOfEveryMinute() {
+        List<Map<String, Object>> schedules = http().get().uri("/api/tasks/schedules").retrieve()
+                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {});
+
+        assertThat(schedules).filteredOn(schedule -> "heartbeat".equals(schedule.get("name"))).singleElement()
+                .satisfies(heartbeat -> {
+                    assertThat(heartbeat).containsEntry("cron", "0 * * * * *").containsEntry("zone", "UTC")
+                            .containsEntry("paused", false);
+                    assertThat(Instant.parse((String) heartbeat.get("nextRunAt")))
+                            .isBefore(Instant.now().plusSeconds(61));
+                });
     }
 }

@@ -14,8 +14,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /actuator/tasks}: the registered tasks, each category's workers and queue, counts by status and the
- * latest failures; {@code /actuator/tasks/{id}}: one task.
+ * {@code /actuator/tasks}: the registered tasks, each category's workers and queue, the recurring tasks' schedules,
+ * counts by status and the latest failures; {@code /actuator/tasks/{id}}: one task.
  */
 @Endpoint(id = "tasks")
 public class TasksEndpoint {
@@ -52,6 +52,7 @@ public class TasksEndpoint {
                 .put("workers", stats.workers())
                 .put("queued", stats.queued())
                 .put("running", stats.running()));
+        node.set("schedules", view.schedules(queue.schedules()));
         ObjectNode byStatus = node.putObject("byStatus");
         if (queue.isEnabled()) {
             Map<TaskStatus, Long> counts = queue.stats().byStatus();

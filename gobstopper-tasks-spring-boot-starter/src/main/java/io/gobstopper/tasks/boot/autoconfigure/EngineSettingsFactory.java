@@ -1,10 +1,14 @@
 package io.gobstopper.tasks.boot.autoconfigure;
 
+import io.gobstopper.tasks.engine.RateLimit;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.retry.RetryPolicy;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.scheduling.support.CronExpression;
 
 /**
  * Turns {@link GobstopperTasksProperties} into the engine's settings. The engine checks every value; a value it
@@ -25,11 +29,15 @@ final class EngineSettingsFactory {
         RetryPolicy globalRetry = retry("retry", retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay());
         check("shutdown-timeout", properties.getShutdownTimeout(), () -> notNegative(properties.getShutdownTimeout()));
         check("retention", properties.getRetention(), () -> notNegative(properties.getRetention()));
+        check("queue-capacity", properties.getQueueCapacity(), () -> capacity(properties.getQueueCapacity()));
+        check("priority-aging", properties.getPriorityAging(), () -> notNegative(properties.getPriorityAging()));
         TaskEngineSettings settings = TaskEngineSettings.DEFAULTS
                 .withWorkers(properties.getWorkers())
                 .withRetry(globalRetry)
                 .withShutdownTimeout(properties.getShutdownTimeout())
-                .withRetention(properties.getRetention(), TaskEngineSettings.DEFAULT_CLEANUP_INTERVAL);
+                .withRetention(properties.getRetention(), TaskEngineSettings.DEFAULT_CLEANUP_INTERVAL)
+                .withQueueCapacity(properties.getQueueCapacity())
+                .withPriorityAging(properties.getPriorityAging());
         for (var entry : properties.getCategories().entrySet()) {
             String name = entry.getKey();
             GobstopperTasksProperties.Category category = entry.getValue();
@@ -45,12 +53,53 @@ final class EngineSettingsFactory {
                     own.getInitialDelay() != null ? own.getInitialDelay() : globalRetry.initialDelay(),
                     own.getMultiplier() != null ? own.getMultiplier() : globalRetry.multiplier(),
                     own.getMaxDelay() != null ? own.getMaxDelay() : globalRetry.maxDelay());
-            TaskEngineSettings.CategorySettings categorySettings =
-                    new TaskEngineSettings.CategorySettings(category.getWorkers(), categoryRetry);
+            if (category.getQueueCapacity() != null) {
+                check(prefix + "queue-capacity", category.getQueueCapacity(), () -> capacity(category.getQueueCapacity()));
+            }
+            RateLimit rate = category.getRate() == null ? null
+                    : check(prefix + "rate", category.getRate(), () -> RateLimit.parse(category.getRate()));
+            TaskEngineSettings.CategorySettings categorySettings = new TaskEngineSettings.CategorySettings(
+                    category.getWorkers(), categoryRetry, category.getQueueCapacity(), rate);
             TaskEngineSettings before = settings;
             settings = check("categories." + name, name, () -> before.withCategory(name, categorySettings));
         }
+        for (var entry : properties.getSchedules().entrySet()) {
+            String task = entry.getKey();
+            GobstopperTasksProperties.Schedule schedule = entry.getValue();
+            String prefix = "schedules." + task + ".";
+            if (schedule.getCron() != null) {
+                check(prefix + "cron", schedule.getCron(), () -> cron(schedule.getCron()));
+            }
+            if (schedule.getZone() != null) {
+                check(prefix + "zone", schedule.getZone(), () -> zone(schedule.getZone()));
+            }
+            settings = settings.withSchedule(task,
+                    new TaskEngineSettings.ScheduleOverride(schedule.getCron(), schedule.getZone()));
+        }
         return settings;
+    }
+
+    /** A cron expression as {@code @Scheduled} reads it, or {@code "-"} for none. */
+    private static Object cron(String cron) {
+        if (!cron.trim().equals("-")) {
+            CronExpression.parse(cron);
+        }
+        return null;
+    }
+
+    private static Object zone(String zone) {
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException ex) {
+            throw new IllegalArgumentException("not a time zone; use a region such as Europe/Paris, or UTC", ex);
+        }
+    }
+
+    private static Object capacity(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("must be 0 (no limit) or more");
+        }
+        return null;
     }
 
     /**

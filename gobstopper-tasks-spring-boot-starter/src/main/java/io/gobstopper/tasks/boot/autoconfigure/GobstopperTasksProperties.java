@@ -28,11 +28,29 @@ public class GobstopperTasksProperties {
     /** Ended tasks older than this are deleted by an hourly cleanup. 0 keeps every task. */
     private Duration retention = Duration.ofDays(30);
 
+    /**
+     * Most unfinished (PENDING, STARTED or RETRY) tasks per category; past it a submit is refused (HTTP 429 with
+     * Retry-After). 0 for no limit.
+     */
+    private int queueCapacity = 0;
+
+    /**
+     * A waiting task moves up one priority level per this much waiting, so low-priority work is not starved by a
+     * steady stream of higher-priority work. 0 switches aging off.
+     */
+    private Duration priorityAging = Duration.ofMinutes(1);
+
     /** Backoff between retries of a failed task. */
     private final Retry retry = new Retry();
 
-    /** Per-category overrides of workers and retry backoff, by category name. */
+    /** Per-category overrides of workers, retry backoff, queue capacity and rate, by category name. */
     private final Map<String, Category> categories = new LinkedHashMap<>();
+
+    /**
+     * Per-task overrides of {@code @BackgroundTask(cron, zone)}, by task name; a cron here also makes a registered
+     * task without arguments recurring.
+     */
+    private final Map<String, Schedule> schedules = new LinkedHashMap<>();
 
     /** The REST API. */
     private final Web web = new Web();
@@ -77,12 +95,32 @@ public class GobstopperTasksProperties {
         this.retention = retention;
     }
 
+    public int getQueueCapacity() {
+        return queueCapacity;
+    }
+
+    public void setQueueCapacity(int queueCapacity) {
+        this.queueCapacity = queueCapacity;
+    }
+
+    public Duration getPriorityAging() {
+        return priorityAging;
+    }
+
+    public void setPriorityAging(Duration priorityAging) {
+        this.priorityAging = priorityAging;
+    }
+
     public Retry getRetry() {
         return retry;
     }
 
     public Map<String, Category> getCategories() {
         return categories;
+    }
+
+    public Map<String, Schedule> getSchedules() {
+        return schedules;
     }
 
     public Web getWeb() {
@@ -135,12 +173,37 @@ public class GobstopperTasksProperties {
         /** Backoff of this category's retries. */
         private final CategoryRetry retry = new CategoryRetry();
 
+        /** Most unfinished tasks of this category (0 for no limit); unset follows gobstopper.tasks.queue-capacity. */
+        private Integer queueCapacity;
+
+        /**
+         * Most task starts of this category per period, written {@code <starts>/<period>}, e.g. {@code 100/1s} or
+         * {@code 600/1m}. Unset for no limit.
+         */
+        private String rate;
+
         public Integer getWorkers() {
             return workers;
         }
 
         public void setWorkers(Integer workers) {
             this.workers = workers;
+        }
+
+        public Integer getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        public String getRate() {
+            return rate;
+        }
+
+        public void setRate(String rate) {
+            this.rate = rate;
         }
 
         public CategoryRetry getRetry() {
@@ -186,6 +249,35 @@ public class GobstopperTasksProperties {
 
         boolean isSet() {
             return initialDelay != null || multiplier != null || maxDelay != null;
+        }
+    }
+
+    /** A task's schedule, overriding its {@code @BackgroundTask(cron, zone)}. */
+    public static class Schedule {
+
+        /**
+         * Cron expression with six fields (second, minute, hour, day of month, month, day of week); "-" switches the
+         * task's schedule off.
+         */
+        private String cron;
+
+        /** Time zone the cron expression is read in, e.g. Europe/Paris; unset keeps the declaration's (UTC if none). */
+        private String zone;
+
+        public String getCron() {
+            return cron;
+        }
+
+        public void setCron(String cron) {
+            this.cron = cron;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
         }
     }
 

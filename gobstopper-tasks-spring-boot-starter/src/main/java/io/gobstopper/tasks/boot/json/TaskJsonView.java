@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.boot.json;
 
+import io.gobstopper.tasks.ScheduleInfo;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStats;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How tasks look as JSON in the REST API and Actuator: camelCase fields in a fixed order, times as ISO-8601 UTC,
- * and {@code args}, {@code kwargs} and {@code result} as JSON values. Built as trees, so the application's own
+ * durations as ISO-8601 strings, and {@code args}, {@code kwargs} and {@code result} as JSON values. Built as trees, so the application's own
  * Jackson settings (naming strategies, date formats) cannot change the contract.
  */
 public final class TaskJsonView {
@@ -55,7 +56,30 @@ public final class TaskJsonView {
         node.set("kwargs", json(task.kwargs()));
         node.put("progress", task.progress());
         node.put("progressMessage", task.progressMessage());
+        ArrayNode dependsOn = node.putArray("dependsOn");
+        task.dependsOn().forEach(parent -> dependsOn.add(parent.toString()));
+        node.put("uniqueKey", task.uniqueKey());
+        node.put("timeout", task.timeout() == null ? null : task.timeout().toString());
+        node.put("cancelRequested", task.cancelRequested());
         return node;
+    }
+
+    /** A recurring task's schedule. */
+    public ObjectNode schedule(ScheduleInfo schedule) {
+        ObjectNode node = NODES.objectNode()
+                .put("name", schedule.name())
+                .put("cron", schedule.cron())
+                .put("zone", schedule.zone());
+        time(node, "nextRunAt", schedule.nextRunAt());
+        time(node, "lastRunAt", schedule.lastRunAt());
+        return node.put("paused", schedule.paused());
+    }
+
+    /** Several schedules, in order. */
+    public ArrayNode schedules(Collection<ScheduleInfo> schedules) {
+        ArrayNode array = NODES.arrayNode();
+        schedules.forEach(schedule -> array.add(schedule(schedule)));
+        return array;
     }
 
     /** Several tasks, in order. */

@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Iterator;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -62,13 +61,7 @@ final class JsonBodyReader {
             throw ApiException.badRequest("The request body must be a JSON object ({...}), got " + node.getNodeType()
                     .name().toLowerCase());
         }
-        for (Iterator<String> names = object.propertyNames().iterator(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw ApiException.badRequest("Unknown field '" + name + "': this call accepts "
-                        + String.join(", ", allowed));
-            }
-        }
+        RequestFields.of(object).onlyFields(allowed);
         return object;
     }
 

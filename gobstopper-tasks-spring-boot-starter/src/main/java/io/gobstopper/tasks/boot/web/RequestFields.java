@@ -3,35 +3,81 @@ package io.gobstopper.tasks.boot.web;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Reads and checks the values of request fields and query parameters; every refusal names the field. */
+/**
+ * Reads and checks the fields of a request body (or of one object in it) and query parameters; every refusal names
+ * the field, with the path to it for a nested object ({@code tasks[2].priority}).
+ */
 final class RequestFields {
 
-    private RequestFields() {}
+    /** The most characters of a unique key. */
+    static final int MAX_UNIQUE_KEY_LENGTH = 200;
 
-    static String text(ObjectNode body, String field, boolean required) {
+    private final ObjectNode body;
+    private final String path;
+
+    private RequestFields(ObjectNode body, String path) {
+        this.body = body;
+        this.path = path;
+    }
+
+    /** The fields of a request body. */
+    static RequestFields of(ObjectNode body) {
+        return new RequestFields(body, "");
+    }
+
+    /** The fields of an object inside a body, named {@code path.field} in refusals. */
+    static RequestFields of(ObjectNode object, String path) {
+        return new RequestFields(object, path + ".");
+    }
+
+    /** The field's name as refusals show it. */
+    String name(String field) {
+        return path + field;
+    }
+
+    private JsonNode value(String field) {
         JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** Refuses fields this call does not accept, listing those it does. */
+    void onlyFields(Set<String> allowed) {
+        for (String field : body.propertyNames()) {
+            if (!allowed.contains(field)) {
+                throw ApiException.badRequest("Unknown field '" + name(field) + "': this call accepts "
+                        + String.join(", ", allowed));
+            }
+        }
+    }
+
+    String text(String field, boolean required) {
+        JsonNode value = value(field);
+        if (value == null) {
             if (required) {
-                throw ApiException.badRequest("Field '" + field + "' is required");
+                throw ApiException.badRequest("Field '" + name(field) + "' is required");
             }
             return null;
         }
         if (!value.isString() || value.asString().isBlank()) {
-            throw ApiException.badRequest("Field '" + field + "' must be a non-empty string, got " + value);
+            throw ApiException.badRequest("Field '" + name(field) + "' must be a non-empty string, got " + value);
         }
         return value.asString();
     }
 
-    static TaskPriority priority(ObjectNode body) {
-        JsonNode value = body.get("priority");
-        if (value == null || value.isNull()) {
+    TaskPriority priority() {
+        JsonNode value = value("priority");
+        if (value == null) {
             return null;
         }
         try {
@@ -42,58 +88,109 @@ final class RequestFields {
                 return TaskPriority.parse(value.asString());
             }
         } catch (IllegalArgumentException ex) {
-            throw ApiException.badRequest("Field 'priority': " + ex.getMessage());
+            throw ApiException.badRequest("Field '" + name("priority") + "': " + ex.getMessage());
         }
-        throw ApiException.badRequest("Field 'priority' must be a priority name or level 1-4, got " + value);
+        throw ApiException.badRequest("Field '" + name("priority") + "' must be a priority name or level 1-4, got "
+                + value);
     }
 
-    static Integer wholeNumber(ObjectNode body, String field, int min, int max, boolean required) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
+    Integer wholeNumber(String field, int min, int max, boolean required) {
+        JsonNode value = value(field);
+        if (value == null) {
             if (required) {
-                throw ApiException.badRequest("Field '" + field + "' is required: a whole number from " + min + " to " + max);
+                throw ApiException.badRequest("Field '" + name(field) + "' is required: a whole number from " + min
+                        + " to " + max);
             }
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw ApiException.badRequest("Field '" + field + "' must be a whole number from " + min + " to " + max
-                    + ", got " + value);
+            throw ApiException.badRequest("Field '" + name(field) + "' must be a whole number from " + min + " to "
+                    + max + ", got " + value);
         }
         return value.asInt();
     }
 
-    static JsonNode array(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value != null && !value.isNull() && !value.isArray()) {
-            throw ApiException.badRequest("Field '" + field + "' must be a JSON array of positional arguments, got "
+    /** An array field, or {@code null} when it is absent or null. */
+    JsonNode array(String field, String ofWhat) {
+        JsonNode value = value(field);
+        if (value != null && !value.isArray()) {
+            throw ApiException.badRequest("Field '" + name(field) + "' must be a JSON array of " + ofWhat + ", got "
                     + value.getNodeType().name().toLowerCase());
         }
         return value;
     }
 
-    static JsonNode object(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value != null && !value.isNull() && !value.isObject()) {
-            throw ApiException.badRequest("Field '" + field + "' must be a JSON object of named arguments, got "
+    /** An object field, or {@code null} when it is absent or null. */
+    JsonNode object(String field, String ofWhat) {
+        JsonNode value = value(field);
+        if (value != null && !value.isObject()) {
+            throw ApiException.badRequest("Field '" + name(field) + "' must be a JSON object of " + ofWhat + ", got "
                     + value.getNodeType().name().toLowerCase());
         }
         return value;
     }
 
-    /** A duration as ISO-8601 ({@code P30D}, {@code PT12H}) or simple form ({@code 30d}, {@code 12h}). */
-    static Duration duration(ObjectNode body, String field) {
-        String text = text(body, field, true);
+    /**
+     * A duration, not negative, as ISO-8601 ({@code PT5S}, {@code P30D}) or simple form ({@code 5s}, {@code 30d}).
+     *
+     * @param positive whether zero is refused too
+     */
+    Duration duration(String field, boolean required, boolean positive) {
+        String text = text(field, required);
+        if (text == null) {
+            return null;
+        }
         Duration duration;
         try {
             duration = DurationStyle.detectAndParse(text);
         } catch (IllegalArgumentException | DateTimeParseException ex) {
-            throw ApiException.badRequest("Field '" + field + "' must be a duration such as \"P30D\", \"PT12H\" or "
-                    + "\"30d\", got \"" + text + "\"");
+            throw ApiException.badRequest("Field '" + name(field) + "' must be a duration such as \"PT5S\", \"5s\", "
+                    + "\"P30D\" or \"30d\", got \"" + text + "\"");
         }
         if (duration.isNegative()) {
-            throw ApiException.badRequest("Field '" + field + "' must not be negative, got \"" + text + "\"");
+            throw ApiException.badRequest("Field '" + name(field) + "' must not be negative, got \"" + text + "\"");
+        }
+        if (positive && duration.isZero()) {
+            throw ApiException.badRequest("Field '" + name(field) + "' must be more than zero, got \"" + text + "\"");
         }
         return duration;
+    }
+
+    /** An instant as ISO-8601, e.g. {@code 2030-01-01T08:00:00Z}. */
+    Instant instant(String field) {
+        String text = text(field, false);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException ex) {
+            throw ApiException.badRequest("Field '" + name(field) + "' must be an ISO-8601 instant such as "
+                    + "\"2030-01-01T08:00:00Z\", got \"" + text + "\"");
+        }
+    }
+
+    /** Task ids in an array of strings; an empty list when the field is absent. */
+    List<UUID> taskIds(String field) {
+        JsonNode value = array(field, "task ids");
+        if (value == null) {
+            return List.of();
+        }
+        List<UUID> ids = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode id = value.get(i);
+            try {
+                if (id.isString()) {
+                    ids.add(UUID.fromString(id.asString()));
+                    continue;
+                }
+            } catch (IllegalArgumentException ex) {
+                // explained below
+            }
+            throw ApiException.badRequest("Field '" + name(field) + "[" + i + "]' must be a task id (a UUID string), "
+                    + "got " + id);
+        }
+        return ids;
     }
 
     static TaskStatus status(String text) {

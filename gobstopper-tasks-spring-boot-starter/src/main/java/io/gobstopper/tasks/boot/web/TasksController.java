@@ -1,11 +1,12 @@
 package io.gobstopper.tasks.boot.web;
 
 import io.gobstopper.tasks.BulkRetryResult;
+import io.gobstopper.tasks.Submission;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskFilter;
-import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskPage;
+import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStats;
@@ -16,6 +17,7 @@ import io.gobstopper.tasks.engine.TaskEngineSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,6 +36,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -44,8 +48,11 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class TasksController {
 
-    private static final Set<String> SUBMIT_FIELDS =
-            new LinkedHashSet<>(List.of("name", "category", "priority", "maxRetries", "args", "kwargs"));
+    private static final Set<String> SUBMIT_FIELDS = new LinkedHashSet<>(List.of("name", "category", "priority",
+            "maxRetries", "args", "kwargs", "delay", "runAt", "dependsOn", "uniqueKey", "timeout"));
+
+    /** The most tasks one batch may hold. */
+    static final int MAX_BATCH = 1000;
 
     private final TaskQueue queue;
     private final TaskJsonView view;
@@ -69,40 +76,96 @@ public class TasksController {
     ResponseEntity<ObjectNode> submit(HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, SUBMIT_FIELDS);
-        String name = RequestFields.text(body, "name", true);
+        Submission submission = tasks.offer(taskRequest(tasks, RequestFields.of(body), ""));
+        return submitted(tasks, submission.id(), submission.created(), request);
+    }
+
+    /**
+     * The answer to a submit: 202 with the new task and its {@code Location}; or, when an unfinished task held the
+     * unique key and nothing new was accepted, 200 with that task.
+     */
+    private ResponseEntity<ObjectNode> submitted(TaskQueue tasks, UUID id, boolean created, HttpServletRequest request) {
+        ObjectNode task = view.task(tasks.get(id).orElseThrow(() -> new TaskNotFoundException(id)));
+        URI location = URI.create(request.getContextPath() + basePath + "/" + id);
+        if (!created) {
+            return ResponseEntity.ok().header(HttpHeaders.CONTENT_LOCATION, location.toString()).body(task);
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(task);
+    }
+
+    @PostMapping("/batch")
+    ResponseEntity<ObjectNode> submitBatch(HttpServletRequest request) {
+        TaskQueue tasks = queue();
+        ObjectNode body = bodies.read(request, true, Set.of("tasks"));
+        JsonNode items = RequestFields.of(body).array("tasks", "submit requests");
+        if (items == null || items.isEmpty() || items.size() > MAX_BATCH) {
+            throw ApiException.badRequest("Field 'tasks' must hold 1 to " + MAX_BATCH + " submit requests ({name, "
+                    + "args, ...} as for POST " + basePath + "), got " + (items == null ? "none" : items.size()));
+        }
+        List<TaskRequest> requests = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String item = "tasks[" + i + "]";
+            if (!(items.get(i) instanceof ObjectNode object)) {
+                throw ApiException.badRequest("Item '" + item + "' must be a JSON object ({name, args, ...}), got "
+                        + items.get(i).getNodeType().name().toLowerCase());
+            }
+            RequestFields fields = RequestFields.of(object, item);
+            fields.onlyFields(SUBMIT_FIELDS);
+            requests.add(taskRequest(tasks, fields, item + ": "));
+        }
+        List<UUID> ids = tasks.submitAll(requests);
+        ObjectNode answer = JsonNodeFactory.instance.objectNode();
+        ArrayNode taskIds = answer.putArray("taskIds");
+        ids.forEach(id -> taskIds.add(id.toString()));
+        answer.put("total", ids.size());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(answer);
+    }
+
+    /**
+     * Reads one submit request: the task must exist and be exposed to HTTP, and every field must be valid.
+     *
+     * @param where how refusals name the request ({@code "tasks[2]: "} in a batch), or empty
+     */
+    private TaskRequest taskRequest(TaskQueue tasks, RequestFields fields, String where) {
+        String name = fields.text("name", true);
         TaskDescriptor task = tasks.describe(name).filter(TaskDescriptor::exposed).orElse(null);
         if (task == null) {
             if (tasks.describe(name).isPresent()) {
-                throw new ApiException(HttpStatus.FORBIDDEN, "Task '" + name + "' cannot be submitted over HTTP: "
-                        + "its declaration must opt in with @BackgroundTask(exposed = true)");
+                throw new ApiException(HttpStatus.FORBIDDEN, where + "Task '" + name + "' cannot be submitted over "
+                        + "HTTP: its declaration must opt in with @BackgroundTask(exposed = true)");
             }
-            throw new ApiException(HttpStatus.NOT_FOUND, "No task named '" + name + "' can be submitted over HTTP. "
-                    + exposedTasks(tasks));
+            throw new ApiException(HttpStatus.NOT_FOUND, where + "No task named '" + name + "' can be submitted over "
+                    + "HTTP. " + exposedTasks(tasks));
         }
-        TaskRequest.Builder submit = TaskRequest.builder(name)
-                .category(RequestFields.text(body, "category", false))
-                .priority(RequestFields.priority(body));
-        Integer maxRetries = RequestFields.wholeNumber(body, "maxRetries", 0, 100, false);
-        if (maxRetries != null) {
-            submit.maxRetries(maxRetries);
+        String category = fields.text("category", false);
+        TaskPriority priority = fields.priority();
+        Integer maxRetries = fields.wholeNumber("maxRetries", 0, 100, false);
+        List<Object> args = new ArrayList<>();
+        JsonNode argsField = fields.array("args", "positional arguments");
+        if (argsField != null) {
+            argsField.forEach(args::add);
         }
-        JsonNode args = RequestFields.array(body, "args");
-        if (args != null && !args.isNull()) {
-            List<Object> values = new ArrayList<>(args.size());
-            args.forEach(values::add);
-            submit.args(values);
+        Map<String, Object> kwargs = new LinkedHashMap<>();
+        JsonNode kwargsField = fields.object("kwargs", "named arguments");
+        if (kwargsField != null) {
+            kwargsField.properties().forEach(entry -> kwargs.put(entry.getKey(), entry.getValue()));
         }
-        JsonNode kwargs = RequestFields.object(body, "kwargs");
-        if (kwargs != null && !kwargs.isNull()) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            kwargs.properties().forEach(entry -> values.put(entry.getKey(), entry.getValue()));
-            submit.kwargs(values);
+        Duration delay = fields.duration("delay", false, false);
+        Instant runAt = fields.instant("runAt");
+        if (delay != null && runAt != null) {
+            throw ApiException.badRequest("Fields '" + fields.name("delay") + "' and '" + fields.name("runAt")
+                    + "' cannot be used together: give a delay (\"PT5S\") or a start time, not both");
         }
-        UUID id = tasks.submit(submit.build());
-        TaskInfo submitted = tasks.get(id).orElseThrow(() -> new TaskNotFoundException(id));
-        return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .location(URI.create(request.getContextPath() + basePath + "/" + id))
-                .body(view.task(submitted));
+        // a mutable list: TaskRequest checks it for nulls with contains(null), which an immutable empty list refuses
+        List<UUID> dependsOn = new ArrayList<>(fields.taskIds("dependsOn"));
+        String uniqueKey = fields.text("uniqueKey", false);
+        if (uniqueKey != null && uniqueKey.length() > RequestFields.MAX_UNIQUE_KEY_LENGTH) {
+            throw ApiException.badRequest("Field '" + fields.name("uniqueKey") + "' must be at most "
+                    + RequestFields.MAX_UNIQUE_KEY_LENGTH + " characters, got " + uniqueKey.length());
+        }
+        Duration timeout = fields.duration("timeout", false, true);
+        return new TaskRequest(name, args, kwargs, category, priority, maxRetries, delay, runAt, dependsOn, uniqueKey,
+                timeout);
     }
 
     private static String exposedTasks(TaskQueue tasks) {
@@ -181,7 +244,7 @@ public class TasksController {
     ObjectNode bulkRetry(HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, false, Set.of("category"));
-        BulkRetryResult result = tasks.retryFailed(RequestFields.text(body, "category", false));
+        BulkRetryResult result = tasks.retryFailed(RequestFields.of(body).text("category", false));
         return JsonNodeFactory.instance.objectNode()
                 .put("retried", result.retried())
                 .put("totalFailed", result.totalFailed());
@@ -191,7 +254,7 @@ public class TasksController {
     ObjectNode cleanup(HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, Set.of("olderThan"));
-        Duration olderThan = RequestFields.duration(body, "olderThan");
+        Duration olderThan = RequestFields.of(body).duration("olderThan", true, false);
         return JsonNodeFactory.instance.objectNode().put("deleted", tasks.cleanup(olderThan));
     }
 
@@ -199,10 +262,31 @@ public class TasksController {
     ObjectNode resize(@PathVariable String category, HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, Set.of("workers"));
-        int workers = RequestFields.wholeNumber(body, "workers", 0, TaskEngineSettings.MAX_WORKERS, true);
+        int workers = RequestFields.of(body).wholeNumber("workers", 0, TaskEngineSettings.MAX_WORKERS, true);
         return JsonNodeFactory.instance.objectNode()
                 .put("category", category)
                 .put("workers", tasks.resizeWorkers(category, workers));
+    }
+
+    @GetMapping("/schedules")
+    ArrayNode schedules() {
+        return view.schedules(queue().schedules());
+    }
+
+    @PostMapping("/schedules/{name}/pause")
+    ObjectNode pauseSchedule(@PathVariable String name) {
+        return view.schedule(queue().pauseSchedule(name));
+    }
+
+    @PostMapping("/schedules/{name}/resume")
+    ObjectNode resumeSchedule(@PathVariable String name) {
+        return view.schedule(queue().resumeSchedule(name));
+    }
+
+    @PostMapping("/schedules/{name}/trigger")
+    ResponseEntity<ObjectNode> triggerSchedule(@PathVariable String name, HttpServletRequest request) {
+        TaskQueue tasks = queue();
+        return submitted(tasks, tasks.triggerSchedule(name), true, request);
     }
 
     /** The queue, or a 503 naming the property to set when the task system is switched off. */

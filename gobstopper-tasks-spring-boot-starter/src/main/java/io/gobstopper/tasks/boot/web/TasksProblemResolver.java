@@ -1,14 +1,18 @@
 package io.gobstopper.tasks.boot.web;
 
+import io.gobstopper.tasks.BatchItemException;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
+import io.gobstopper.tasks.QueueFullException;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TasksDisabledException;
+import io.gobstopper.tasks.UnknownScheduleException;
 import io.gobstopper.tasks.UnknownTaskException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,16 +78,39 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         if (status == HttpStatus.SERVICE_UNAVAILABLE && !(ex instanceof TasksDisabledException)) {
             response.setHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
+        if (reason(ex) instanceof QueueFullException full) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(full.retryAfter()));
+        }
         write(response, status, detail, request.getRequestURI());
         return new ModelAndView();
     }
 
+    /** What a batch's refused item was refused for; the exception itself otherwise. */
+    private static Exception reason(Exception ex) {
+        return ex instanceof BatchItemException batch ? batch.reason() : ex;
+    }
+
+    /** Whole seconds, rounded up, at least 1 (0 would invite an immediate retry that fails again). */
+    static String retryAfterSeconds(Duration retryAfter) {
+        if (retryAfter == null) {
+            return "1";
+        }
+        long millis = Math.max(0, retryAfter.toMillis());
+        return Long.toString(Math.max(1, (millis + 999) / 1000));
+    }
+
     private static HttpStatus statusOf(Exception ex) {
+        if (ex instanceof BatchItemException batch) {
+            return statusOf(batch.reason());
+        }
+        if (ex instanceof QueueFullException) {
+            return HttpStatus.TOO_MANY_REQUESTS;
+        }
         if (ex instanceof ApiException api) {
             return api.status();
         }
         if (ex instanceof UnknownTaskException || ex instanceof TaskNotFoundException
-                || ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
+                || ex instanceof UnknownScheduleException || ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
             return HttpStatus.NOT_FOUND;
         }
         if (ex instanceof TaskStateException) {

@@ -270,6 +270,46 @@ class GobstopperTasksAutoConfigurationTests {
     }
 
     @Test
+    void failsStartupNamingTheQueueCapacityWhenItIsNegative() {
+        assertInvalidProperty("gobstopper.tasks.queue-capacity=-1", "gobstopper.tasks.queue-capacity", "0 (no limit) or more");
+    }
+
+    @Test
+    void failsStartupNamingTheCategoryQueueCapacityWhenItIsNegative() {
+        assertInvalidProperty("gobstopper.tasks.categories.emails.queue-capacity=-5",
+                "gobstopper.tasks.categories.emails.queue-capacity", "0 (no limit) or more");
+    }
+
+    @Test
+    void failsStartupNamingTheCategoryRateWhenItIsNotARate() {
+        assertInvalidProperty("gobstopper.tasks.categories.emails.rate=ten/s", "gobstopper.tasks.categories.emails.rate",
+                "100/1s");
+    }
+
+    @Test
+    void failsStartupNamingTheCategoryRateWhenItAllowsNothing() {
+        assertInvalidProperty("gobstopper.tasks.categories.emails.rate=0/1s", "gobstopper.tasks.categories.emails.rate",
+                "1 or more");
+    }
+
+    @Test
+    void failsStartupNamingThePriorityAgingWhenItIsNegative() {
+        assertInvalidProperty("gobstopper.tasks.priority-aging=-1m", "gobstopper.tasks.priority-aging", "zero or more");
+    }
+
+    @Test
+    void failsStartupNamingTheScheduleCronWhenItIsNotACronExpression() {
+        assertInvalidProperty("gobstopper.tasks.schedules.report.cron=0 0 2 * *", "gobstopper.tasks.schedules.report.cron",
+                "6 fields");
+    }
+
+    @Test
+    void failsStartupNamingTheScheduleZoneWhenItIsNotATimeZone() {
+        assertInvalidProperty("gobstopper.tasks.schedules.report.zone=Mars/Olympus",
+                "gobstopper.tasks.schedules.report.zone", "Europe/Paris");
+    }
+
+    @Test
     void failsStartupNamingTheBasePathWhenItDoesNotStartWithASlash() {
         new WebApplicationContextRunner()
                 .withConfiguration(ALL)

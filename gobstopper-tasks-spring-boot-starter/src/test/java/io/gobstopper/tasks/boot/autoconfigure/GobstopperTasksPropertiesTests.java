@@ -2,7 +2,11 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.entry;
+
+import io.gobstopper.tasks.engine.RateLimit;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.engine.TaskEngineSettings.ScheduleOverride;
 import io.gobstopper.tasks.retry.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +38,10 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getRetry().getInitialDelay()).isEqualTo(RetryPolicy.DEFAULT.initialDelay());
         assertThat(properties.getRetry().getMultiplier()).isEqualTo(RetryPolicy.DEFAULT.multiplier());
         assertThat(properties.getRetry().getMaxDelay()).isEqualTo(RetryPolicy.DEFAULT.maxDelay());
+        assertThat(properties.getQueueCapacity()).isEqualTo(TaskEngineSettings.DEFAULTS.queueCapacity());
+        assertThat(properties.getPriorityAging()).isEqualTo(TaskEngineSettings.DEFAULTS.priorityAging());
         assertThat(properties.getCategories()).isEmpty();
+        assertThat(properties.getSchedules()).isEmpty();
         assertThat(properties.getWeb().isEnabled()).isTrue();
         assertThat(properties.getWeb().getBasePath()).isEqualTo("/api/tasks");
         assertThat(properties.getWeb().getMaxBodySize()).isEqualTo(DataSize.ofMegabytes(1));
@@ -56,11 +63,7 @@ class GobstopperTasksPropertiesTests {
         values.put("gobstopper.tasks.retention", "0");
         values.put("gobstopper.tasks.categories.reports.workers", "1");
         values.put("gobstopper.tasks.categories.reports.retry.max-delay", "20s");
-        GobstopperTasksProperties properties = new Binder(new MapConfigurationPropertySource(values))
-                .bind("gobstopper.tasks", GobstopperTasksProperties.class)
-                .get();
-
-        TaskEngineSettings settings = EngineSettingsFactory.create(properties);
+        TaskEngineSettings settings = EngineSettingsFactory.create(bind(values));
 
         assertThat(settings.workers()).isEqualTo(5);
         assertThat(settings.retry()).isEqualTo(new RetryPolicy(Duration.ofSeconds(1), 3.0, Duration.ofSeconds(10)));
@@ -72,6 +75,33 @@ class GobstopperTasksPropertiesTests {
                 .as("unset category values follow the global backoff")
                 .isEqualTo(new RetryPolicy(Duration.ofSeconds(1), 3.0, Duration.ofSeconds(20)));
         assertThat(settings.retryFor("other")).isEqualTo(settings.retry());
+    }
+
+    @Test
+    void boundFlowControlAndSchedulePropertiesReachTheEngineSettings() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("gobstopper.tasks.queue-capacity", "500");
+        values.put("gobstopper.tasks.priority-aging", "0");
+        values.put("gobstopper.tasks.categories.emails.queue-capacity", "20");
+        values.put("gobstopper.tasks.categories.emails.rate", "100/1s");
+        values.put("gobstopper.tasks.schedules.nightly_report.cron", "0 0 2 * * *");
+        values.put("gobstopper.tasks.schedules.nightly_report.zone", "Europe/Paris");
+        values.put("gobstopper.tasks.schedules.cleanUp.cron", "-");
+        values.put("gobstopper.tasks.schedules[billing.sync].cron", "0 */5 * * * *");
+        TaskEngineSettings settings = EngineSettingsFactory.create(bind(values));
+
+        assertThat(settings.queueCapacity()).isEqualTo(500);
+        assertThat(settings.priorityAging()).isZero();
+        assertThat(settings.capacityFor("emails")).isEqualTo(20);
+        assertThat(settings.capacityFor("other")).isEqualTo(500);
+        assertThat(settings.rateFor("emails")).isEqualTo(new RateLimit(100, Duration.ofSeconds(1)));
+        assertThat(settings.rateFor("other")).isNull();
+        assertThat(settings.workersFor("emails")).as("a category with only a rate keeps the global workers")
+                .isEqualTo(settings.workers());
+        assertThat(settings.schedules()).containsOnly(
+                entry("nightly_report", new ScheduleOverride("0 0 2 * * *", "Europe/Paris")),
+                entry("cleanUp", new ScheduleOverride("-", null)),
+                entry("billing.sync", new ScheduleOverride("0 */5 * * * *", null)));
     }
 
     @Test
@@ -97,6 +127,9 @@ class GobstopperTasksPropertiesTests {
                 "gobstopper.tasks.retry.multiplier",
                 "gobstopper.tasks.retry.max-delay",
                 "gobstopper.tasks.categories",
+                "gobstopper.tasks.queue-capacity",
+                "gobstopper.tasks.priority-aging",
+                "gobstopper.tasks.schedules",
                 "gobstopper.tasks.shutdown-timeout",
                 "gobstopper.tasks.retention",
                 "gobstopper.tasks.web.enabled",
@@ -118,10 +151,20 @@ class GobstopperTasksPropertiesTests {
         assertThat(duration(defaults, "gobstopper.tasks.retry.max-delay")).isEqualTo(Duration.ofSeconds(60));
         assertThat(duration(defaults, "gobstopper.tasks.shutdown-timeout")).isEqualTo(Duration.ofSeconds(30));
         assertThat(duration(defaults, "gobstopper.tasks.retention")).isEqualTo(Duration.ofDays(30));
+        assertThat(defaults.get("gobstopper.tasks.queue-capacity").asInt(-1))
+                .isEqualTo(TaskEngineSettings.DEFAULT_QUEUE_CAPACITY);
+        assertThat(duration(defaults, "gobstopper.tasks.priority-aging"))
+                .isEqualTo(TaskEngineSettings.DEFAULT_PRIORITY_AGING);
         assertThat(defaults.get("gobstopper.tasks.web.enabled").asBoolean(false)).isTrue();
         assertThat(defaults.get("gobstopper.tasks.web.base-path").asString()).isEqualTo("/api/tasks");
         assertThat(DataSize.parse(defaults.get("gobstopper.tasks.web.max-body-size").asString()))
                 .isEqualTo(new GobstopperTasksProperties().getWeb().getMaxBodySize());
+    }
+
+    private static GobstopperTasksProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bind("gobstopper.tasks", GobstopperTasksProperties.class)
+                .get();
     }
 
     private static Duration duration(Map<String, JsonNode> defaults, String name) {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,6 +95,7 @@ public final class Http {
                     response.headers().firstValue("Content-Type").orElse(null),
                     response.headers().firstValue("Location").orElse(null),
                     response.headers().firstValue("Allow").orElse(null),
+                    response.headers().map(),
                     response.body());
             responses.add(answer);
             return answer;
@@ -115,7 +117,23 @@ public final class Http {
     }
 
     /** One answer. */
-    public record Response(String call, int status, String contentType, String location, String allow, String body) {
+    public record Response(
+            String call,
+            int status,
+            String contentType,
+            String location,
+            String allow,
+            Map<String, List<String>> headers,
+            String body) {
+
+        /** The first value of a header (any case), or {@code null}. */
+        public String header(String name) {
+            return headers.entrySet().stream()
+                    .filter(header -> header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty())
+                    .map(header -> header.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
+        }
 
         public JsonNode json() {
             return parse(body);

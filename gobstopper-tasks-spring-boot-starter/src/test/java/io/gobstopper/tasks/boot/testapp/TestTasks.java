@@ -2,20 +2,33 @@ package io.gobstopper.tasks.boot.testapp;
 
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.TaskContext;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /** Tasks for the REST tests. */
 public class TestTasks {
 
+    /** The longest a test task waits for its test, so a failed test cannot keep a worker forever. */
+    private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
     private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
     /** How many times a task that counts its runs ran for this key. */
     public int runs(String key) {
         AtomicInteger count = runs.get(key);
         return count == null ? 0 : count.get();
+    }
+
+    /** The gate that tasks {@code waitAt(key)} wait at; {@code countDown()} opens it. */
+    public CountDownLatch gate(String key) {
+        return gates.computeIfAbsent(key, k -> new CountDownLatch(1));
     }
 
     private int countRun(String key) {
@@ -54,5 +67,35 @@ public class TestTasks {
             throw new IllegalStateException("first run of " + key + " fails");
         }
         return "ok " + key;
+    }
+
+    /** Starts, then waits until its test opens the gate for this key. */
+    @BackgroundTask(exposed = true)
+    public String waitAt(String key) throws InterruptedException {
+        countRun(key);
+        if (!gate(key).await(LONGEST_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the gate " + key + " was not opened");
+        }
+        return key;
+    }
+
+    /**
+     * Works in small steps until it is asked to stop, as a cooperative long-running task does; counts a run of
+     * {@code key + "/saw-cancel"} when it stopped because {@link TaskContext#isCancelled()} turned true. An interrupt
+     * (shutdown) stops it too.
+     */
+    @BackgroundTask(exposed = true)
+    public int untilCancelled(String key, TaskContext context) {
+        countRun(key);
+        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+        int steps = 0;
+        while (!context.isCancelled() && !Thread.currentThread().isInterrupted() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            steps++;
+        }
+        if (context.isCancelled()) {
+            countRun(key + "/saw-cancel");
+        }
+        return steps;
     }
 }

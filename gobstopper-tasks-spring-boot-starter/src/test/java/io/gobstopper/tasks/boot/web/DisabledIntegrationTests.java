@@ -62,7 +62,12 @@ class DisabledIntegrationTests {
                 http.delete("/api/tasks/" + id),
                 http.post("/api/tasks/bulk-retry", "{}"),
                 http.post("/api/tasks/cleanup", "{\"olderThan\": \"P30D\"}"),
-                http.put("/api/tasks/categories/default/workers", "{\"workers\": 1}"));
+                http.put("/api/tasks/categories/default/workers", "{\"workers\": 1}"),
+                http.post("/api/tasks/batch", "{\"tasks\": [{\"name\": \"echo\", \"args\": [\"x\"]}]}"),
+                http.get("/api/tasks/schedules"),
+                http.post("/api/tasks/schedules/tick/pause", null),
+                http.post("/api/tasks/schedules/tick/resume", null),
+                http.post("/api/tasks/schedules/tick/trigger", null));
 
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.status()).as(answer.toString()).isEqualTo(503);

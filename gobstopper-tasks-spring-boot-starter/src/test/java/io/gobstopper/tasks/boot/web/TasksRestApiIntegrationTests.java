@@ -1,30 +1,20 @@
 package io.gobstopper.tasks.boot.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.boot.support.Http;
+import io.gobstopper.tasks.boot.support.ServerTestSupport;
 import io.gobstopper.tasks.boot.testapp.TasksTestApplication;
 import io.gobstopper.tasks.boot.testapp.TestTasks;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,103 +29,30 @@ import tools.jackson.databind.JsonNode;
             "management.endpoint.health.show-details=always"
         })
 @DirtiesContext
-class TasksRestApiIntegrationTests {
+class TasksRestApiIntegrationTests extends ServerTestSupport {
 
-    private static final String API = "/api/tasks";
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> TASK_FIELDS = List.of("id", "name", "category", "priority", "status",
             "createdAt", "startedAt", "completedAt", "elapsedSeconds", "result", "error", "retryCount", "maxRetries",
-            "args", "kwargs", "progress", "progressMessage");
-
-    /** Every answer of every test in this class. */
-    private static final List<Http.Response> ANSWERS = new CopyOnWriteArrayList<>();
-
-    @TempDir
-    static Path dir;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve("tasks.duckdb").toString());
-    }
-
-    @LocalServerPort
-    int port;
+            "args", "kwargs", "progress", "progressMessage", "runAt", "dependsOn", "uniqueKey", "timeout",
+            "cancelRequested");
 
     @Autowired
     TestTasks tasks;
 
-    private Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(port);
-    }
-
-    @AfterEach
-    void keepAnswers() {
-        ANSWERS.addAll(http.responses());
-    }
-
-    @AfterAll
-    static void noAnswerWasAServerError() {
-        assertThat(ANSWERS).as("answers of this class").isNotEmpty();
-        assertThat(ANSWERS).filteredOn(answer -> answer.status() >= 500).as("server errors").isEmpty();
-    }
-
     // ---- helpers ----
 
-    private static void assertProblem(Http.Response answer, int status, String... detailParts) {
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
-        assertThat(answer.contentType()).as(answer.toString()).startsWith(Http.PROBLEM_JSON);
-        JsonNode problem = answer.json();
-        assertThat(problem.path("status").asInt()).isEqualTo(status);
-        assertThat(problem.path("title").asString()).isNotBlank();
-        assertThat(answer.detail()).as(answer.toString()).isNotBlank();
-        for (String part : detailParts) {
-            assertThat(answer.detail()).as(answer.toString()).contains(part);
-        }
-        assertThat(answer.body()).as("no stack trace reaches the client").doesNotContain("\tat ", "Exception:");
-    }
-
-    private JsonNode submit(String body) {
-        Http.Response answer = http.post(API, body);
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
-        return answer.json();
-    }
-
-    private String submitId(String body) {
-        return submit(body).path("id").asString();
-    }
-
-    private JsonNode task(String id) {
-        Http.Response answer = http.get(API + "/" + id);
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
-        return answer.json();
-    }
-
-    private JsonNode awaitStatus(String id, String status) {
-        await().atMost(WAIT).until(() -> task(id).path("status").asString().equals(status));
-        return task(id);
-    }
-
     private void pause(String category) {
-        Http.Response answer = http.put(API + "/categories/" + category + "/workers", "{\"workers\": 0}");
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        workers(category, 0);
     }
 
     private void resume(String category) {
-        Http.Response answer = http.put(API + "/categories/" + category + "/workers", "{\"workers\": 1}");
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        workers(category, 1);
     }
 
     private static List<String> ids(JsonNode page) {
         List<String> ids = new ArrayList<>();
         page.path("tasks").forEach(task -> ids.add(task.path("id").asString()));
         return ids;
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     // ---- POST /api/tasks ----
