@@ -37,6 +37,11 @@ final class Dependencies {
 
     private final Map<UUID, List<Waiting>> childrenOf = new HashMap<>();
     private final Map<UUID, Waiting> waiting = new HashMap<>();
+    /**
+     * Set once any task was registered, before its parents' statuses are read: an end reported after that read sees
+     * it, so ends can skip the lock while no task ever depended on another (the hot path).
+     */
+    private volatile boolean used;
 
     /**
      * Registers a task with the parents it waits for.
@@ -45,6 +50,7 @@ final class Dependencies {
      * @param settledReason a reason to cancel it found by the caller (a parent that failed long ago), or {@code null}
      */
     synchronized void register(LiveTask task, List<LiveTask> parents, String settledReason) {
+        used = true;
         Waiting entry = new Waiting(task);
         entry.cancelReason = settledReason;
         for (LiveTask parent : parents) {
@@ -91,7 +97,16 @@ final class Dependencies {
     }
 
     /** A task ended: its waiting children are released or cancelled. */
-    synchronized List<Decision> ended(LiveTask parent, TaskStatus status) {
+    List<Decision> ended(LiveTask parent, TaskStatus status) {
+        if (!used) {
+            return List.of();
+        }
+        synchronized (this) {
+            return decide(parent, status);
+        }
+    }
+
+    private List<Decision> decide(LiveTask parent, TaskStatus status) {
         List<Waiting> children = childrenOf.remove(parent.id());
         if (children == null) {
             return List.of();

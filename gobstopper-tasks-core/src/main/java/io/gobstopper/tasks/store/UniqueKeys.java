@@ -14,19 +14,23 @@ final class UniqueKeys {
     private final Map<String, LiveTask> holders = new HashMap<>();
 
     /** Claims the task's key; returns the unfinished task that already holds it, or {@code null} if claimed. */
-    synchronized LiveTask claim(LiveTask task) {
+    LiveTask claim(LiveTask task) {
         String key = task.uniqueKey();
         if (key == null) {
-            return null;
+            return null; // most tasks: no lock taken
         }
-        LiveTask holder = holders.putIfAbsent(key, task);
-        return holder == null || holder == task ? null : holder;
+        synchronized (this) {
+            LiveTask holder = holders.putIfAbsent(key, task);
+            return holder == null || holder == task ? null : holder;
+        }
     }
 
     /** Gives up the task's key, if the task holds it. */
-    synchronized void release(LiveTask task) {
+    void release(LiveTask task) {
         if (task.uniqueKey() != null) {
-            holders.remove(task.uniqueKey(), task);
+            synchronized (this) {
+                holders.remove(task.uniqueKey(), task);
+            }
         }
     }
 

@@ -156,8 +156,7 @@ public class TasksController {
             throw ApiException.badRequest("Fields '" + fields.name("delay") + "' and '" + fields.name("runAt")
                     + "' cannot be used together: give a delay (\"PT5S\") or a start time, not both");
         }
-        // a mutable list: TaskRequest checks it for nulls with contains(null), which an immutable empty list refuses
-        List<UUID> dependsOn = new ArrayList<>(fields.taskIds("dependsOn"));
+        List<UUID> dependsOn = fields.taskIds("dependsOn");
         String uniqueKey = fields.text("uniqueKey", false);
         if (uniqueKey != null && uniqueKey.length() > RequestFields.MAX_UNIQUE_KEY_LENGTH) {
             throw ApiException.badRequest("Field '" + fields.name("uniqueKey") + "' must be at most "

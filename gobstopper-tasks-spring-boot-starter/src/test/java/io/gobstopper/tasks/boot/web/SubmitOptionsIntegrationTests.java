@@ -9,6 +9,7 @@ import io.gobstopper.tasks.boot.testapp.TasksTestApplication;
 import io.gobstopper.tasks.boot.testapp.TestTasks;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -143,7 +144,7 @@ class SubmitOptionsIntegrationTests extends ServerTestSupport {
         JsonNode submitted = submit(echo(unique("at"), "\"runAt\": \"" + runAt + "\""));
 
         assertThat(submitted.path("status").asString()).isEqualTo("PENDING");
-        assertThat(Instant.parse(submitted.path("runAt").asString())).isEqualTo(runAt);
+        assertThat(Instant.parse(submitted.path("runAt").asString())).isEqualTo(runAt.truncatedTo(ChronoUnit.MICROS));
         JsonNode done = awaitStatus(submitted.path("id").asString(), "SUCCESS");
         assertThat(Instant.parse(done.path("startedAt").asString())).isAfterOrEqualTo(runAt);
     }
@@ -153,15 +154,20 @@ class SubmitOptionsIntegrationTests extends ServerTestSupport {
         String gate = unique("parent");
         String parent = submitId("{\"name\": \"waitAt\", \"args\": [\"" + gate + "\"]}");
         String child = submitId(echo(unique("child"), "\"dependsOn\": [\"" + parent + "\"]"));
-        String failing = submitId("{\"name\": \"fail\", \"args\": [\"on purpose\"]}");
-        String orphan = submitId(echo(unique("orphan"), "\"dependsOn\": [\"" + failing + "\"]"));
+        String doomed = submitId("{\"name\": \"waitAt\", \"args\": [\"" + unique("doomed") + "\"]}");
+        String orphan = submitId(echo(unique("orphan"), "\"dependsOn\": [\"" + doomed + "\"]"));
 
         assertThat(task(child).path("dependsOn").get(0).asString()).isEqualTo(parent);
         assertThat(task(child).path("status").asString()).isEqualTo("PENDING");
         tasks.gate(gate).countDown();
         awaitStatus(child, "SUCCESS");
+        http.post(API + "/" + doomed + "/cancel", "");
         JsonNode cancelled = awaitStatus(orphan, "CANCELLED");
-        assertThat(cancelled.path("error").asString()).as("the reason").isNotBlank();
+        assertThat(cancelled.path("error").asString()).as("the reason").contains(doomed);
+
+        String failed = submitId("{\"name\": \"fail\", \"args\": [\"on purpose\"]}");
+        awaitStatus(failed, "FAILED");
+        assertProblem(http.post(API, echo("late", "\"dependsOn\": [\"" + failed + "\"]")), 400, "FAILED");
     }
 
     @Test
