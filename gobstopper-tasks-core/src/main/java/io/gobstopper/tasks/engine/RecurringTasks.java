@@ -29,8 +29,8 @@ final class RecurringTasks {
 
     private static final Logger log = LoggerFactory.getLogger(RecurringTasks.class);
 
-    /** Most fire times stepped over when looking for the latest one missed. */
-    private static final int MAX_MISSED_STEPS = 1_000_000;
+    /** Most fire times stepped over in one window when looking for the latest one missed. */
+    private static final int MAX_MISSED_STEPS = 100_000;
 
     /** Stores the run of a recurring task for a fire time; answers whether it was stored (not already there). */
     interface Fire {
@@ -129,13 +129,21 @@ final class RecurringTasks {
         if (schedule.lastFire == null) {
             return null; // never fired: it starts with its next fire time
         }
-        Instant missed = null;
-        Instant next = schedule.cron.next(schedule.lastFire);
-        for (int step = 0; next != null && !next.isAfter(now) && step < MAX_MISSED_STEPS; step++) {
-            missed = next;
-            next = schedule.cron.next(next);
+        // look back from now over growing windows, so a frequent cron after a long downtime needs few steps
+        for (Duration window = Duration.ofSeconds(2); ; window = window.multipliedBy(16)) {
+            Instant from = now.minus(window).isAfter(schedule.lastFire) ? now.minus(window) : schedule.lastFire;
+            Instant missed = null;
+            int steps = 0;
+            for (Instant next = schedule.cron.next(from); next != null && !next.isAfter(now); next = schedule.cron.next(next)) {
+                missed = next;
+                if (++steps > MAX_MISSED_STEPS) {
+                    break; // cannot happen: a smaller window would have found one
+                }
+            }
+            if (missed != null || from.equals(schedule.lastFire)) {
+                return missed;
+            }
         }
-        return missed;
     }
 
     private void arm(Schedule schedule, Instant after) {
@@ -190,7 +198,7 @@ final class RecurringTasks {
 
     synchronized ScheduleInfo pause(String name) {
         Schedule schedule = find(name);
-        store.setSchedulePaused(name, true);
+        store.pauseSchedule(name);
         schedule.paused = true;
         schedule.nextFire = null;
         if (schedule.timer != null) {
@@ -202,7 +210,8 @@ final class RecurringTasks {
 
     synchronized ScheduleInfo resume(String name) {
         Schedule schedule = find(name);
-        store.setSchedulePaused(name, false);
+        // the fire times missed while paused count as handled, also for a restart before the next fire
+        store.resumeSchedule(name, clock.instant());
         if (schedule.paused) {
             schedule.paused = false;
             arm(schedule, clock.instant());

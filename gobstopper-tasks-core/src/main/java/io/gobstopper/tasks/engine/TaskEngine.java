@@ -740,7 +740,14 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     private void scheduleRun(LiveTask task, Duration delay) {
         try {
             scheduler.schedule(() -> {
-                if (state == State.RUNNING) {
+                if (state != State.RUNNING) {
+                    return;
+                }
+                Instant due = task.runAt();
+                Instant now = now();
+                if (due != null && due.isAfter(now) && task.status() != TaskStatus.STARTED) {
+                    scheduleRun(task, Duration.between(now, due)); // the wall clock was set back meanwhile
+                } else {
                     poolFor(task.category()).enqueue(List.of(task));
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -748,6 +755,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             // shutting down: the task stays PENDING or RETRY in the store and is due at the next start
         }
     }
+
 
     void progress(LiveTask task, int percent, String message) {
         if (store.markProgress(task, percent, message)) {

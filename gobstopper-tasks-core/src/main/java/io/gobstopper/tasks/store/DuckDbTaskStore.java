@@ -523,10 +523,20 @@ public final class DuckDbTaskStore implements TaskStore {
     }
 
     @Override
-    public void setSchedulePaused(String name, boolean paused) {
+    public void pauseSchedule(String name) {
         ensureOpen();
-        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, ?, NULL) "
-                + "ON CONFLICT (name) DO UPDATE SET paused = excluded.paused", name, paused), null));
+        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, true, NULL) "
+                + "ON CONFLICT (name) DO UPDATE SET paused = true", name), null));
+    }
+
+    @Override
+    public void resumeSchedule(String name, Instant now) {
+        ensureOpen();
+        long micros = TaskRows.micros(now);
+        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, false, "
+                + "make_timestamp(?)) ON CONFLICT (name) DO UPDATE SET paused = false, last_fire_at = "
+                + "greatest(coalesce(gobstopper_schedules.last_fire_at, excluded.last_fire_at), excluded.last_fire_at)",
+                name, micros), null));
     }
 
     @Override

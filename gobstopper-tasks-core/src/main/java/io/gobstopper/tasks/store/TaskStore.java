@@ -144,8 +144,11 @@ public interface TaskStore extends AutoCloseable {
     /** The stored state of every recurring task's schedule, by task name. */
     Map<String, ScheduleState> scheduleStates();
 
-    /** Stores whether a schedule is paused. */
-    void setSchedulePaused(String name, boolean paused);
+    /** Stores that a schedule is paused. */
+    void pauseSchedule(String name);
+
+    /** Stores that a schedule runs again, with no fire time up to {@code now} left to run. */
+    void resumeSchedule(String name, Instant now);
 
     /**
      * Stores the run of a recurring task for one fire time, once: the fire time is recorded with the task in one
