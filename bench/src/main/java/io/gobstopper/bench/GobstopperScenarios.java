@@ -280,7 +280,7 @@ public final class GobstopperScenarios {
                    make_timestamp(ms * 1000 + 5000), make_timestamp(ms * 1000 + 25000), NULL,
                    CASE WHEN i % 50 = 0 OR i % 100 = 1 THEN NULL ELSE '{"ok": true, "n": ' || i || '}' END,
                    CASE WHEN i % 50 = 0 THEN 'java.lang.IllegalStateException: boom ' || i ELSE NULL END,
-                   0, 100, NULL
+                   0, 100, NULL, NULL, NULL, NULL
             FROM (SELECT i, ms, lpad(printf('%x', ms), 12, '0') AS h, md5(i::VARCHAR) AS r
                   FROM (SELECT i, (?::BIGINT - (?::BIGINT - i) * (2592000000 // ?::BIGINT)) AS ms FROM range(?) t(i)))
             """;
