@@ -55,6 +55,9 @@ public class GobstopperTasksProperties {
     /** The REST API. */
     private final Web web = new Web();
 
+    /** The dashboard page and who may act on tasks. */
+    private final Dashboard dashboard = new Dashboard();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -125,6 +128,10 @@ public class GobstopperTasksProperties {
 
     public Web getWeb() {
         return web;
+    }
+
+    public Dashboard getDashboard() {
+        return dashboard;
     }
 
     /** Exponential backoff: the n-th retry waits {@code min(initial-delay * multiplier^(n-1), max-delay)}. */
@@ -293,6 +300,13 @@ public class GobstopperTasksProperties {
         /** Largest request body the REST API accepts; larger ones are refused with 413. */
         private DataSize maxBodySize = DataSize.ofMegabytes(1);
 
+        /** The live event stream, GET {base-path}/events. */
+        private final Events events = new Events();
+
+        public Events getEvents() {
+            return events;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -315,6 +329,107 @@ public class GobstopperTasksProperties {
 
         public void setMaxBodySize(DataSize maxBodySize) {
             this.maxBodySize = maxBodySize;
+        }
+    }
+
+    /** The live event stream, {@code GET {base-path}/events} (Server-Sent Events). */
+    public static class Events {
+
+        /** Whether GET {base-path}/events streams the tasks' life-cycle changes and the stats. */
+        private boolean enabled = true;
+
+        /**
+         * Most events waiting to be sent to one client; a client that falls this far behind is dropped (its stream
+         * ends and a WARN names it), so a slow client never slows the task system.
+         */
+        private int bufferSize = 1000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getBufferSize() {
+            return bufferSize;
+        }
+
+        public void setBufferSize(int bufferSize) {
+            this.bufferSize = bufferSize;
+        }
+    }
+
+    /** The dashboard page, and the rules for who may see it and act on tasks. */
+    public static class Dashboard {
+
+        /** Whether the dashboard page is served. */
+        private boolean enabled = true;
+
+        /** Path of the dashboard page; everything under it belongs to the dashboard. */
+        private String path = "/gobstopper";
+
+        /**
+         * Whether the dashboard answers requests from other machines when Spring Security is absent. Without Spring
+         * Security, and while this is false, only requests from the local machine (a loopback address) get the
+         * dashboard; others get 403. With Spring Security, the application's security rules decide instead.
+         */
+        private boolean allowRemote = false;
+
+        /**
+         * Whether the management operations are refused with 403: cancel, retry, delete, bulk-retry, cleanup, resizing
+         * a category and pausing, resuming or triggering a schedule, over the REST API (and so from the dashboard,
+         * which uses it). Reading and submitting tasks are not affected.
+         */
+        private boolean readOnly = false;
+
+        /**
+         * Role a user must have for the management operations (cancel, retry, delete, bulk-retry, cleanup, resize,
+         * schedule pause/resume/trigger) when Spring Security is present; an authority of that name or with the
+         * ROLE_ prefix counts. Anonymous callers get 401, others without the role 403. Ignored without Spring
+         * Security.
+         */
+        private String role = "TASKS_ADMIN";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public boolean isAllowRemote() {
+            return allowRemote;
+        }
+
+        public void setAllowRemote(boolean allowRemote) {
+            this.allowRemote = allowRemote;
+        }
+
+        public boolean isReadOnly() {
+            return readOnly;
+        }
+
+        public void setReadOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
+
+        public String getRole() {
+            return role;
+        }
+
+        public void setRole(String role) {
+            this.role = role;
         }
     }
 }

@@ -89,6 +89,21 @@ public final class TaskJsonView {
         return array;
     }
 
+    /** The counts of {@code GET {base-path}/stats}, also sent as the event stream's {@code stats} event. */
+    public ObjectNode stats(TaskStats stats) {
+        ObjectNode node = NODES.objectNode();
+        node.put("total", stats.total());
+        ObjectNode byStatus = node.putObject("byStatus");
+        stats.byStatus().forEach((status, count) -> byStatus.put(status.name(), count));
+        ObjectNode byCategory = node.putObject("byCategory");
+        stats.byCategory().forEach(byCategory::put);
+        node.put("running", stats.running());
+        node.put("queued", stats.queued());
+        node.set("queues", queues(stats.queues()));
+        stats.registeredTasks().forEach(node.putArray("registeredTasks")::add);
+        return node;
+    }
+
     /** Each category's queue. */
     public ObjectNode queues(Map<String, TaskStats.QueueStats> queues) {
         ObjectNode node = NODES.objectNode();

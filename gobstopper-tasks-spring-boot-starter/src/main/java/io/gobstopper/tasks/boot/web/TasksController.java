@@ -9,7 +9,6 @@ import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskRequest;
-import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TasksDisabledException;
 import io.gobstopper.tasks.boot.json.TaskJsonView;
 import io.gobstopper.tasks.engine.DisabledTaskQueue;
@@ -206,32 +205,24 @@ public class TasksController {
 
     @GetMapping("/stats")
     ObjectNode stats() {
-        TaskStats stats = queue().stats();
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("total", stats.total());
-        ObjectNode byStatus = node.putObject("byStatus");
-        stats.byStatus().forEach((status, count) -> byStatus.put(status.name(), count));
-        ObjectNode byCategory = node.putObject("byCategory");
-        stats.byCategory().forEach(byCategory::put);
-        node.put("running", stats.running());
-        node.put("queued", stats.queued());
-        node.set("queues", view.queues(stats.queues()));
-        stats.registeredTasks().forEach(node.putArray("registeredTasks")::add);
-        return node;
+        return view.stats(queue().stats());
     }
 
+    @ManagementOperation("cancel a task")
     @PostMapping("/{id}/cancel")
     ObjectNode cancel(@PathVariable String id) {
         TaskQueue tasks = queue();
         return view.task(tasks.cancel(RequestFields.taskId(id)));
     }
 
+    @ManagementOperation("retry a task")
     @PostMapping("/{id}/retry")
     ResponseEntity<ObjectNode> retry(@PathVariable String id) {
         TaskQueue tasks = queue();
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(view.task(tasks.retry(RequestFields.taskId(id))));
     }
 
+    @ManagementOperation("delete a task")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
         TaskQueue tasks = queue();
@@ -239,6 +230,7 @@ public class TasksController {
         return ResponseEntity.noContent().build();
     }
 
+    @ManagementOperation("retry failed tasks")
     @PostMapping("/bulk-retry")
     ObjectNode bulkRetry(HttpServletRequest request) {
         TaskQueue tasks = queue();
@@ -249,6 +241,7 @@ public class TasksController {
                 .put("totalFailed", result.totalFailed());
     }
 
+    @ManagementOperation("clean up tasks")
     @PostMapping("/cleanup")
     ObjectNode cleanup(HttpServletRequest request) {
         TaskQueue tasks = queue();
@@ -257,6 +250,7 @@ public class TasksController {
         return JsonNodeFactory.instance.objectNode().put("deleted", tasks.cleanup(olderThan));
     }
 
+    @ManagementOperation("resize a category's workers")
     @PutMapping("/categories/{category}/workers")
     ObjectNode resize(@PathVariable String category, HttpServletRequest request) {
         TaskQueue tasks = queue();
@@ -272,16 +266,19 @@ public class TasksController {
         return view.schedules(queue().schedules());
     }
 
+    @ManagementOperation("pause a schedule")
     @PostMapping("/schedules/{name}/pause")
     ObjectNode pauseSchedule(@PathVariable String name) {
         return view.schedule(queue().pauseSchedule(name));
     }
 
+    @ManagementOperation("resume a schedule")
     @PostMapping("/schedules/{name}/resume")
     ObjectNode resumeSchedule(@PathVariable String name) {
         return view.schedule(queue().resumeSchedule(name));
     }
 
+    @ManagementOperation("trigger a schedule")
     @PostMapping("/schedules/{name}/trigger")
     ResponseEntity<ObjectNode> triggerSchedule(@PathVariable String name, HttpServletRequest request) {
         TaskQueue tasks = queue();
@@ -290,6 +287,11 @@ public class TasksController {
 
     /** The queue, or a 503 naming the property to set when the task system is switched off. */
     private TaskQueue queue() {
+        return enabled(queue);
+    }
+
+    /** The queue if it is switched on; otherwise a 503 that names the property to set. */
+    static TaskQueue enabled(TaskQueue queue) {
         if (!queue.isEnabled()) {
             throw new TasksDisabledException(queue instanceof DisabledTaskQueue disabled
                     ? disabled.message()

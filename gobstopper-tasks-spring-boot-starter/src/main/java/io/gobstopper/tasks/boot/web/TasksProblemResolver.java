@@ -37,12 +37,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class TasksProblemResolver implements HandlerExceptionResolver, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(TasksProblemResolver.class);
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     /** Seconds a client should wait before trying again after a 503. */
     static final String RETRY_AFTER_SECONDS = "5";
 
     private final String basePath;
-    private final JsonMapper mapper = JsonMapper.builder().build();
 
     public TasksProblemResolver(String basePath) {
         this.basePath = basePath;
@@ -131,8 +131,9 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         return HttpStatus.INTERNAL_SERVER_ERROR;
     }
 
-    private void write(HttpServletResponse response, HttpStatus status, String detail, String instance) {
-        ObjectNode problem = mapper.createObjectNode()
+    /** Writes an RFC 9457 problem answer. */
+    static void write(HttpServletResponse response, HttpStatus status, String detail, String instance) {
+        ObjectNode problem = MAPPER.createObjectNode()
                 .put("type", "about:blank")
                 .put("title", status.getReasonPhrase())
                 .put("status", status.value())
@@ -142,7 +143,7 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
             response.setStatus(status.value());
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");
-            response.getOutputStream().write(mapper.writeValueAsBytes(problem));
+            response.getOutputStream().write(MAPPER.writeValueAsBytes(problem));
         } catch (IOException | IllegalStateException ex) {
             log.debug("Could not write the problem answer: {}", ex.getMessage());
         }

@@ -45,6 +45,13 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getWeb().isEnabled()).isTrue();
         assertThat(properties.getWeb().getBasePath()).isEqualTo("/api/tasks");
         assertThat(properties.getWeb().getMaxBodySize()).isEqualTo(DataSize.ofMegabytes(1));
+        assertThat(properties.getWeb().getEvents().isEnabled()).isTrue();
+        assertThat(properties.getWeb().getEvents().getBufferSize()).isEqualTo(1000);
+        assertThat(properties.getDashboard().isEnabled()).isTrue();
+        assertThat(properties.getDashboard().getPath()).isEqualTo("/gobstopper");
+        assertThat(properties.getDashboard().isAllowRemote()).isFalse();
+        assertThat(properties.getDashboard().isReadOnly()).isFalse();
+        assertThat(properties.getDashboard().getRole()).isEqualTo("TASKS_ADMIN");
     }
 
     @Test
@@ -134,7 +141,14 @@ class GobstopperTasksPropertiesTests {
                 "gobstopper.tasks.retention",
                 "gobstopper.tasks.web.enabled",
                 "gobstopper.tasks.web.base-path",
-                "gobstopper.tasks.web.max-body-size");
+                "gobstopper.tasks.web.max-body-size",
+                "gobstopper.tasks.web.events.enabled",
+                "gobstopper.tasks.web.events.buffer-size",
+                "gobstopper.tasks.dashboard.enabled",
+                "gobstopper.tasks.dashboard.path",
+                "gobstopper.tasks.dashboard.allow-remote",
+                "gobstopper.tasks.dashboard.read-only",
+                "gobstopper.tasks.dashboard.role");
     }
 
     @Test
@@ -159,6 +173,13 @@ class GobstopperTasksPropertiesTests {
         assertThat(defaults.get("gobstopper.tasks.web.base-path").asString()).isEqualTo("/api/tasks");
         assertThat(DataSize.parse(defaults.get("gobstopper.tasks.web.max-body-size").asString()))
                 .isEqualTo(new GobstopperTasksProperties().getWeb().getMaxBodySize());
+        assertThat(defaults.get("gobstopper.tasks.web.events.enabled").asBoolean(false)).isTrue();
+        assertThat(defaults.get("gobstopper.tasks.web.events.buffer-size").asInt()).isEqualTo(1000);
+        assertThat(defaults.get("gobstopper.tasks.dashboard.enabled").asBoolean(false)).isTrue();
+        assertThat(defaults.get("gobstopper.tasks.dashboard.path").asString()).isEqualTo("/gobstopper");
+        assertThat(defaults.get("gobstopper.tasks.dashboard.allow-remote").asBoolean(true)).isFalse();
+        assertThat(defaults.get("gobstopper.tasks.dashboard.read-only").asBoolean(true)).isFalse();
+        assertThat(defaults.get("gobstopper.tasks.dashboard.role").asString()).isEqualTo("TASKS_ADMIN");
     }
 
     private static GobstopperTasksProperties bind(Map<String, String> values) {

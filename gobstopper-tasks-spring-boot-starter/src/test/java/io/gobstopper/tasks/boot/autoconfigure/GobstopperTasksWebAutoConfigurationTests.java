@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.boot.json.TaskJsonView;
+import io.gobstopper.tasks.boot.web.TaskEventBroadcaster;
+import io.gobstopper.tasks.boot.web.TaskEventsController;
 import io.gobstopper.tasks.boot.web.TasksController;
 import io.gobstopper.tasks.boot.web.TasksProblemResolver;
 import io.gobstopper.tasks.engine.DisabledTaskQueue;
+import io.gobstopper.tasks.engine.TaskEngine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +18,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 
 class GobstopperTasksWebAutoConfigurationTests {
@@ -94,5 +98,26 @@ class GobstopperTasksWebAutoConfigurationTests {
                     assertThat(context).hasSingleBean(TasksController.class);
                     assertThat(context).hasBean("myController");
                 });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void servesTheEventStreamAndPassesItsListenerToTheEngine() {
+        web.withPropertyValues(enabled()).run(context -> {
+            assertThat(context).hasSingleBean(TaskEventsController.class);
+            assertThat(context).hasSingleBean(TaskEventBroadcaster.class);
+            assertThat((java.util.List<Object>) ReflectionTestUtils.getField(context.getBean(TaskEngine.class), "listeners"))
+                    .contains(context.getBean(TaskEventBroadcaster.class));
+        });
+    }
+
+    @Test
+    void backsOffTheEventStreamWhenItIsSwitchedOff() {
+        web.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.web.events.enabled=false").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(TasksController.class);
+            assertThat(context).doesNotHaveBean(TaskEventsController.class);
+            assertThat(context).doesNotHaveBean(TaskEventBroadcaster.class);
+        });
     }
 }

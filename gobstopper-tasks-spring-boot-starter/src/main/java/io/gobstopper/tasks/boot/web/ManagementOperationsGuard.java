@@ -1,0 +1,45 @@
+package io.gobstopper.tasks.boot.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Guards the REST API's {@link ManagementOperation management operations} (cancel, retry, delete, bulk-retry,
+ * cleanup, resize, schedule pause/resume/trigger): refused with 403 while {@code gobstopper.tasks.dashboard.read-only}
+ * is true, and otherwise left to the {@link OperatorCheck} (the role check when Spring Security is present). Reads
+ * and submits pass untouched. Refusals are thrown, so that {@link TasksProblemResolver} answers them as problems.
+ */
+public final class ManagementOperationsGuard implements HandlerInterceptor {
+
+    private final boolean readOnly;
+    private final OperatorCheck operators;
+
+    /**
+     * @param readOnly whether every management operation is refused
+     * @param operators decides who may run them; {@code null} lets everyone
+     */
+    public ManagementOperationsGuard(boolean readOnly, OperatorCheck operators) {
+        this.readOnly = readOnly;
+        this.operators = operators;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (handler instanceof HandlerMethod method) {
+            ManagementOperation operation = method.getMethodAnnotation(ManagementOperation.class);
+            if (operation != null) {
+                if (readOnly) {
+                    throw new ApiException(HttpStatus.FORBIDDEN, "The task system is read-only: you cannot "
+                            + operation.value() + ". Set gobstopper.tasks.dashboard.read-only=false to allow it.");
+                }
+                if (operators != null) {
+                    operators.check(operation.value());
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,355 @@
+package io.gobstopper.tasks.boot.web;
+
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.boot.json.TaskJsonView;
+import io.gobstopper.tasks.event.TaskEvent;
+import io.gobstopper.tasks.event.TaskListener;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sends the engine's life-cycle events, and the stats every {@link #STATS_INTERVAL}, to the clients of
+ * {@code GET {base-path}/events}.
+ *
+ * <p>The engine calls {@link #onEvent} on its own threads (workers, the writer's journal thread), so that method
+ * never blocks and never writes to a socket: it only offers the event to each matching client's bounded buffer. A
+ * client whose buffer is full is dropped (its stream is completed, and a WARN names it), so a slow or stalled
+ * client costs the engine nothing. Buffers are drained by a small dedicated pool of sender threads
+ * ({@code gobstopper-events-*}), one drain at a time per client; a client that stops reading can hold one sender
+ * in a blocked socket write until the container gives up on it, which is why the pool has several threads and
+ * they are started only when there is something to send. Events are rendered as JSON once, by the first sender that
+ * needs them.
+ *
+ * <p>The streams are completed when the application shuts down, before the web server stops taking requests (this
+ * life cycle's phase is above the web server's graceful shutdown), so that shutdown does not wait on open streams.
+ */
+public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle {
+
+    /** Above the web server's graceful shutdown, so the streams end before it waits for open requests. */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    /** How often every client gets a {@code stats} event. */
+    public static final Duration STATS_INTERVAL = Duration.ofSeconds(2);
+
+    /** The most threads that write to clients at once. */
+    static final int SENDERS = 8;
+
+    /** How long shutdown waits for the streams to be completed. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Logger log = LoggerFactory.getLogger(TaskEventBroadcaster.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Supplier<ObjectNode> stats;
+    private final TaskJsonView view;
+    private final int bufferSize;
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong clientNumbers = new AtomicLong();
+    private volatile boolean running;
+    private volatile ThreadPoolExecutor senders;
+    private volatile ScheduledExecutorService ticker;
+
+    /**
+     * @param stats the JSON of {@code GET {base-path}/stats}, computed once per tick when anyone listens
+     * @param view renders tasks
+     * @param bufferSize the most events a client may have waiting before it is dropped
+     */
+    public TaskEventBroadcaster(Supplier<ObjectNode> stats, TaskJsonView view, int bufferSize) {
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("bufferSize must be at least 1, got " + bufferSize);
+        }
+        this.stats = stats;
+        this.view = view;
+        this.bufferSize = bufferSize;
+    }
+
+    @Override
+    public void onEvent(TaskEvent event) {
+        if (clients.isEmpty() || !running) {
+            return;
+        }
+        Outgoing outgoing = null;
+        for (Client client : clients) {
+            if (client.filter.matches(event.task())) {
+                if (outgoing == null) {
+                    outgoing = new Outgoing(sequence.incrementAndGet(), event.type().name().toLowerCase(Locale.ROOT),
+                            event.task(), null);
+                }
+                offer(client, outgoing);
+            }
+        }
+    }
+
+    /**
+     * Starts streaming to a new client: a {@code stats} event at once, then its events.
+     *
+     * @param description how log messages name the client (its address and filters)
+     * @return the emitter to return from the handler
+     */
+    SseEmitter connect(EventFilter filter, String description) {
+        if (!running) {
+            throw new ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+                    "The event stream is not available while the application starts or stops; try again shortly");
+        }
+        // no timeout: the stream lasts until the client leaves, is dropped, or the application stops
+        SseEmitter emitter = new SseEmitter(0L);
+        Client client = new Client(clientNumbers.incrementAndGet(), description, filter, emitter,
+                new ArrayBlockingQueue<>(bufferSize));
+        emitter.onCompletion(() -> forget(client, "closed"));
+        emitter.onTimeout(() -> forget(client, "timed out"));
+        emitter.onError(error -> forget(client, "failed: " + error.getMessage()));
+        clients.add(client);
+        startTicker();
+        offer(client, statsEvent());
+        return emitter;
+    }
+
+    /** How many clients are connected. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    private void offer(Client client, Outgoing outgoing) {
+        if (!client.buffer.offer(outgoing)) {
+            drop(client, "its buffer of " + bufferSize + " events is full (it reads too slowly)");
+        }
+        schedule(client);
+    }
+
+    private void drop(Client client, String reason) {
+        if (client.end(reason)) {
+            clients.remove(client);
+            log.warn("Dropped event stream client {}: {}; its stream is completed", client, reason);
+        }
+    }
+
+    private void forget(Client client, String reason) {
+        client.end(reason);
+        clients.remove(client);
+    }
+
+    private void schedule(Client client) {
+        ThreadPoolExecutor pool = senders;
+        if (pool != null && client.scheduled.compareAndSet(false, true)) {
+            try {
+                pool.execute(() -> drain(client));
+            } catch (RejectedExecutionException ex) {
+                client.scheduled.set(false);
+            }
+        }
+    }
+
+    /** Runs on a sender thread: writes the client's waiting events, or completes its stream once it has ended. */
+    private void drain(Client client) {
+        try {
+            while (true) {
+                Outgoing next;
+                while (client.open() && (next = client.buffer.poll()) != null) {
+                    client.emitter.send(SseEmitter.event().id(Long.toString(next.id)).name(next.name)
+                            .data(next.data(view)));
+                }
+                if (!client.open()) {
+                    client.complete();
+                    return;
+                }
+                client.scheduled.set(false);
+                // an event offered after the poll above found the flag still set: take the drain back for it
+                if (client.buffer.isEmpty() || !client.scheduled.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException ex) {
+            // the client went away; the container reports it to the emitter, whose callbacks forget the client
+            log.debug("Event stream client {} went away: {}", client, ex.getMessage());
+            forget(client, "went away");
+            client.scheduled.set(false);
+        } catch (RuntimeException ex) {
+            log.warn("Could not send to event stream client {}; dropping it", client, ex);
+            forget(client, "failed");
+            client.complete();
+        }
+    }
+
+    private Outgoing statsEvent() {
+        return new Outgoing(sequence.incrementAndGet(), "stats", null, stats.get());
+    }
+
+    private void tick() {
+        if (clients.isEmpty() || !running) {
+            return;
+        }
+        try {
+            Outgoing outgoing = statsEvent();
+            clients.forEach(client -> offer(client, outgoing));
+        } catch (RuntimeException ex) {
+            log.debug("No stats event this time: {}", ex.getMessage());
+        }
+    }
+
+    private synchronized void startTicker() {
+        if (ticker == null && running) {
+            ticker = Executors.newSingleThreadScheduledExecutor(threads("gobstopper-events-stats"));
+            long millis = STATS_INTERVAL.toMillis();
+            ticker.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(SENDERS, SENDERS, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads("gobstopper-events-"));
+        // threads only while there is something to send: an application without listeners has none
+        pool.allowCoreThreadTimeOut(true);
+        senders = pool;
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        ThreadPoolExecutor pool;
+        ScheduledExecutorService statsTicker;
+        synchronized (this) {
+            running = false;
+            pool = senders;
+            statsTicker = ticker;
+            ticker = null;
+        }
+        if (statsTicker != null) {
+            statsTicker.shutdownNow();
+        }
+        for (Client client : clients) {
+            client.end("the application is shutting down");
+            schedule(client);
+        }
+        clients.clear();
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.debug("Event stream senders still busy after {}; interrupting them", CLOSE_TIMEOUT);
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable,
+                    prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** One event, shared by every client it goes to; its JSON is rendered once, on first use. */
+    private static final class Outgoing {
+
+        final long id;
+        final String name;
+        private final TaskInfo task;
+        private volatile String data;
+        private final ObjectNode json;
+
+        Outgoing(long id, String name, TaskInfo task, ObjectNode json) {
+            this.id = id;
+            this.name = name;
+            this.task = task;
+            this.json = json;
+        }
+
+        String data(TaskJsonView view) {
+            String rendered = data;
+            if (rendered == null) {
+                rendered = JSON.writeValueAsString(task != null ? view.task(task) : json);
+                data = rendered;
+            }
+            return rendered;
+        }
+    }
+
+    /** One connected client. */
+    private static final class Client {
+
+        final long number;
+        final String description;
+        final EventFilter filter;
+        final SseEmitter emitter;
+        final BlockingQueue<Outgoing> buffer;
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        private final AtomicReference<String> ended = new AtomicReference<>();
+        private final AtomicBoolean completed = new AtomicBoolean();
+
+        Client(long number, String description, EventFilter filter, SseEmitter emitter, BlockingQueue<Outgoing> buffer) {
+            this.number = number;
+            this.description = description;
+            this.filter = filter;
+            this.emitter = emitter;
+            this.buffer = buffer;
+        }
+
+        boolean open() {
+            return ended.get() == null;
+        }
+
+        /** Marks the stream as ended; true the first time. */
+        boolean end(String reason) {
+            return ended.compareAndSet(null, reason);
+        }
+
+        /** Completes the stream once; only on a sender thread (it may wait for a write in progress). */
+        void complete() {
+            if (completed.compareAndSet(false, true)) {
+                buffer.clear();
+                try {
+                    emitter.complete();
+                } catch (RuntimeException ex) {
+                    log.debug("Completing event stream client {} failed: {}", this, ex.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "#" + number + " " + description;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.gobstopper.tasks.boot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gobstopper.tasks.boot.support.ServerTestSupport;
+import io.gobstopper.tasks.boot.support.SseClient;
+import io.gobstopper.tasks.boot.testapp.TasksTestApplication;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
+
+/**
+ * A client that never reads is dropped once its buffer is full, without slowing the engine, while a client that
+ * reads goes on getting its events.
+ */
+@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s",
+            "gobstopper.tasks.web.events.buffer-size=200"})
+@DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
+class TaskEventsSlowClientIntegrationTests extends ServerTestSupport {
+
+    private static final int TASKS = 5000;
+
+    @Autowired
+    TaskEventBroadcaster broadcaster;
+
+    @Test
+    void aClientThatNeverReadsIsDroppedWhileTheEngineAndAFastClientGoOn(CapturedOutput output) throws IOException {
+        try (Socket stalled = new Socket(); SseClient fast = SseClient.connect(port, API + "/events?category=default")) {
+            // a tiny receive window, and never a read: the server's writes to it block soon
+            stalled.setReceiveBufferSize(1024);
+            stalled.connect(new InetSocketAddress("localhost", port));
+            OutputStream request = stalled.getOutputStream();
+            request.write(("GET " + API + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.flush();
+            await().atMost(WAIT).until(() -> broadcaster.clientCount() == 2);
+
+            StringBuilder batch = new StringBuilder("{\"tasks\": [");
+            for (int i = 0; i < 1000; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"name\": \"add\", \"args\": [").append(i).append(", 1]}");
+            }
+            batch.append("]}");
+            for (int i = 0; i < TASKS / 1000; i++) {
+                assertThat(http.post(API + "/batch", batch.toString()).status()).isEqualTo(202);
+            }
+            String probe = submitId("{\"name\": \"echo\", \"args\": [\"still here\"]}");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.get(API + "/stats").json()
+                    .path("byStatus").path("SUCCESS").asLong() >= TASKS + 1);
+            fast.await(event -> event.name().equals("succeeded") && event.data().contains(probe), WAIT);
+            assertThat(fast.ended()).isFalse();
+            await().atMost(WAIT).until(() -> broadcaster.clientCount() == 1);
+            assertThat(output).contains("Dropped event stream client").contains("buffer of 200 events is full");
+
+            // once it reads, the stalled client finds its stream ended
+            stalled.setSoTimeout((int) WAIT.toMillis());
+            InputStream in = stalled.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                read += n;
+            }
+            assertThat(read).as("bytes the stalled client got before its end").isPositive();
+        }
+    }
+}
