@@ -38,8 +38,11 @@ class SampleApplicationIntegrationTests {
     @LocalServerPort
     int port;
 
+    /** As {@code admin} (see {@link SecurityConfiguration}). */
     private RestClient http() {
-        return RestClient.create("http://localhost:" + port);
+        return RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultHeaders(headers -> headers.setBasicAuth("admin", "admin"))
+                .build();
     }
 
     private Map<String, Object> submit(Map<String, Object> body) {
