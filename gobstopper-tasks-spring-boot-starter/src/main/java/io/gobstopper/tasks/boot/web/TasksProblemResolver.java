@@ -21,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.NoHandlerFoundException;
@@ -59,6 +60,11 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (!path.equals(basePath) && !path.startsWith(basePath + "/")) {
             return null;
+        }
+        if (ex instanceof AsyncRequestNotUsableException) {
+            // an event stream client went away: nothing to answer, and nothing went wrong
+            log.debug("Client of {} went away: {}", path, ex.getMessage());
+            return new ModelAndView();
         }
         HttpStatus status = statusOf(ex);
         String detail = ex.getMessage();

@@ -1,6 +1,7 @@
 package io.gobstopper.tasks.boot.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.boot.support.ServerTestSupport;
 import io.gobstopper.tasks.boot.support.SseClient;
@@ -9,6 +10,10 @@ import io.gobstopper.tasks.boot.testapp.TasksTestApplication;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
@@ -17,7 +22,26 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s"})
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class TaskEventsIntegrationTests extends ServerTestSupport {
+
+    @Autowired
+    TaskEventBroadcaster broadcaster;
+
+    @Test
+    void aClientThatLeavesIsForgottenQuietly(CapturedOutput output) {
+        int before = broadcaster.clientCount();
+        SseClient leaving = SseClient.connect(port, API + "/events");
+        leaving.await(event -> event.name().equals("stats"), WAIT);
+        leaving.close();
+
+        // the next events find the connection gone
+        await().atMost(WAIT).until(() -> {
+            submitId("{\"name\": \"add\", \"args\": [1, 1]}");
+            return broadcaster.clientCount() == before;
+        });
+        assertThat(output).doesNotContain("Unexpected failure").doesNotContain(" ERROR ");
+    }
 
     @Test
     void aTaskSendsSubmittedStartedProgressAndSucceededInOrderWithItsJson() {
