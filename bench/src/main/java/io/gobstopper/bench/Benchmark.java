@@ -15,7 +15,8 @@ import java.util.function.Function;
  * {@code ThreadPoolExecutor} without persistence as the ceiling. Arguments ({@code key=value}, all optional):
  * {@code tasks} (50000), {@code latency} (1000), {@code stored} (1000000), {@code peer_timeout_s} (120),
  * {@code warmup} (10000 tasks on a throwaway instance before each throughput run; not for JobRunr), {@code systems}
- * (gobstopper,executor,db-scheduler,jobrunr).
+ * (gobstopper,executor,db-scheduler,jobrunr; add {@code sse} for the event stream's cost, or give {@code systems=sse}
+ * alone), {@code sse_clients} (50).
  */
 public final class Benchmark {
 
@@ -81,6 +82,9 @@ public final class Benchmark {
         }
 
         Map<String, List<String>> ourRows = new LinkedHashMap<>();
+        if (wanted.contains("sse")) {
+            sse(ourRows, tasks, warmup, args.integer("sse_clients", 50));
+        }
         if (wanted.contains("gobstopper")) {
             String main = SYSTEMS.get(0).mainClass();
             Map<String, String> listing =
@@ -119,6 +123,27 @@ public final class Benchmark {
             java.lang.System.out.println();
             print("gobstopper-tasks on DuckDB", List.of("result"), ourRows);
         }
+    }
+
+    /**
+     * No-op throughput of the starter in a real embedded server, without event stream clients and with {@code clients}
+     * of them (one of which never reads), each in a fresh JVM.
+     */
+    private static void sse(Map<String, List<String>> rows, int tasks, int warmup, int clients) {
+        String main = "io.gobstopper.bench.SseScenarios";
+        String label = String.format(Locale.ROOT, "starter in Tomcat, %,d no-op tasks, ", tasks);
+        Map<String, String> none = Fork.run(main, Duration.ofMinutes(10),
+                throughputArgs(tasks, 1, 0, "clients=0", warmup));
+        Map<String, String> many = Fork.run(main, Duration.ofMinutes(10),
+                throughputArgs(tasks, 1, 0, "clients=" + clients, warmup));
+        cell(rows, label + "no event stream client", throughput(none));
+        cell(rows, label + clients + " event stream clients (1 never reads)", throughput(many)
+                + String.format(Locale.ROOT, "; %.0f of %d clients left at the end, readers got %.0f MB",
+                        number(many, "clients_at_end"), clients, number(many, "mb_received_by_readers")));
+        double before = number(none, "tasks_per_second");
+        double after = number(many, "tasks_per_second");
+        cell(rows, "event stream cost on no-op throughput",
+                String.format(Locale.ROOT, "%+.1f %%", (after - before) / before * 100));
     }
 
     private static String[] throughputArgs(int tasks, int submitters, int workMillis, String cap, int warmup) {
