@@ -128,10 +128,7 @@ public final class GobstopperScenarios {
         if (args.quiet()) {
             return;
         }
-        Report.metric("completed", stored);
-        Report.metric("seconds", seconds);
-        Report.metric("tasks_per_second", stored / seconds);
-        Report.metric("finished", finished && stored == count ? 1 : 0);
+        Report.throughput(stored, count, seconds, finished);
     }
 
     /** Submit {@code tasks} tasks {@code interval_ms} apart on a fixed schedule; latency = submit call to start. */

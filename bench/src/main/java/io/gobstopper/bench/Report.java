@@ -24,4 +24,12 @@ public final class Report {
         System.out.println(PREFIX + name + " " + text.replace('\n', ' '));
         System.out.flush();
     }
+
+    /** The figures of a throughput run: how many of {@code expected} tasks were stored, in how long, and whether all. */
+    public static void throughput(long stored, int expected, double seconds, boolean finished) {
+        metric("completed", stored);
+        metric("seconds", seconds);
+        metric("tasks_per_second", stored / seconds);
+        metric("finished", finished && stored == expected ? 1 : 0);
+    }
 }

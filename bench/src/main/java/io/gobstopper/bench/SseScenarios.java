@@ -140,10 +140,7 @@ public final class SseScenarios {
         if (args.quiet()) {
             return;
         }
-        Report.metric("completed", stored);
-        Report.metric("seconds", seconds);
-        Report.metric("tasks_per_second", stored / seconds);
-        Report.metric("finished", finished && stored == count ? 1 : 0);
+        Report.throughput(stored, count, seconds, finished);
         Report.metric("clients_connected", connected);
         Report.metric("clients_at_end", stillConnected);
         Report.metric("mb_received_by_readers", received.get() / 1e6);
