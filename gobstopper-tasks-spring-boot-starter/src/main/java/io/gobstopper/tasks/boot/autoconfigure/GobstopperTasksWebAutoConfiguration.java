@@ -56,11 +56,15 @@ public final class GobstopperTasksWebAutoConfiguration {
 
     /** The base path, checked: it starts with '/', has no trailing '/', and no spaces or placeholders. */
     static String basePath(GobstopperTasksProperties properties) {
-        String path = properties.getWeb().getBasePath();
+        return checkedPath("gobstopper.tasks.web.base-path", properties.getWeb().getBasePath(), "/api/tasks");
+    }
+
+    /** A path property's value, checked like the base path; the example goes into the error message. */
+    static String checkedPath(String property, String path, String example) {
         if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
-            throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.web.base-path", path,
+            throw new InvalidConfigurationPropertyValueException(property, path,
                     "it must start with '/', not end with '/', and use only letters, digits and . _ ~ - in its "
-                            + "segments, e.g. /api/tasks");
+                            + "segments, e.g. " + example);
         }
         return path;
     }
