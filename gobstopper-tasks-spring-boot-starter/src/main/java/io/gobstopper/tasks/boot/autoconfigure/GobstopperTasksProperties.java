@@ -339,9 +339,8 @@ public class GobstopperTasksProperties {
         private boolean enabled = true;
 
         /**
-         * Most events waiting to be sent to one client. A client that falls this far behind skips events and then gets
-         * a resync event; one that stays this far behind without taking any event for 5 s is dropped (its stream ends
-         * and a WARN names it). A slow client never slows the task system.
+         * Most events waiting to be sent to one client; a client that falls this far behind is dropped (its stream
+         * ends and a WARN names it), so a slow client never slows the task system.
          */
         private int bufferSize = 1000;
 

@@ -36,10 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The engine calls {@link #onEvent} on its own threads (workers, the writer's journal thread), so that method
  * never blocks and never writes to a socket: it only offers the event to each matching client's bounded buffer. A
- * client whose buffer is full skips the events that do not fit and later gets a {@code resync} event (data
- * {@code {"skipped": n}}) telling it to read the current state again; one whose buffer is full and that has taken
- * no event for {@link #STALLED} does not read at all and is dropped (its stream is completed, and a WARN names it).
- * Either way a slow or stalled client costs the engine nothing. Buffers are drained by a small dedicated pool of sender threads
+ * client whose buffer is full is dropped (its stream is completed, and a WARN names it), so a slow or stalled
+ * client costs the engine nothing. Buffers are drained by a small dedicated pool of sender threads
  * ({@code gobstopper-events-*}), one drain at a time per client; a client that stops reading can hold one sender
  * in a blocked socket write until the container gives up on it, which is why the pool has several threads and
  * they are started only when there is something to send. Events are rendered as JSON once, by the first sender that
@@ -58,13 +56,6 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
 
     /** The most threads that write to clients at once. */
     static final int SENDERS = 8;
-
-    /**
-     * A client whose buffer is full and that has not taken an event for this long does not read: it is dropped.
-     * One that does read but falls behind in a burst keeps its stream: events that do not fit are skipped, and a
-     * {@code resync} event tells it to read the current state again.
-     */
-    static final Duration STALLED = Duration.ofSeconds(5);
 
     /** How long shutdown waits for the streams to be completed. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -144,12 +135,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
 
     private void offer(Client client, Outgoing outgoing) {
         if (!client.buffer.offer(outgoing)) {
-            if (System.nanoTime() - client.lastTaken > STALLED.toNanos()) {
-                drop(client, "its buffer of " + bufferSize + " events is full and it has taken none for "
-                        + STALLED.toSeconds() + " s (it does not read)");
-            } else {
-                client.skipped.incrementAndGet(); // it reads, but not as fast as this burst: it resyncs later
-            }
+            drop(client, "its buffer of " + bufferSize + " events is full (it reads too slowly)");
         }
         schedule(client);
     }
@@ -183,14 +169,8 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
             while (true) {
                 Outgoing next;
                 while (client.open() && (next = client.buffer.poll()) != null) {
-                    client.lastTaken = System.nanoTime();
                     client.emitter.send(SseEmitter.event().id(Long.toString(next.id)).name(next.name)
                             .data(next.data(view)));
-                    long skipped = client.buffer.isEmpty() ? client.skipped.getAndSet(0) : 0;
-                    if (skipped > 0) {
-                        client.emitter.send(SseEmitter.event().id(Long.toString(sequence.incrementAndGet()))
-                                .name("resync").data("{\"skipped\":" + skipped + "}"));
-                    }
                 }
                 if (!client.open()) {
                     client.complete();
@@ -335,10 +315,6 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         final SseEmitter emitter;
         final BlockingQueue<Outgoing> buffer;
         final AtomicBoolean scheduled = new AtomicBoolean();
-        /** Events that did not fit in its buffer since the last {@code resync}. */
-        final AtomicLong skipped = new AtomicLong();
-        /** When a sender last took an event from its buffer. */
-        volatile long lastTaken = System.nanoTime();
         private final AtomicReference<String> ended = new AtomicReference<>();
         private final AtomicBoolean completed = new AtomicBoolean();
 

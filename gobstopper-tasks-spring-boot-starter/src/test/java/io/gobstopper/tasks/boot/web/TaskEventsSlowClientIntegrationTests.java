@@ -57,14 +57,14 @@ class TaskEventsSlowClientIntegrationTests extends ServerTestSupport {
             for (int i = 0; i < TASKS / 1000; i++) {
                 assertThat(http.post(API + "/batch", batch.toString()).status()).isEqualTo(202);
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> http.get(API + "/stats").json()
-                    .path("byStatus").path("SUCCESS").asLong() >= TASKS);
             String probe = submitId("{\"name\": \"echo\", \"args\": [\"still here\"]}");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.get(API + "/stats").json()
+                    .path("byStatus").path("SUCCESS").asLong() >= TASKS + 1);
             fast.await(event -> event.name().equals("succeeded") && event.data().contains(probe), WAIT);
             assertThat(fast.ended()).isFalse();
             await().atMost(WAIT).until(() -> broadcaster.clientCount() == 1);
-            assertThat(output).contains("Dropped event stream client").contains("buffer of 200 events is full")
-                    .contains("it does not read");
+            assertThat(output).contains("Dropped event stream client").contains("buffer of 200 events is full");
 
             // once it reads, the stalled client finds its stream ended
             stalled.setSoTimeout((int) WAIT.toMillis());
