@@ -78,6 +78,10 @@ public final class SseScenarios {
                 "--server.port=0", "--gobstopper.tasks.enabled=true",
                 "--gobstopper.tasks.workers=" + args.integer("workers", 4),
                 "--gobstopper.tasks.database-path=" + dir.resolve(UUID.randomUUID() + ".duckdb"),
+                // buffers large enough that the reading clients keep up with the burst and stay connected, so the run
+                // measures what streaming every event to them costs (with the default 1,000 a 50,000-task burst
+                // drops every client, and the run would measure nothing)
+                "--gobstopper.tasks.web.events.buffer-size=" + args.integer("buffer", 1_000_000),
                 "--spring.main.banner-mode=off", "--logging.level.root=WARN",
                 // the one stalled client's drop is expected; its WARN is not news here
                 "--logging.level.io.gobstopper.tasks.boot.web.TaskEventBroadcaster=ERROR");
