@@ -513,6 +513,10 @@
       Promise.all([refreshStats(), refreshRunning(), refreshTable()]).then(renderAll).catch(function () {});
     });
     TASK_EVENTS.forEach(function (name) { source.addEventListener(name, onTaskEvent); });
+    source.addEventListener('resync', function () {
+      // the server skipped events in a burst: read the current state again
+      Promise.all([refreshStats(), refreshRunning(), refreshTable()]).then(renderAll).catch(function () {});
+    });
     source.addEventListener('stats', function (event) {
       try { state.stats = JSON.parse(event.data); } catch (e) { return; }
       renderStats();

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,14 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     /** How often every client gets a {@code stats} event. */
     public static final Duration STATS_INTERVAL = Duration.ofSeconds(2);
 
+    /**
+     * The most task events one client is sent per second. Past it, in a burst, the client's events are skipped and
+     * it gets a {@code resync} event with the next stats (data {@code {"skipped": n}}): read the current state
+     * again. This bounds what streaming costs the application however many tasks run, so watchers never compete with
+     * the tasks for the CPU in earnest; a client that watches one task or a calm system sees every event.
+     */
+    static final int MAX_EVENTS_PER_SECOND = 200;
+
     /** The most threads that write to clients at once. */
     static final int SENDERS = 8;
 
@@ -68,6 +77,11 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private final int bufferSize;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final AtomicLong sequence = new AtomicLong();
+    /** The window in which every client's allowance is spent, and the events skipped for all of them then. */
+    private volatile long allSpentWindow = -1;
+    private final LongAdder skippedByAll = new LongAdder();
+    private long spentCountWindow = -1;
+    private int spentCount;
     private final AtomicLong clientNumbers = new AtomicLong();
     private volatile boolean running;
     private volatile ThreadPoolExecutor senders;
@@ -92,9 +106,14 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         if (clients.isEmpty() || !running) {
             return;
         }
+        long window = System.nanoTime() >>> 30; // windows of about a second; one clock read per event
+        if (allSpentWindow == window) {
+            skippedByAll.increment(); // a burst: every client has had its allowance, so no loop over them
+            return;
+        }
         Outgoing outgoing = null;
         for (Client client : clients) {
-            if (client.filter.matches(event.task())) {
+            if (client.filter.matches(event.task()) && allow(client, window)) {
                 if (outgoing == null) {
                     outgoing = new Outgoing(sequence.incrementAndGet(), event.type().name().toLowerCase(Locale.ROOT),
                             event.task(), null);
@@ -102,6 +121,23 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
                 offer(client, outgoing);
             }
         }
+    }
+
+    /** Whether the client may get one more task event in this window; notes when every client's allowance is spent. */
+    private boolean allow(Client client, long window) {
+        int answer = client.allow(window);
+        if (answer == Client.JUST_SPENT) {
+            synchronized (this) {
+                if (spentCountWindow != window) {
+                    spentCountWindow = window;
+                    spentCount = 0;
+                }
+                if (++spentCount >= clients.size()) {
+                    allSpentWindow = window;
+                }
+            }
+        }
+        return answer == Client.ALLOWED;
     }
 
     /**
@@ -204,7 +240,15 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         }
         try {
             Outgoing outgoing = statsEvent();
-            clients.forEach(client -> offer(client, outgoing));
+            long skippedForAll = skippedByAll.sumThenReset();
+            clients.forEach(client -> {
+                long skipped = client.skipped.sumThenReset() + skippedForAll;
+                if (skipped > 0) {
+                    offer(client, new Outgoing(sequence.incrementAndGet(), "resync", null,
+                            JSON.createObjectNode().put("skipped", skipped)));
+                }
+                offer(client, outgoing);
+            });
         } catch (RuntimeException ex) {
             log.debug("No stats event this time: {}", ex.getMessage());
         }
@@ -314,6 +358,12 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         final EventFilter filter;
         final SseEmitter emitter;
         final BlockingQueue<Outgoing> buffer;
+        /** Task events skipped since the last {@code resync}, past {@link #MAX_EVENTS_PER_SECOND}. */
+        final LongAdder skipped = new LongAdder();
+        /** Task events offered in the current window, which window, and the window whose allowance is spent. */
+        private final AtomicInteger inWindow = new AtomicInteger();
+        private volatile long window = -1;
+        private volatile long spentWindow = -1;
         final AtomicBoolean scheduled = new AtomicBoolean();
         private final AtomicReference<String> ended = new AtomicReference<>();
         private final AtomicBoolean completed = new AtomicBoolean();
@@ -328,6 +378,37 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
 
         boolean open() {
             return ended.get() == null;
+        }
+
+        /**
+         * Whether one more task event fits in this window's allowance; counts it as skipped when not. Once the
+         * allowance is spent, the rest of the window costs a volatile read and a {@link LongAdder} increment.
+         */
+        static final int ALLOWED = 0;
+        static final int SKIPPED = 1;
+        /** Skipped, and the allowance of this window was spent just now. */
+        static final int JUST_SPENT = 2;
+
+        int allow(long now) {
+            if (spentWindow == now) {
+                skipped.increment();
+                return SKIPPED;
+            }
+            if (window != now) {
+                synchronized (this) {
+                    if (window != now) {
+                        inWindow.set(0);
+                        window = now;
+                    }
+                }
+            }
+            int count = inWindow.incrementAndGet();
+            if (count <= MAX_EVENTS_PER_SECOND) {
+                return ALLOWED;
+            }
+            spentWindow = now;
+            skipped.increment();
+            return count == MAX_EVENTS_PER_SECOND + 1 ? JUST_SPENT : SKIPPED;
         }
 
         /** Marks the stream as ended; true the first time. */
