@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -146,7 +148,12 @@ class DashboardBrowserTests extends ServerTestSupport {
         open();
         By retry = By.cssSelector("#tasks tr[data-task-id='" + id + "'] button[data-action='retry']");
 
-        browser.waiting(UI_WAIT).until(ExpectedConditions.elementToBeClickable(retry)).click();
+        // the table is re-rendered as events and stats arrive: find and click in one step, again if the row was replaced
+        browser.waiting(UI_WAIT).ignoring(StaleElementReferenceException.class)
+                .ignoring(ElementNotInteractableException.class).until(driver -> {
+            driver.findElement(retry).click();
+            return true;
+        });
         browser.waiting(UI_WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-text")));
         assertThat(driver().findElement(By.id("confirm-text")).getText()).contains("failOnce");
         browser.screenshot(screenshotName + "-confirm");

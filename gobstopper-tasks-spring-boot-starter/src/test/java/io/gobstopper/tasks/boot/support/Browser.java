@@ -73,7 +73,9 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebDriverWait waiting(Duration within) {
-        return new WebDriverWait(driver, within, Duration.ofMillis(100));
+        // the page re-renders as events arrive: an element found a moment ago may be replaced; look again
+        return (WebDriverWait) new WebDriverWait(driver, within, Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Makes the page's viewport exactly this size, as a phone ({@code mobile}) or a desktop screen. */
