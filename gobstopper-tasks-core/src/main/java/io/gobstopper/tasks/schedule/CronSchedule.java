@@ -21,18 +21,27 @@ public record CronSchedule(String expression, ZoneId zone, CronExpression cron) 
      * @throws IllegalArgumentException saying what is wrong with the expression or the zone
      */
     public static CronSchedule parse(String expression, String zone) {
-        ZoneId zoneId;
-        try {
-            zoneId = zone == null || zone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zone.trim());
-        } catch (RuntimeException ex) {
-            throw new IllegalArgumentException("zone '" + zone + "' is not a time zone; use an id such as UTC or "
-                    + "Europe/Paris");
-        }
+        ZoneId zoneId = zone(zone);
         try {
             return new CronSchedule(expression, zoneId, CronExpression.parse(expression));
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException("cron '" + expression + "' is invalid: " + ex.getMessage()
                     + ". Write six fields: second minute hour day-of-month month day-of-week, e.g. \"0 */5 * * * *\"");
+        }
+    }
+
+    /**
+     * Reads a time zone id.
+     *
+     * @param zone the id, or {@code null} or empty for UTC
+     * @throws IllegalArgumentException saying how to write one
+     */
+    public static ZoneId zone(String zone) {
+        try {
+            return zone == null || zone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zone.trim());
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("zone '" + zone + "' is not a time zone; use an id such as UTC or "
+                    + "Europe/Paris");
         }
     }
 

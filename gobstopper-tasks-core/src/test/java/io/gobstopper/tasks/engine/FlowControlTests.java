@@ -84,18 +84,7 @@ class FlowControlTests {
                 .withCategory("aging", new TaskEngineSettings.CategorySettings(1, null));
         AtomicBoolean flooding = new AtomicBoolean(true);
         try (EngineFixture fixture = EngineFixture.start(dir, settings, flow)) {
-            Thread flood = new Thread(() -> {
-                int n = 0;
-                while (flooding.get()) {
-                    // keep about 20 HIGH tasks waiting at all times
-                    if (fixture.engine().queues().get("aging").queued() < 20) {
-                        fixture.engine().submit("busy", "h" + n++);
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                }
-            });
-            flood.start();
+            Thread flood = flood(fixture, flooding);
             EngineFixture.await().until(() -> fixture.engine().queues().get("aging").queued() >= 10);
 
             Instant submitted = Instant.now();
@@ -116,17 +105,7 @@ class FlowControlTests {
                 .withCategory("aging", new TaskEngineSettings.CategorySettings(1, null));
         AtomicBoolean flooding = new AtomicBoolean(true);
         try (EngineFixture fixture = EngineFixture.start(dir, settings, flow)) {
-            Thread flood = new Thread(() -> {
-                int n = 0;
-                while (flooding.get()) {
-                    if (fixture.engine().queues().get("aging").queued() < 20) {
-                        fixture.engine().submit("busy", "h" + n++);
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                }
-            });
-            flood.start();
+            Thread flood = flood(fixture, flooding);
             EngineFixture.await().until(() -> fixture.engine().queues().get("aging").queued() >= 10);
             UUID low = fixture.engine().submit("humble", "low");
 
@@ -136,5 +115,21 @@ class FlowControlTests {
             flood.join();
             fixture.awaitStatus(low, TaskStatus.SUCCESS);
         }
+    }
+
+    /** Keeps about 20 HIGH tasks waiting in category {@code aging} until {@code flooding} turns false. */
+    private static Thread flood(EngineFixture fixture, AtomicBoolean flooding) {
+        Thread flood = new Thread(() -> {
+            int n = 0;
+            while (flooding.get()) {
+                if (fixture.engine().queues().get("aging").queued() < 20) {
+                    fixture.engine().submit("busy", "h" + n++);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        flood.start();
+        return flood;
     }
 }

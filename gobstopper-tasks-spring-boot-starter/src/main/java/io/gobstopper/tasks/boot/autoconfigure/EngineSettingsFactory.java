@@ -2,13 +2,11 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.engine.RateLimit;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.schedule.CronSchedule;
 import io.gobstopper.tasks.retry.RetryPolicy;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.scheduling.support.CronExpression;
 
 /**
  * Turns {@link GobstopperTasksProperties} into the engine's settings. The engine checks every value; a value it
@@ -79,20 +77,13 @@ final class EngineSettingsFactory {
         return settings;
     }
 
-    /** A cron expression as {@code @Scheduled} reads it, or {@code "-"} for none. */
+    /** A cron expression as the engine reads it (six fields, as {@code @Scheduled}), or {@code "-"} for none. */
     private static Object cron(String cron) {
-        if (!cron.trim().equals("-")) {
-            CronExpression.parse(cron);
-        }
-        return null;
+        return cron.trim().equals("-") ? null : CronSchedule.parse(cron, null);
     }
 
     private static Object zone(String zone) {
-        try {
-            return ZoneId.of(zone);
-        } catch (DateTimeException ex) {
-            throw new IllegalArgumentException("not a time zone; use a region such as Europe/Paris, or UTC", ex);
-        }
+        return CronSchedule.zone(zone);
     }
 
     private static Object capacity(int capacity) {
