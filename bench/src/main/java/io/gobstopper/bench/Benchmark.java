@@ -16,7 +16,7 @@ import java.util.function.Function;
  * {@code tasks} (50000), {@code latency} (1000), {@code stored} (1000000), {@code peer_timeout_s} (120),
  * {@code warmup} (10000 tasks on a throwaway instance before each throughput run; not for JobRunr), {@code systems}
  * (gobstopper,executor,db-scheduler,jobrunr; add {@code sse} for the event stream's cost, or give {@code systems=sse}
- * alone), {@code sse_clients} (50).
+ * alone), {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs).
  */
 public final class Benchmark {
 
@@ -83,7 +83,8 @@ public final class Benchmark {
 
         Map<String, List<String>> ourRows = new LinkedHashMap<>();
         if (wanted.contains("sse")) {
-            sse(ourRows, tasks, warmup, args.integer("sse_clients", 50));
+            sse(ourRows, args.integer("sse_tasks", 1_000_000), warmup, args.integer("sse_clients", 50),
+                    args.integer("sse_runs", 5));
         }
         if (wanted.contains("gobstopper")) {
             String main = SYSTEMS.get(0).mainClass();
@@ -127,23 +128,40 @@ public final class Benchmark {
 
     /**
      * No-op throughput of the starter in a real embedded server, without event stream clients and with {@code clients}
-     * of them (one of which never reads), each in a fresh JVM.
+     * of them (one of which never reads), each in a fresh JVM; {@code runs} pairs taken in turn, so that the machine's
+     * drifts hit both sides alike, and the medians compared.
      */
-    private static void sse(Map<String, List<String>> rows, int tasks, int warmup, int clients) {
+    private static void sse(Map<String, List<String>> rows, int tasks, int warmup, int clients, int runs) {
         String main = "io.gobstopper.bench.SseScenarios";
         String label = String.format(Locale.ROOT, "starter in Tomcat, %,d no-op tasks, ", tasks);
-        Map<String, String> none = Fork.run(main, Duration.ofMinutes(10),
-                throughputArgs(tasks, 1, 0, "clients=0", warmup));
-        Map<String, String> many = Fork.run(main, Duration.ofMinutes(10),
-                throughputArgs(tasks, 1, 0, "clients=" + clients, warmup));
-        cell(rows, label + "no event stream client", throughput(none));
-        cell(rows, label + clients + " event stream clients (1 never reads)", throughput(many)
-                + String.format(Locale.ROOT, "; %.0f of %d clients left at the end, readers got %.0f MB",
-                        number(many, "clients_at_end"), clients, number(many, "mb_received_by_readers")));
-        double before = number(none, "tasks_per_second");
-        double after = number(many, "tasks_per_second");
-        cell(rows, "event stream cost on no-op throughput",
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        Map<String, String> last = Map.of();
+        for (int run = 0; run < runs; run++) {
+            without.add(number(Fork.run(main, Duration.ofMinutes(10), throughputArgs(tasks, 1, 0, "clients=0", warmup)),
+                    "tasks_per_second"));
+            last = Fork.run(main, Duration.ofMinutes(10), throughputArgs(tasks, 1, 0, "clients=" + clients, warmup));
+            with.add(number(last, "tasks_per_second"));
+        }
+        double before = median(without);
+        double after = median(with);
+        cell(rows, label + "no event stream client (median of " + runs + ")", rate(before, without));
+        cell(rows, label + clients + " event stream clients, 1 never reads (median of " + runs + ")", rate(after, with)
+                + String.format(Locale.ROOT, "; last run: %.0f of %d clients left at the end, readers got %.0f MB",
+                        number(last, "clients_at_end"), clients, number(last, "mb_received_by_readers")));
+        cell(rows, "event stream cost on no-op throughput (medians)",
                 String.format(Locale.ROOT, "%+.1f %%", (after - before) / before * 100));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static String rate(double median, List<Double> runs) {
+        return String.format(Locale.ROOT, "%,.0f tasks/s (runs: %s)", median, String.join(" / ",
+                runs.stream().map(value -> String.format(Locale.ROOT, "%,.0f", value)).toList()));
     }
 
     private static String[] throughputArgs(int tasks, int submitters, int workMillis, String cap, int warmup) {

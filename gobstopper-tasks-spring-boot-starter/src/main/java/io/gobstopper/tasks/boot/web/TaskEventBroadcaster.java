@@ -5,6 +5,7 @@ import io.gobstopper.tasks.boot.json.TaskJsonView;
 import io.gobstopper.tasks.event.TaskEvent;
 import io.gobstopper.tasks.event.TaskListener;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
@@ -27,6 +28,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,16 +58,29 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     /** How often every client gets a {@code stats} event. */
     public static final Duration STATS_INTERVAL = Duration.ofSeconds(2);
 
+    /** Events are counted in windows of 2^27 ns, about 134 ms. */
+    static final int WINDOW_SHIFT = 27;
+
     /**
-     * The most task events one client is sent per second. Past it, in a burst, the client's events are skipped and
-     * it gets a {@code resync} event with the next stats (data {@code {"skipped": n}}): read the current state
-     * again. This bounds what streaming costs the application however many tasks run, so watchers never compete with
-     * the tasks for the CPU in earnest; a client that watches one task or a calm system sees every event.
+     * The most task events sent per window to all clients together (about 1,900 per second), shared out evenly among
+     * them, but at least {@link #MIN_EVENTS_PER_CLIENT} each and at most half a client's buffer. Past its share, in a
+     * burst, a client's events are skipped and it gets a {@code resync} event with the next stats (data
+     * {@code {"skipped": n}}): read the current state again. This bounds what streaming costs the application however
+     * many tasks run and however many clients watch, so watchers never compete with the tasks for the CPU in earnest;
+     * a client that watches one task or a calm system sees every event.
      */
-    static final int MAX_EVENTS_PER_SECOND = 200;
+    static final int MAX_EVENTS_PER_WINDOW = 256;
+
+    /** The smallest share of {@link #MAX_EVENTS_PER_WINDOW} a client gets, however many clients there are. */
+    static final int MIN_EVENTS_PER_CLIENT = 4;
 
     /** The most threads that write to clients at once. */
     static final int SENDERS = 8;
+
+    /** The most events sent in one write. */
+    private static final int MAX_EVENTS_PER_WRITE = 256;
+
+    private static final MediaType EVENT_TEXT = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
     /** How long shutdown waits for the streams to be completed. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -83,6 +99,8 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private long spentCountWindow = -1;
     private int spentCount;
     private final AtomicLong clientNumbers = new AtomicLong();
+    /** Each client's share of {@link #MAX_EVENTS_PER_WINDOW}, as of the number of clients. */
+    private volatile int share;
     private volatile boolean running;
     private volatile ThreadPoolExecutor senders;
     private volatile ScheduledExecutorService ticker;
@@ -99,6 +117,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         this.stats = stats;
         this.view = view;
         this.bufferSize = bufferSize;
+        reshare();
     }
 
     @Override
@@ -106,7 +125,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         if (clients.isEmpty() || !running) {
             return;
         }
-        long window = System.nanoTime() >>> 30; // windows of about a second; one clock read per event
+        long window = System.nanoTime() >>> WINDOW_SHIFT; // one clock read per event
         if (allSpentWindow == window) {
             skippedByAll.increment(); // a burst: every client has had its allowance, so no loop over them
             return;
@@ -125,7 +144,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
 
     /** Whether the client may get one more task event in this window; notes when every client's allowance is spent. */
     private boolean allow(Client client, long window) {
-        int answer = client.allow(window);
+        int answer = client.allow(window, share);
         if (answer == Client.JUST_SPENT) {
             synchronized (this) {
                 if (spentCountWindow != window) {
@@ -159,6 +178,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         emitter.onTimeout(() -> forget(client, "timed out"));
         emitter.onError(error -> forget(client, "failed: " + error.getMessage()));
         clients.add(client);
+        reshare();
         startTicker();
         offer(client, statsEvent());
         return emitter;
@@ -179,6 +199,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private void drop(Client client, String reason) {
         if (client.end(reason)) {
             clients.remove(client);
+            reshare();
             log.warn("Dropped event stream client {}: {}; its stream is completed", client, reason);
         }
     }
@@ -186,6 +207,12 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private void forget(Client client, String reason) {
         client.end(reason);
         clients.remove(client);
+        reshare();
+    }
+
+    private void reshare() {
+        int even = Math.max(MIN_EVENTS_PER_CLIENT, MAX_EVENTS_PER_WINDOW / Math.max(1, clients.size()));
+        share = Math.max(1, Math.min(even, bufferSize / 2)); // a burst alone never fills a buffer
     }
 
     private void schedule(Client client) {
@@ -203,10 +230,9 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private void drain(Client client) {
         try {
             while (true) {
-                Outgoing next;
-                while (client.open() && (next = client.buffer.poll()) != null) {
-                    client.emitter.send(SseEmitter.event().id(Long.toString(next.id)).name(next.name)
-                            .data(next.data(view)));
+                String waiting;
+                while (client.open() && (waiting = takeWaiting(client)) != null) {
+                    client.emitter.send(Set.of(new ResponseBodyEmitter.DataWithMediaType(waiting, EVENT_TEXT)));
                 }
                 if (!client.open()) {
                     client.complete();
@@ -228,6 +254,24 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
             forget(client, "failed");
             client.complete();
         }
+    }
+
+    /**
+     * The client's waiting events as one piece of {@code text/event-stream}, or {@code null} when none wait: what
+     * piled up while the last write was under way goes out in one write and one flush, so a burst costs a few writes
+     * per client rather than one per event.
+     */
+    private String takeWaiting(Client client) {
+        Outgoing next = client.buffer.poll();
+        if (next == null) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder(1024);
+        int events = 0;
+        do {
+            text.append(next.frame(view));
+        } while (++events < MAX_EVENTS_PER_WRITE && (next = client.buffer.poll()) != null);
+        return text.toString();
     }
 
     private Outgoing statsEvent() {
@@ -324,13 +368,13 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         };
     }
 
-    /** One event, shared by every client it goes to; its JSON is rendered once, on first use. */
+    /** One event, shared by every client it goes to; its text is rendered once, on first use. */
     private static final class Outgoing {
 
         final long id;
         final String name;
         private final TaskInfo task;
-        private volatile String data;
+        private volatile String frame;
         private final ObjectNode json;
 
         Outgoing(long id, String name, TaskInfo task, ObjectNode json) {
@@ -340,11 +384,19 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
             this.json = json;
         }
 
-        String data(TaskJsonView view) {
-            String rendered = data;
+        /** The event in the {@code text/event-stream} format, rendered once, by the first sender that needs it. */
+        String frame(TaskJsonView view) {
+            String rendered = frame;
             if (rendered == null) {
-                rendered = JSON.writeValueAsString(task != null ? view.task(task) : json);
-                data = rendered;
+                StringBuilder text = new StringBuilder(768).append("id:").append(id).append("\nevent:").append(name)
+                        .append('\n');
+                String data = JSON.writeValueAsString(task != null ? view.task(task) : json);
+                // compact JSON has no line breaks; should one ever appear, each line needs its own data field
+                for (String line : data.split("\n", -1)) {
+                    text.append("data:").append(line).append('\n');
+                }
+                rendered = text.append('\n').toString();
+                frame = rendered;
             }
             return rendered;
         }
@@ -358,7 +410,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         final EventFilter filter;
         final SseEmitter emitter;
         final BlockingQueue<Outgoing> buffer;
-        /** Task events skipped since the last {@code resync}, past {@link #MAX_EVENTS_PER_SECOND}. */
+        /** Task events skipped since the last {@code resync}, past the client's share. */
         final LongAdder skipped = new LongAdder();
         /** Task events offered in the current window, which window, and the window whose allowance is spent. */
         private final AtomicInteger inWindow = new AtomicInteger();
@@ -389,7 +441,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         /** Skipped, and the allowance of this window was spent just now. */
         static final int JUST_SPENT = 2;
 
-        int allow(long now) {
+        int allow(long now, int share) {
             if (spentWindow == now) {
                 skipped.increment();
                 return SKIPPED;
@@ -403,12 +455,12 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
                 }
             }
             int count = inWindow.incrementAndGet();
-            if (count <= MAX_EVENTS_PER_SECOND) {
+            if (count <= share) {
                 return ALLOWED;
             }
             spentWindow = now;
             skipped.increment();
-            return count == MAX_EVENTS_PER_SECOND + 1 ? JUST_SPENT : SKIPPED;
+            return count == share + 1 ? JUST_SPENT : SKIPPED;
         }
 
         /** Marks the stream as ended; true the first time. */
