@@ -30,6 +30,8 @@ import java.util.UUID;
  * @param uniqueKey the key that keeps this task unique while it is unfinished, or {@code null}
  * @param timeout the longest a run may take, or {@code null} for no limit
  * @param cancelRequested whether a cancel was asked for while the task runs (it ends CANCELLED when it stops)
+ * @param nodeId the instance that runs the task, or ran it last, on a store shared by several instances; or
+ *     {@code null}
  */
 public record TaskInfo(
         UUID id,
@@ -52,10 +54,38 @@ public record TaskInfo(
         List<UUID> dependsOn,
         String uniqueKey,
         Duration timeout,
-        boolean cancelRequested) {
+        boolean cancelRequested,
+        String nodeId) {
 
     public TaskInfo {
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    }
+
+    /** A task of a store that one instance owns (no {@code nodeId}). */
+    public TaskInfo(
+            UUID id,
+            String name,
+            String category,
+            TaskPriority priority,
+            TaskStatus status,
+            Instant createdAt,
+            Instant startedAt,
+            Instant completedAt,
+            Instant runAt,
+            String result,
+            String error,
+            int retryCount,
+            int maxRetries,
+            String args,
+            String kwargs,
+            int progress,
+            String progressMessage,
+            List<UUID> dependsOn,
+            String uniqueKey,
+            Duration timeout,
+            boolean cancelRequested) {
+        this(id, name, category, priority, status, createdAt, startedAt, completedAt, runAt, result, error, retryCount,
+                maxRetries, args, kwargs, progress, progressMessage, dependsOn, uniqueKey, timeout, cancelRequested, null);
     }
 
     /** A task without dependencies, unique key or timeout. */
@@ -78,7 +108,7 @@ public record TaskInfo(
             int progress,
             String progressMessage) {
         this(id, name, category, priority, status, createdAt, startedAt, completedAt, runAt, result, error, retryCount,
-                maxRetries, args, kwargs, progress, progressMessage, List.of(), null, null, false);
+                maxRetries, args, kwargs, progress, progressMessage, List.of(), null, null, false, null);
     }
 
     /** Whether a worker is running the task now. */

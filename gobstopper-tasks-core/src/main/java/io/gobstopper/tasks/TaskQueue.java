@@ -165,6 +165,12 @@ public interface TaskQueue {
      */
     UUID triggerSchedule(String name);
 
+    /**
+     * The instances working on this queue's store, this one first: one on a store of its own, every live instance
+     * on a shared store.
+     */
+    List<NodeInfo> nodes();
+
     /** Whether this queue runs tasks ({@code false} when the task system is switched off). */
     boolean isEnabled();
 }

@@ -56,11 +56,12 @@ class ArchitectureTests {
     }
 
     @Test
-    void theStoreUsesOnlySpringJdbcAndSpringDao() {
+    void theStoreUsesOnlySpringJdbcDaoAndTransactions() {
         noClasses()
                 .that().resideInAPackage("io.gobstopper.tasks.store..")
                 .should().dependOnClassesThat(resideInAPackage("org.springframework..")
-                        .and(not(resideInAnyPackage("org.springframework.jdbc..", "org.springframework.dao.."))))
+                        .and(not(resideInAnyPackage("org.springframework.jdbc..", "org.springframework.dao..",
+                                "org.springframework.transaction.."))))
                 .check(core);
     }
 

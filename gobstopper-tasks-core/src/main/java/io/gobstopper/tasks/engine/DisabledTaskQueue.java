@@ -1,6 +1,7 @@
 package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.BulkRetryResult;
+import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.QueueHealth;
 import io.gobstopper.tasks.ScheduleInfo;
 import io.gobstopper.tasks.Submission;
@@ -124,6 +125,11 @@ public final class DisabledTaskQueue implements TaskQueue {
     @Override
     public Map<String, TaskStats.QueueStats> queues() {
         return Map.of();
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return List.of();
     }
 
     @Override

@@ -81,6 +81,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     private final Capacity capacity;
     private final Map<UUID, RunningTaskContext> runs = new ConcurrentHashMap<>();
     private final RecurringTasks recurring;
+    /** Whether the store is shared by several instances: tasks are then claimed from it, not queued from memory. */
+    private final boolean shared;
+    private final Claimer claimer;
+    private final Instant createdAt = Instant.now();
     private ScheduledThreadPoolExecutor scheduler;
     private volatile State state = State.NEW;
 
@@ -107,6 +111,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         this.clock = clock;
         this.capacity = new Capacity(settings::capacityFor);
         this.recurring = new RecurringTasks(registry, settings, store, clock, this::fireScheduled);
+        this.shared = store.shared();
+        this.claimer = shared ? new Claimer(store, this::claimableCategories, this::poolFor, clock) : null;
         for (TaskDefinition task : recurring.tasks()) {
             try {
                 task.method().bind(json.args(task.name(), List.of(), task.method()::positionalName),
@@ -130,6 +136,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             throw new IllegalStateException("The task engine was already started");
         }
         Instant now = now();
+        if (shared) {
+            store.attach(new Signals());
+        }
         List<LiveTask> unfinished = new ArrayList<>(store.open(now, this::accepted));
         // highest priority first (the sort is stable: oldest first within a priority), so that a worker starting
         // on the first task while the rest are still being queued takes them in priority-then-FIFO order
@@ -149,6 +158,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
         for (LiveTask task : unfinished) {
             admit(task);
+        }
+        if (shared) {
+            claimer.start();
         }
         recurring.start(scheduler);
         if (!settings.retention().isZero()) {
@@ -173,6 +185,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             state = State.STOPPING;
         }
         recurring.stop();
+        if (shared) {
+            claimer.stop();
+        }
         scheduler.shutdownNow(); // timers: delayed and RETRY tasks stay so in the store and are due at the next start
         pools.values().forEach(CategoryPool::stop);
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
@@ -355,6 +370,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         if (holder.isPresent()) {
             return new Prepared(null, holder.get().id());
         }
+        if (shared) {
+            return new Prepared(task, null); // the shared store holds the waiting tasks and their parents
+        }
         try {
             capacity.acquire(category, 1);
         } catch (RuntimeException ex) {
@@ -417,6 +435,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     /** Undoes {@link #prepare} for tasks that were not stored (the store gives up their unique keys itself). */
     private void notStored(List<LiveTask> tasks) {
+        if (shared) {
+            return;
+        }
         for (LiveTask task : tasks) {
             store.releaseUniqueKey(task);
             capacity.release(task.category());
@@ -450,6 +471,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     /** Tasks put back to PENDING by hand: unfinished again, and waiting for their parents again. */
     private void requeue(List<LiveTask> tasks) {
+        if (shared) {
+            accepted(tasks);
+            return;
+        }
         for (LiveTask task : tasks) {
             capacity.add(task.category(), 1);
             if (!task.dependsOn().isEmpty()) {
@@ -466,6 +491,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
         if (state != State.RUNNING) {
             return; // stopping: they stay PENDING in the store for the next start
+        }
+        if (shared) {
+            tasks.forEach(this::wakeWhenDue); // claimed by whichever instance has a worker free first
+            return;
         }
         boolean plain = true;
         for (LiveTask task : tasks) {
@@ -513,6 +542,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     /** A task ended: its room in the category is free, and the tasks waiting for it are released or cancelled. */
     private void ended(LiveTask task) {
+        if (shared) {
+            claimer.wake(); // a dependant may be ready (the store cancels those of a failed parent)
+            return;
+        }
         capacity.release(task.category());
         List<Dependencies.Decision> decisions = dependencies.ended(task, task.status());
         for (Dependencies.Decision decision : decisions) {
@@ -543,16 +576,22 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), definition.name(), definition.category(),
                 definition.priority(), definition.maxRetries(), "[]", "{}", now, fireTime, List.of(), null,
                 definition.timeout()); // runAt = the fire time it stands for: due at once
-        capacity.add(definition.category(), 1);
+        if (!shared) {
+            capacity.add(definition.category(), 1);
+        }
         boolean stored;
         try {
             stored = store.insertScheduled(task, definition.name(), fireTime);
         } catch (RuntimeException ex) {
-            capacity.release(definition.category());
+            if (!shared) {
+                capacity.release(definition.category());
+            }
             throw ex;
         }
         if (!stored) {
-            capacity.release(definition.category());
+            if (!shared) {
+                capacity.release(definition.category());
+            }
             return false;
         }
         accepted(List.of(task));
@@ -613,6 +652,9 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             runStarted(task, definition, context);
         } finally {
             runs.remove(task.id(), context);
+            if (shared) {
+                claimer.wake(); // this worker is free for the next task
+            }
         }
     }
 
@@ -725,7 +767,11 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             log.info("Task {} ({}) failed, retry {} of {} in {}: {}", task.name(), task.id(), retries + 1,
                     task.maxRetries(), delay, error);
             emit(TaskEventType.RETRY, task); // before the timer can start the next run
-            scheduleRun(task, delay);
+            if (shared) {
+                wakeWhenDue(task); // any instance may run the retry; this one looks when it is due
+            } else {
+                scheduleRun(task, delay);
+            }
         } else {
             stopIfCancelled(task, failure);
         }
@@ -756,6 +802,73 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
     }
 
+
+    /** Shared store: looks for work now, or once the task is due. */
+    private void wakeWhenDue(LiveTask task) {
+        Instant due = task.runAt();
+        Instant now = now();
+        if (due == null || !due.isAfter(now)) {
+            claimer.wake();
+            return;
+        }
+        try {
+            scheduler.schedule(claimer::wake, Duration.between(now, due).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // shutting down: another instance, or the next start, runs it
+        }
+    }
+
+    /** Shared store: the categories this instance claims for: those of its tasks and those configured. */
+    private java.util.Collection<String> claimableCategories() {
+        java.util.Set<String> categories = new java.util.TreeSet<>(pools.keySet());
+        registry.definitions().forEach(definition -> categories.add(definition.category()));
+        categories.addAll(settings.categories().keySet());
+        return categories;
+    }
+
+    /** What a shared store tells this engine. */
+    private final class Signals implements io.gobstopper.tasks.store.SharedStoreSignals {
+
+        @Override
+        public void workAvailable() {
+            claimer.wake();
+        }
+
+        @Override
+        public void cancelRequested(UUID id) {
+            RunningTaskContext run = runs.get(id);
+            if (run != null) {
+                run.interrupt();
+                log.info("Task {} is asked to stop (by another instance); it ends CANCELLED when its method returns",
+                        id);
+            }
+        }
+
+        @Override
+        public boolean wantsRemoteEvents() {
+            for (TaskListener listener : listeners) {
+                if (listener.wantsRemoteEvents()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void remoteEvent(TaskEventType type, TaskInfo task) {
+            TaskEvent event = new TaskEvent(type, task, clock.instant());
+            for (TaskListener listener : listeners) {
+                try {
+                    if (listener.wantsRemoteEvents()) {
+                        listener.onRemoteEvent(event);
+                    }
+                } catch (RuntimeException ex) {
+                    log.warn("Task listener {} failed on {} of task {} (from another instance)", listener, type,
+                            task.id(), ex);
+                }
+            }
+        }
+    }
 
     void progress(LiveTask task, int percent, String message) {
         if (store.markProgress(task, percent, message)) {
@@ -930,6 +1043,28 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     @Override
     public Optional<TaskDescriptor> describe(String name) {
         return registry.find(name).map(TaskDefinition::descriptor);
+    }
+
+    @Override
+    public List<io.gobstopper.tasks.NodeInfo> nodes() {
+        ensureRunning();
+        List<io.gobstopper.tasks.NodeInfo> nodes = store.nodes();
+        if (!nodes.isEmpty()) {
+            return nodes;
+        }
+        int running = pools.values().stream().mapToInt(CategoryPool::running).sum();
+        return List.of(new io.gobstopper.tasks.NodeInfo(defaultNodeId(), createdAt, clock.instant(), running, true));
+    }
+
+    /** This process's name among instances: its host name and process id, as {@code host-1234}. */
+    public static String defaultNodeId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | SecurityException ex) {
+            host = "localhost";
+        }
+        return host.replace(':', '-') + "-" + ProcessHandle.current().pid();
     }
 
     @Override

@@ -26,6 +26,7 @@ public final class LiveTask {
     private final List<UUID> dependsOn;
     private final String uniqueKey;
     private final Duration timeout;
+    private final String nodeId;
 
     private TaskStatus status;
     private Instant startedAt;
@@ -63,6 +64,7 @@ public final class LiveTask {
         this.dependsOn = info.dependsOn();
         this.uniqueKey = info.uniqueKey();
         this.timeout = info.timeout();
+        this.nodeId = info.nodeId();
         this.status = info.status();
         this.startedAt = info.startedAt();
         this.completedAt = info.completedAt();
@@ -215,7 +217,8 @@ public final class LiveTask {
                 dependsOn,
                 uniqueKey,
                 timeout,
-                cancelRequested);
+                cancelRequested,
+                nodeId);
     }
 
     /** Hands over the arguments bound at submit, once; later runs bind them afresh. */

@@ -6,6 +6,7 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -161,6 +162,46 @@ public interface TaskStore extends AutoCloseable {
 
     /** Throws if the store cannot answer a query now. */
     void check();
+
+    // ---- stores shared by several instances ----
+
+    /**
+     * Whether several instances share this store. Then {@link #open} returns no tasks to queue and the store tells
+     * nobody of inserts to queue them: each instance claims due tasks with {@link #claim}, and hears through the
+     * {@link SharedStoreSignals} when to look.
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /** How often a shared store's instances look for work besides being told of it, and sweep. */
+    default Duration pollInterval() {
+        return Duration.ofSeconds(1);
+    }
+
+    /** Connects a shared store to the engine that uses it; called before {@link #open}. */
+    default void attach(SharedStoreSignals signals) {}
+
+    /**
+     * Claims up to {@code max} due tasks of a category for this instance, highest priority first and oldest first
+     * within a priority: ready PENDING and RETRY tasks whose parents have all succeeded. The claim is one guarded
+     * statement, so no two instances claim one task. The tasks come back waiting for {@link #markStarted}; a lease
+     * that this store renews while they run keeps them this instance's.
+     */
+    default List<LiveTask> claim(String category, int max, Instant now) {
+        throw new UnsupportedOperationException(kind() + " stores are not shared; nothing to claim");
+    }
+
+    /**
+     * Housekeeping of a shared store, run by every instance every poll interval: takes back the tasks of instances
+     * whose lease expired, and cancels the tasks that wait for a parent that failed or was cancelled.
+     */
+    default void sweep(Instant now) {}
+
+    /** The instances working on the store, this one first; empty for a store one instance owns. */
+    default List<io.gobstopper.tasks.NodeInfo> nodes() {
+        return List.of();
+    }
 
     /**
      * Waits for a store operation and rethrows its failure: a {@link TaskException} as it is, anything else as a

@@ -1,0 +1,21 @@
+package io.gobstopper.tasks.store;
+
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.event.TaskEventType;
+import java.util.UUID;
+
+/** What a store shared by several instances tells the engine of this instance. Calls must return quickly. */
+public interface SharedStoreSignals {
+
+    /** Tasks may be waiting to be claimed: one was submitted, retried, released, or taken back from a dead instance. */
+    void workAvailable();
+
+    /** A cancel was asked for (on any instance) of a task this instance runs; the store has marked it already. */
+    void cancelRequested(UUID id);
+
+    /** Whether anyone here wants to hear of other instances' changes; when not, the store does not read them. */
+    boolean wantsRemoteEvents();
+
+    /** A life-cycle change made by another instance (or by the store's own housekeeping). */
+    void remoteEvent(TaskEventType type, TaskInfo task);
+}
