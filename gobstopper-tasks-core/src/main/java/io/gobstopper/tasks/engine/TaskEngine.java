@@ -836,11 +836,13 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
         @Override
         public void cancelRequested(UUID id) {
-            RunningTaskContext run = runs.get(id);
-            if (run != null) {
-                run.interrupt();
-                log.info("Task {} is asked to stop (by another instance); it ends CANCELLED when its method returns",
-                        id);
+            if (store.tracked(id) == null || state != State.RUNNING) {
+                return;
+            }
+            try {
+                cancel(id); // a run in progress is interrupted; a task claimed but not started ends CANCELLED
+            } catch (TaskException ex) {
+                log.debug("Task {} could not be cancelled here: {}", id, ex.getMessage());
             }
         }
 

@@ -479,7 +479,7 @@ public final class PostgresTaskStore implements TaskStore {
                                 + "{}; what this run records is ignored", claim.task().id(), claim.task().name(),
                                 nodeId, leaseTimeout);
                     }
-                } else if (row[1] == 1 && claim.task().requestCancel()) {
+                } else if (row[1] == 1 && !claim.task().cancelRequested()) {
                     signals.cancelRequested(claim.task().id());
                 }
             }
@@ -593,7 +593,7 @@ public final class PostgresTaskStore implements TaskStore {
                 work = true;
             } else if (payload.startsWith("c:")) {
                 Claim claim = claims.get(UUID.fromString(payload.substring(2)));
-                if (claim != null && claim.task().requestCancel()) {
+                if (claim != null) {
                     signals.cancelRequested(claim.task().id());
                 }
             } else if (payload.startsWith("e:")) {

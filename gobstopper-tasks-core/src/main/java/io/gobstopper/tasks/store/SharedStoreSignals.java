@@ -10,7 +10,7 @@ public interface SharedStoreSignals {
     /** Tasks may be waiting to be claimed: one was submitted, retried, released, or taken back from a dead instance. */
     void workAvailable();
 
-    /** A cancel was asked for (on any instance) of a task this instance runs; the store has marked it already. */
+    /** A cancel was asked for, on another instance, of a task this instance holds (running, or claimed). */
     void cancelRequested(UUID id);
 
     /** Whether anyone here wants to hear of other instances' changes; when not, the store does not read them. */
