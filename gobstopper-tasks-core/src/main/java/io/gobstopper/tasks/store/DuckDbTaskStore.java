@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -449,20 +448,8 @@ public final class DuckDbTaskStore implements TaskStore {
     public TaskPage list(TaskFilter filter) {
         ensureOpen();
         TaskStore.await(writer.flush());
-        StringBuilder where = new StringBuilder(" WHERE true");
         List<Object> args = new ArrayList<>(5);
-        if (filter.category() != null) {
-            where.append(" AND category = ?");
-            args.add(filter.category());
-        }
-        if (filter.status() != null) {
-            where.append(" AND status = ?");
-            args.add(filter.status().name());
-        }
-        if (filter.name() != null) {
-            where.append(" AND name = ?");
-            args.add(filter.name());
-        }
+        String where = TaskQueries.where(filter, args);
         Long total = query(() -> reads.queryForObject("SELECT count(*) FROM tasks" + where, Long.class, args.toArray()));
         args.add(filter.limit());
         args.add(filter.offset());
@@ -480,22 +467,7 @@ public final class DuckDbTaskStore implements TaskStore {
     public TaskCounts counts() {
         ensureOpen();
         TaskStore.await(writer.flush());
-        Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
-        for (TaskStatus status : TaskStatus.values()) {
-            byStatus.put(status, 0L);
-        }
-        Map<String, Long> byCategory = new TreeMap<>();
-        long[] total = {0};
-        query(() -> {
-            reads.query("SELECT status, category, count(*) FROM tasks GROUP BY status, category", rs -> {
-                long count = rs.getLong(3);
-                byStatus.merge(TaskStatus.valueOf(rs.getString(1)), count, Long::sum);
-                byCategory.merge(rs.getString(2), count, Long::sum);
-                total[0] += count;
-            });
-            return null;
-        });
-        return new TaskCounts(total[0], byStatus, byCategory);
+        return query(() -> TaskQueries.counts(reads, "tasks"));
     }
 
     @Override

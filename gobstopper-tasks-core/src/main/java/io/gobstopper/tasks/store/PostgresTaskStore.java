@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -762,20 +761,8 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public TaskPage list(TaskFilter filter) {
         ensureOpen();
-        StringBuilder where = new StringBuilder(" WHERE true");
         List<Object> args = new ArrayList<>(5);
-        if (filter.category() != null) {
-            where.append(" AND category = ?");
-            args.add(filter.category());
-        }
-        if (filter.status() != null) {
-            where.append(" AND status = ?");
-            args.add(filter.status().name());
-        }
-        if (filter.name() != null) {
-            where.append(" AND name = ?");
-            args.add(filter.name());
-        }
+        String where = TaskQueries.where(filter, args);
         Long total = query(() -> jdbc.queryForObject("SELECT count(*) FROM " + tasks + where, Long.class,
                 args.toArray()));
         args.add(filter.limit());
@@ -793,22 +780,7 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public TaskCounts counts() {
         ensureOpen();
-        Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
-        for (TaskStatus status : TaskStatus.values()) {
-            byStatus.put(status, 0L);
-        }
-        Map<String, Long> byCategory = new TreeMap<>();
-        long[] total = {0};
-        query(() -> {
-            jdbc.query("SELECT status, category, count(*) FROM " + tasks + " GROUP BY status, category", rs -> {
-                long count = rs.getLong(3);
-                byStatus.merge(TaskStatus.valueOf(rs.getString(1)), count, Long::sum);
-                byCategory.merge(rs.getString(2), count, Long::sum);
-                total[0] += count;
-            });
-            return null;
-        });
-        return new TaskCounts(total[0], byStatus, byCategory);
+        return query(() -> TaskQueries.counts(jdbc, tasks));
     }
 
     @Override
