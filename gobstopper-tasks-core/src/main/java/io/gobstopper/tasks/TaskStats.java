@@ -1,5 +1,6 @@
 package io.gobstopper.tasks;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * @param byCategory stored tasks per category
  * @param running tasks running now, over all categories
  * @param queued tasks waiting for a worker now, over all categories
- * @param queues per category: waiting, running, workers
+ * @param queues per category: waiting, running, workers, and how long the oldest waiting task has waited
  * @param registeredTasks the names of the registered tasks, sorted
  */
 public record TaskStats(
@@ -29,6 +30,24 @@ public record TaskStats(
      * @param queued tasks waiting for a worker
      * @param running tasks running
      * @param workers worker threads the category is sized to
+     * @param oldestWait how long the task that has waited longest for a worker has waited; zero when none waits
+     * @param maxWait the category's target for {@code oldestWait} ({@code categories.<name>.max-wait}), or
+     *     {@code null} for none
      */
-    public record QueueStats(int queued, int running, int workers) {}
+    public record QueueStats(int queued, int running, int workers, Duration oldestWait, Duration maxWait) {
+
+        public QueueStats {
+            oldestWait = oldestWait == null ? Duration.ZERO : oldestWait;
+        }
+
+        /** A category with nobody waiting and no target. */
+        public QueueStats(int queued, int running, int workers) {
+            this(queued, running, workers, Duration.ZERO, null);
+        }
+
+        /** Whether the oldest waiting task has waited longer than the category's target. */
+        public boolean overdue() {
+            return maxWait != null && oldestWait.compareTo(maxWait) > 0;
+        }
+    }
 }

@@ -227,6 +227,24 @@ final class CategoryPool {
         return best.pollFirst();
     }
 
+    /** How long the task that has waited longest in this queue has waited; zero when none waits. */
+    Duration oldestWait() {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            long longest = 0;
+            for (ArrayDeque<Entry> level : levels) {
+                Entry head = level.peekFirst(); // each level is a FIFO: its head has waited longest
+                if (head != null) {
+                    longest = Math.max(longest, now - head.enqueuedNanos());
+                }
+            }
+            return Duration.ofNanos(longest);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops handing out tasks; running ones finish. Waiting tasks stay stored and are picked up at the next start. */
     void stop() {
         lock.lock();

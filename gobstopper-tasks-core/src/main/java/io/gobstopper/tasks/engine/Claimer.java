@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds the workers of this instance from a store shared by several: whenever a category has idle workers it claims
  * that many due tasks (in small batches), and it looks again when told that work may be waiting, when a worker frees
- * up, or after the poll interval. Every poll interval it also runs the store's housekeeping. One thread.
+ * up, or after the poll interval. Every poll interval it also runs the store's housekeeping and reads how long the
+ * oldest ready task of each category has waited. One thread.
  */
 final class Claimer {
 
@@ -28,6 +31,7 @@ final class Claimer {
     private final Supplier<Collection<String>> categories;
     private final Function<String, CategoryPool> pools;
     private final InstantSource clock;
+    private final Consumer<Map<String, Instant>> oldestDue;
     private final long pollMillis;
     private final Object signal = new Object();
     private boolean woken;
@@ -35,9 +39,13 @@ final class Claimer {
     private Thread thread;
     private String lastProblem;
 
+    /**
+     * @param oldestDue told, after each sweep, when each category's longest-waiting task became due
+     */
     Claimer(TaskStore store, Supplier<Collection<String>> categories, Function<String, CategoryPool> pools,
-            InstantSource clock) {
+            InstantSource clock, Consumer<Map<String, Instant>> oldestDue) {
         this.store = store;
+        this.oldestDue = oldestDue;
         this.categories = categories;
         this.pools = pools;
         this.clock = clock;
@@ -77,7 +85,9 @@ final class Claimer {
             try {
                 long nowMillis = clock.millis();
                 if (nowMillis - lastSweep >= pollMillis) {
-                    store.sweep(clock.instant());
+                    Instant now = clock.instant();
+                    store.sweep(now);
+                    oldestDue.accept(store.oldestDue(now));
                     lastSweep = nowMillis;
                 }
                 for (String category : categories.get()) {

@@ -85,6 +85,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     private final boolean shared;
     private final Claimer claimer;
     private final Instant createdAt = Instant.now();
+    /** Shared store: when the oldest task waiting for a worker became due, per category, as of the last sweep. */
+    private volatile Map<String, Instant> sharedOldestDue = Map.of();
     private ScheduledThreadPoolExecutor scheduler;
     private volatile State state = State.NEW;
 
@@ -112,7 +114,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         this.capacity = new Capacity(settings::capacityFor);
         this.recurring = new RecurringTasks(registry, settings, store, clock, this::fireScheduled);
         this.shared = store.shared();
-        this.claimer = shared ? new Claimer(store, this::claimableCategories, this::poolFor, clock) : null;
+        this.claimer = shared ? new Claimer(store, this::claimableCategories, this::poolFor, clock,
+                due -> sharedOldestDue = due) : null;
         for (TaskDefinition task : recurring.tasks()) {
             try {
                 task.method().bind(json.args(task.name(), List.of(), task.method()::positionalName),
@@ -984,13 +987,24 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         Map<String, TaskStats.QueueStats> queues = new TreeMap<>();
         registry.definitions().forEach(definition -> queues.put(definition.category(), idle(definition.category())));
         settings.categories().keySet().forEach(category -> queues.put(category, idle(category)));
-        pools.values().forEach(pool -> queues.put(pool.category(),
-                new TaskStats.QueueStats(pool.queued(), pool.running(), pool.workers())));
+        pools.values().forEach(pool -> queues.put(pool.category(), new TaskStats.QueueStats(pool.queued(),
+                pool.running(), pool.workers(), pool.oldestWait(), settings.maxWaitFor(pool.category()))));
+        if (shared) {
+            // tasks wait in the shared store, not here: the ages the claimer last read from it
+            Instant now = clock.instant();
+            sharedOldestDue.forEach((category, due) -> queues.compute(category, (name, stats) -> {
+                TaskStats.QueueStats local = stats != null ? stats : idle(name);
+                Duration waited = Duration.between(due, now);
+                return waited.compareTo(local.oldestWait()) <= 0 ? local : new TaskStats.QueueStats(local.queued(),
+                        local.running(), local.workers(), waited, local.maxWait());
+            }));
+        }
         return queues;
     }
 
     private TaskStats.QueueStats idle(String category) {
-        return new TaskStats.QueueStats(0, 0, settings.workersFor(category));
+        return new TaskStats.QueueStats(0, 0, settings.workersFor(category), Duration.ZERO,
+                settings.maxWaitFor(category));
     }
 
     @Override

@@ -65,6 +65,10 @@ public record TaskEngineSettings(
             if (category.queueCapacity() != null) {
                 checkCapacity("categories." + name + ".queue-capacity", category.queueCapacity());
             }
+            if (category.maxWait() != null && (category.maxWait().isZero() || category.maxWait().isNegative())) {
+                throw new IllegalArgumentException("categories." + name + ".max-wait must be more than zero, got "
+                        + category.maxWait());
+            }
         });
         categories = Map.copyOf(categories);
         requireNotNegative("shutdown-timeout", shutdownTimeout);
@@ -113,6 +117,12 @@ public record TaskEngineSettings(
     public int capacityFor(String category) {
         CategorySettings settings = categories.get(category);
         return settings != null && settings.queueCapacity() != null ? settings.queueCapacity() : queueCapacity;
+    }
+
+    /** The target for the age of a category's oldest waiting task, or {@code null} for none. */
+    public Duration maxWaitFor(String category) {
+        CategorySettings settings = categories.get(category);
+        return settings == null ? null : settings.maxWait();
     }
 
     /** The rate limit of a category, or {@code null} for none. */
@@ -172,11 +182,18 @@ public record TaskEngineSettings(
      * @param retry the category's backoff
      * @param queueCapacity the most unfinished tasks of the category; 0 for no limit
      * @param rate the most task starts per period, or {@code null} for no limit
+     * @param maxWait the target for the age of the category's oldest waiting task (health turns overdue past it), or
+     *     {@code null} for none
      */
-    public record CategorySettings(Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate) {
+    public record CategorySettings(Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate,
+            Duration maxWait) {
+
+        public CategorySettings(Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate) {
+            this(workers, retry, queueCapacity, rate, null);
+        }
 
         public CategorySettings(Integer workers, RetryPolicy retry) {
-            this(workers, retry, null, null);
+            this(workers, retry, null, null, null);
         }
     }
 

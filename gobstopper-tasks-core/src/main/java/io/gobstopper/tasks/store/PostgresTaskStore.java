@@ -550,6 +550,22 @@ public final class PostgresTaskStore implements TaskStore {
         }
     }
 
+    @Override
+    public Map<String, Instant> oldestDue(Instant now) {
+        ensureOpen();
+        Map<String, Instant> due = new TreeMap<>();
+        query(() -> {
+            jdbc.query("SELECT t.category, min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t WHERE t.status IN "
+                    + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
+                    + "EXISTS (SELECT 1 FROM " + tasks + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
+                    + "GROUP BY t.category", rs -> {
+                        due.put(rs.getString(1), instant(rs, 2));
+                    }, ts(now));
+            return null;
+        });
+        return due;
+    }
+
     // ---- listening ----
 
     /** Runs on the listener thread: hears the other instances' changes (and this one's) as they commit. */

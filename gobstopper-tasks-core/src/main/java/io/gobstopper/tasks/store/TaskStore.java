@@ -198,6 +198,14 @@ public interface TaskStore extends AutoCloseable {
      */
     default void sweep(Instant now) {}
 
+    /**
+     * Shared store: per category, when the task that has waited longest for a worker (ready: due, its parents
+     * succeeded) became due; categories without such a task are left out.
+     */
+    default Map<String, Instant> oldestDue(Instant now) {
+        return Map.of();
+    }
+
     /** The instances working on the store, this one first; empty for a store one instance owns. */
     default List<io.gobstopper.tasks.NodeInfo> nodes() {
         return List.of();

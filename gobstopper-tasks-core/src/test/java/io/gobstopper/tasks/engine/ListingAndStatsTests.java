@@ -88,7 +88,8 @@ class ListingAndStatsTests {
                     .containsEntry(TaskStatus.CANCELLED, 0L).containsEntry(TaskStatus.RETRY, 0L);
             assertThat(stats.byCategory()).containsEntry("default", 1L).containsEntry("beta", 2L)
                     .containsEntry("paused", 2L).containsEntry("busy", 1L).hasSize(4);
-            assertThat(stats.queues().get("paused")).isEqualTo(new TaskStats.QueueStats(2, 0, 0));
+            assertThat(stats.queues().get("paused")).extracting(TaskStats.QueueStats::queued,
+                    TaskStats.QueueStats::running, TaskStats.QueueStats::workers).containsExactly(2, 0, 0);
             assertThat(stats.queues().get("busy")).isEqualTo(new TaskStats.QueueStats(0, 1, 2));
             assertThat(stats.queues().get("configured")).isEqualTo(new TaskStats.QueueStats(0, 0, 3));
             assertThat(stats.queues().get("default").workers()).isEqualTo(2);

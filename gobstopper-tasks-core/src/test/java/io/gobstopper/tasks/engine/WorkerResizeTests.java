@@ -30,7 +30,9 @@ class WorkerResizeTests {
             fixture.awaitStatus(running, TaskStatus.SUCCESS); // its worker finishes it, then leaves
 
             EngineFixture.await().until(() -> engine.queues().get("pausable").running() == 0);
-            assertThat(engine.queues().get("pausable")).isEqualTo(new TaskStats.QueueStats(2, 0, 0));
+            assertThat(engine.queues().get("pausable")).extracting(TaskStats.QueueStats::queued,
+                    TaskStats.QueueStats::running, TaskStats.QueueStats::workers).containsExactly(2, 0, 0);
+            assertThat(engine.queues().get("pausable").oldestWait()).isPositive();
             assertThat(engine.get(first).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
             assertThat(engine.get(second).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
             assertThat(fixture.tasks().order()).isEmpty();

@@ -182,6 +182,20 @@ class SharedStoreTests {
     }
 
     @Test
+    void theOldestWaitOfACategoryCountsTasksWaitingInTheSharedStore() {
+        SharedEngines.Node a = cluster.start("a", Duration.ofSeconds(30), EngineFixture.SETTINGS.withCategory("default",
+                new io.gobstopper.tasks.engine.TaskEngineSettings.CategorySettings(0, null, null, null,
+                        Duration.ofMillis(300))));
+        UUID waiting = a.engine().submit("record", "waits");
+        await().until(() -> a.engine().queues().get("default").overdue());
+        assertThat(a.engine().queues().get("default").oldestWait()).isGreaterThan(Duration.ofMillis(300));
+
+        a.engine().resizeWorkers("default", 1);
+        await().until(() -> a.engine().get(waiting).orElseThrow().status() == TaskStatus.SUCCESS);
+        await().until(() -> !a.engine().queues().get("default").overdue());
+    }
+
+    @Test
     void aNodeIdInUseByALiveInstanceIsRefused() {
         cluster.start("same");
         PostgresTaskStore second = new PostgresTaskStore(cluster.database.dataSource(), cluster.database.schema(),

@@ -2,22 +2,32 @@ package io.gobstopper.tasks.boot.actuate;
 
 import io.gobstopper.tasks.QueueHealth;
 import io.gobstopper.tasks.TaskQueue;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
- * The {@code tasks} health component: UP while the store answers and every worker lives, DOWN with the reason
- * otherwise; details give the store and each category's queue.
+ * The {@code tasks} health component: DOWN with the reason when the store fails or a worker died; the overdue status
+ * (DEGRADED unless configured) while a category's oldest waiting task has waited longer than its max-wait; UP
+ * otherwise. Details give the store and, per category, {@code queued, running, workers, oldestWaitSeconds,
+ * maxWaitSeconds, overdue}. Everything is read from memory, so a check costs no query (a store shared by several
+ * instances answers {@code check()} with one).
  */
 public class TasksHealthIndicator extends AbstractHealthIndicator {
 
     private final TaskQueue queue;
+    private final Status overdueStatus;
 
-    public TasksHealthIndicator(TaskQueue queue) {
+    public TasksHealthIndicator(TaskQueue queue, String overdueStatus) {
         super("The task system's health check failed");
         this.queue = queue;
+        this.overdueStatus = new Status(overdueStatus.trim().toUpperCase(Locale.ROOT));
     }
 
     @Override
@@ -25,13 +35,32 @@ public class TasksHealthIndicator extends AbstractHealthIndicator {
         QueueHealth health = queue.health();
         builder.withDetail("store", health.store());
         Map<String, Object> categories = new LinkedHashMap<>();
-        queue.queues().forEach((category, stats) -> categories.put(category,
-                Map.of("queued", stats.queued(), "running", stats.running(), "workers", stats.workers())));
+        List<String> overdue = new ArrayList<>();
+        queue.queues().forEach((category, stats) -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("queued", stats.queued());
+            details.put("running", stats.running());
+            details.put("workers", stats.workers());
+            details.put("oldestWaitSeconds", seconds(stats.oldestWait()));
+            details.put("maxWaitSeconds", stats.maxWait() == null ? null : seconds(stats.maxWait()));
+            details.put("overdue", stats.overdue());
+            categories.put(category, details);
+            if (stats.overdue()) {
+                overdue.add(category);
+            }
+        });
         builder.withDetail("categories", categories);
-        if (health.healthy()) {
-            builder.up();
-        } else {
+        if (!health.healthy()) {
             builder.down().withDetail("reason", health.problem());
+        } else if (!overdue.isEmpty()) {
+            builder.status(overdueStatus).withDetail("reason", "tasks wait longer than their category's max-wait in "
+                    + String.join(", ", overdue));
+        } else {
+            builder.up();
         }
+    }
+
+    private static double seconds(Duration duration) {
+        return Math.round(duration.toNanos() / 1e6) / 1e3;
     }
 }

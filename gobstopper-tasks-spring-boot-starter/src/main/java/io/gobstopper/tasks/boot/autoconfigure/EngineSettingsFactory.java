@@ -57,7 +57,7 @@ final class EngineSettingsFactory {
             RateLimit rate = category.getRate() == null ? null
                     : check(prefix + "rate", category.getRate(), () -> RateLimit.parse(category.getRate()));
             TaskEngineSettings.CategorySettings categorySettings = new TaskEngineSettings.CategorySettings(
-                    category.getWorkers(), categoryRetry, category.getQueueCapacity(), rate);
+                    category.getWorkers(), categoryRetry, category.getQueueCapacity(), rate, category.getMaxWait());
             TaskEngineSettings before = settings;
             settings = check("categories." + name, name, () -> before.withCategory(name, categorySettings));
         }

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /** The {@code tasks} component of {@code /actuator/health}, while the task system is switched on. */
@@ -20,7 +21,12 @@ public final class GobstopperTasksHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "tasksHealthIndicator")
-    TasksHealthIndicator tasksHealthIndicator(TaskQueue queue) {
-        return new TasksHealthIndicator(queue);
+    TasksHealthIndicator tasksHealthIndicator(TaskQueue queue, GobstopperTasksProperties properties) {
+        String overdueStatus = properties.getHealth().getOverdueStatus();
+        if (overdueStatus == null || overdueStatus.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.health.overdue-status",
+                    overdueStatus, "Give the health status of an overdue category, such as DEGRADED or DOWN.");
+        }
+        return new TasksHealthIndicator(queue, overdueStatus);
     }
 }

@@ -58,6 +58,9 @@ public class GobstopperTasksProperties {
     /** The dashboard page and who may act on tasks. */
     private final Dashboard dashboard = new Dashboard();
 
+    /** The {@code tasks} health component. */
+    private final Health health = new Health();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -130,6 +133,10 @@ public class GobstopperTasksProperties {
         return web;
     }
 
+    public Health getHealth() {
+        return health;
+    }
+
     public Dashboard getDashboard() {
         return dashboard;
     }
@@ -172,6 +179,25 @@ public class GobstopperTasksProperties {
     }
 
     /** Overrides for one category; anything left unset follows the global setting. */
+    /** The {@code tasks} health component. */
+    public static class Health {
+
+        /**
+         * Status of the {@code tasks} health component while a category is overdue (its oldest waiting task has waited
+         * longer than its max-wait). DEGRADED answers HTTP 200 and ranks between DOWN and UP; set DOWN to fail
+         * readiness instead.
+         */
+        private String overdueStatus = "DEGRADED";
+
+        public String getOverdueStatus() {
+            return overdueStatus;
+        }
+
+        public void setOverdueStatus(String overdueStatus) {
+            this.overdueStatus = overdueStatus;
+        }
+    }
+
     public static class Category {
 
         /** Worker threads of this category (0-256). */
@@ -188,6 +214,20 @@ public class GobstopperTasksProperties {
          * {@code 600/1m}. Unset for no limit.
          */
         private String rate;
+
+        /**
+         * Longest a task of this category should wait for a worker; past it the category is overdue and the
+         * {@code tasks} health component reports gobstopper.tasks.health.overdue-status. Unset for no target.
+         */
+        private Duration maxWait;
+
+        public Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+        }
 
         public Integer getWorkers() {
             return workers;

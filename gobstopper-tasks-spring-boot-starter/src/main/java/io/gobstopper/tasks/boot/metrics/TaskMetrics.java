@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
+import java.util.function.ToDoubleFunction;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
@@ -115,14 +115,16 @@ public final class TaskMetrics implements TaskListener, SmartInitializingSinglet
             gauge("gobstopper.tasks.running", "Tasks running", "tasks", category, TaskStats.QueueStats::running);
             gauge("gobstopper.tasks.workers", "Worker threads the category is sized to", "threads", category,
                     TaskStats.QueueStats::workers);
+            gauge("gobstopper.tasks.oldest.wait", "How long the task that has waited longest for a worker has waited",
+                    "seconds", category, stats -> stats.oldestWait().toNanos() / 1e9);
         }
     }
 
     private void gauge(
-            String name, String description, String unit, String category, ToIntFunction<TaskStats.QueueStats> value) {
+            String name, String description, String unit, String category, ToDoubleFunction<TaskStats.QueueStats> value) {
         Gauge.builder(name, () -> {
                     TaskStats.QueueStats stats = queue.get().queues().get(category);
-                    return stats == null ? 0 : value.applyAsInt(stats);
+                    return stats == null ? 0 : value.applyAsDouble(stats);
                 })
                 .description(description)
                 .baseUnit(unit)

@@ -118,6 +118,13 @@ class GobstopperTasksActuatorAutoConfigurationTests {
     }
 
     @Test
+    void refusesABlankOverdueStatusNamingTheProperty() {
+        runner.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.health.overdue-status= ")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("gobstopper.tasks.health.overdue-status"));
+    }
+
+    @Test
     void hasNoHealthIndicatorWhenSwitchedOff() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
