@@ -365,8 +365,16 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         ArrayNode args = json.args(name, request.args(), definition.method()::positionalName);
         ObjectNode kwargs = json.kwargs(name, request.kwargs());
         Object[] bound = definition.method().bind(args, kwargs, json.strict());
+        String argsText = json.text(args);
+        String kwargsText = json.text(kwargs);
+        int size = argsText.length() + kwargsText.length();
+        if (size > StoredText.MAX_ARGUMENTS) {
+            throw new io.gobstopper.tasks.TaskArgumentsTooLargeException("Task '" + name + "': its arguments take "
+                    + size + " characters as JSON, more than the " + StoredText.MAX_ARGUMENTS + " a task may carry; "
+                    + "keep large data elsewhere (a file, a table) and pass a reference to it");
+        }
         LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), name, category, priority, maxRetries,
-                json.text(args), json.text(kwargs), now, runAt, List.copyOf(new java.util.LinkedHashSet<>(
+                argsText, kwargsText, now, runAt, List.copyOf(new java.util.LinkedHashSet<>(
                         request.dependsOn())), uniqueKey, timeout);
         task.prepareArguments(bound);
         Optional<TaskInfo> holder = store.claimUniqueKey(task);
@@ -708,7 +716,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
         String resultJson;
         try {
-            resultJson = result == null ? null : json.write(result);
+            resultJson = result == null ? null : StoredText.result(json.write(result));
         } catch (JacksonException ex) {
             finish(task, definition, new IllegalStateException("The task returned a " + result.getClass().getName()
                     + " that cannot be written as JSON: " + ex.getOriginalMessage(), ex), true);
@@ -782,7 +790,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     private static String describe(Throwable failure) {
         String message = failure.getMessage();
-        return failure.getClass().getName() + (message == null ? "" : ": " + message);
+        return StoredText.error(failure.getClass().getName() + (message == null ? "" : ": " + message));
     }
 
     /** Queues the task once the delay has passed: one timer thread for all delayed and retried tasks. */

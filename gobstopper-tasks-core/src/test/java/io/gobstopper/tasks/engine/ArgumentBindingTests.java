@@ -227,6 +227,23 @@ class ArgumentBindingTests {
     }
 
     @Test
+    void typeHintsInAPayloadNeverMakeAnObjectOfAnotherType() {
+        // the shapes of Jackson's polymorphic type information: a property, a wrapper array, a wrapper object
+        Map<String, Object> asProperty = Map.of("@class", "java.io.File", "path", "/etc/passwd");
+        List<Object> asArray = List.of("java.net.URL", "http://example.com/");
+        Map<String, Object> asWrapper = Map.of("java.lang.ProcessBuilder", Map.of("command", List.of("id")));
+
+        assertRefused(TaskRequest.of("place_order", Map.of("@class", "java.io.File", "sku", "A", "quantity", 1)))
+                .withMessageContaining("argument 'order' must be Order").withMessageContaining("@class");
+        for (Object hinted : List.of(asProperty, asArray, asWrapper)) {
+            Object bound = runAndReceive(TaskRequest.of("anything", hinted)).get(0);
+            assertThat(bound.getClass().getName()).as("what %s became", hinted)
+                    .isIn(java.util.LinkedHashMap.class.getName(), java.util.ArrayList.class.getName());
+            assertThat(bound).isEqualTo(hinted); // plain data, exactly as sent
+        }
+    }
+
+    @Test
     void refusesAWrongTypeInsideAListOfObjects() {
         assertRefused(TaskRequest.of("place_orders", List.of(Map.of("sku", "A", "quantity", "many"))))
                 .withMessageContaining("Task 'place_orders'")

@@ -3,6 +3,7 @@ package io.gobstopper.tasks.boot.web;
 import io.gobstopper.tasks.BatchItemException;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.QueueFullException;
+import io.gobstopper.tasks.TaskArgumentsTooLargeException;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
@@ -111,6 +112,9 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         }
         if (ex instanceof QueueFullException) {
             return HttpStatus.TOO_MANY_REQUESTS;
+        }
+        if (ex instanceof TaskArgumentsTooLargeException) {
+            return HttpStatus.CONTENT_TOO_LARGE;
         }
         if (ex instanceof ApiException api) {
             return api.status();
