@@ -38,6 +38,8 @@ final class CategoryPool {
     /** One FIFO per priority level, LOW (index 0) to CRITICAL. */
     private final List<ArrayDeque<Entry>> levels = new ArrayList<>();
     private final Map<Thread, LiveTask> running = new ConcurrentHashMap<>();
+    /** Workers given up on while stuck in a run; each leaves once its run returns. */
+    private final java.util.Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
     private int queued;
     private int target;
@@ -142,6 +144,27 @@ final class CategoryPool {
                 running.remove(self);
                 Thread.interrupted(); // an interrupt meant for the finished task must not hit the next one
             }
+            if (abandoned.remove(self)) {
+                return; // another worker took this one's place meanwhile
+            }
+        }
+    }
+
+    /**
+     * Gives up on a worker stuck in a run that ignores interrupts: it no longer counts as one of the category's
+     * workers or runs, a new worker takes its place, and it leaves once its run returns.
+     */
+    void abandon(Thread worker) {
+        lock.lock();
+        try {
+            if (workers.remove(worker)) {
+                abandoned.add(worker);
+                running.remove(worker);
+                startWorkers();
+                available.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -18,6 +18,7 @@ final class RunningTaskContext implements TaskContext {
     private final TaskEngine engine;
     private final Thread worker;
     private boolean finished;
+    private boolean abandoned;
     private volatile boolean timedOut;
 
     RunningTaskContext(LiveTask task, int attempt, TaskEngine engine, Thread worker) {
@@ -81,5 +82,28 @@ final class RunningTaskContext implements TaskContext {
     /** The method returned or threw: no interrupt may reach the worker from now on. */
     synchronized void finish() {
         finished = true;
+    }
+
+    /**
+     * Gives up on a run that does not stop: from now on its outcome is not this run's to record.
+     *
+     * @return whether the run was still in progress (and is now abandoned)
+     */
+    synchronized boolean abandon() {
+        if (finished) {
+            return false;
+        }
+        abandoned = true;
+        finished = true;
+        return true;
+    }
+
+    /** Whether the run was abandoned; read by the worker once the method has returned. */
+    synchronized boolean abandoned() {
+        return abandoned;
+    }
+
+    Thread worker() {
+        return worker;
     }
 }

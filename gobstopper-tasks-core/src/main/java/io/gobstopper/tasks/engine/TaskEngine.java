@@ -674,7 +674,10 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         ScheduledFuture<?> timer = null;
         if (timeout != null) {
             try {
-                timer = scheduler.schedule(context::timeOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                timer = scheduler.schedule(() -> {
+                    context.timeOut();
+                    scheduleAbandonIfStuck(task, definition, context);
+                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 // shutting down: the shutdown timeout bounds the run
             }
@@ -703,6 +706,11 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             }
         }
         Thread.interrupted(); // a cancel or timeout interrupt has done its work
+        if (context.abandoned()) {
+            log.warn("Task {} ({}) returned at last, long after its timeout; its outcome was recorded already and this "
+                    + "one is dropped", task.id(), task.name());
+            return;
+        }
         if (stopIfCancelled(task, failure)) {
             return;
         }
@@ -729,6 +737,31 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             stopIfCancelled(task, null); // a cancel request came in just before: it wins
         }
     }
+
+    /**
+     * After a timeout's interrupt, gives the run {@link #ABANDON_AFTER} to stop. A run still going then ignores
+     * interrupts: it is recorded as timed out (a failed attempt), and its worker thread is left to it while a new
+     * worker takes its place, so a task that never returns cannot hold a worker, or the task, for ever.
+     */
+    private void scheduleAbandonIfStuck(LiveTask task, TaskDefinition definition, RunningTaskContext context) {
+        try {
+            scheduler.schedule(() -> {
+                if (!context.abandon()) {
+                    return; // it stopped
+                }
+                log.error("Task {} ({}) did not stop within {} of being interrupted at its timeout of {}; it is "
+                        + "recorded as timed out, and worker thread {} is abandoned to it (a new worker takes its "
+                        + "place)", task.id(), task.name(), ABANDON_AFTER, task.timeout(), context.worker().getName());
+                poolFor(task.category()).abandon(context.worker());
+                finish(task, definition, new TaskTimeoutException(task.name(), task.timeout(), ABANDON_AFTER), false);
+            }, ABANDON_AFTER.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // shutting down: the shutdown timeout bounds the run
+        }
+    }
+
+    /** How long a run that timed out gets to stop after its interrupt before its worker thread is abandoned. */
+    static final Duration ABANDON_AFTER = Duration.ofSeconds(1);
 
     /** Ends a run that was asked to stop as CANCELLED; returns whether it was. */
     private boolean stopIfCancelled(LiveTask task, Throwable failure) {
