@@ -16,7 +16,9 @@ import java.util.function.Function;
  * {@code tasks} (50000), {@code latency} (1000), {@code stored} (1000000), {@code peer_timeout_s} (120),
  * {@code warmup} (10000 tasks on a throwaway instance before each throughput run; not for JobRunr), {@code systems}
  * (gobstopper,executor,db-scheduler,jobrunr; add {@code sse} for the event stream's cost, or give {@code systems=sse}
- * alone), {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs).
+ * alone), {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs); {@code systems=soak}
+ * runs the soak ({@code soak_minutes} 10, {@code soak_rate} 1000/s, {@code soak_retention_s} 60, {@code soak_sample_s}
+ * 30).
  */
 public final class Benchmark {
 
@@ -82,6 +84,9 @@ public final class Benchmark {
         }
 
         Map<String, List<String>> ourRows = new LinkedHashMap<>();
+        if (wanted.contains("soak")) {
+            soak(args);
+        }
         if (wanted.contains("sse")) {
             sse(ourRows, args.integer("sse_tasks", 1_000_000), warmup, args.integer("sse_clients", 50),
                     args.integer("sse_runs", 5));
@@ -151,6 +156,29 @@ public final class Benchmark {
                         number(last, "clients_at_end"), clients, number(last, "mb_received_by_readers")));
         cell(rows, "event stream cost on no-op throughput (medians)",
                 String.format(Locale.ROOT, "%+.1f %%", (after - before) / before * 100));
+    }
+
+    /**
+     * A steady rate for minutes with retention on, in one JVM: prints heap (after a full GC) and file size over time,
+     * which should level off once retention deletes as fast as tasks arrive.
+     */
+    private static void soak(Args args) {
+        int minutes = args.integer("soak_minutes", 10);
+        int rate = args.integer("soak_rate", 1_000);
+        int retention = args.integer("soak_retention_s", 60);
+        Map<String, String> result = Fork.run("io.gobstopper.bench.SoakScenario", Duration.ofMinutes(minutes + 5),
+                "soak", "minutes=" + minutes, "rate=" + rate, "retention_s=" + retention, "cleanup_s=10",
+                "sample_s=" + args.integer("soak_sample_s", 30));
+        java.lang.System.out.printf(Locale.ROOT, "%nsoak: %,d no-op tasks per second for %d minutes, retention %d s "
+                + "(cleanup every 10 s), 4 workers, DuckDB%n%n", rate, minutes, retention);
+        java.lang.System.out.println("| time | submitted | rows stored | heap after GC | DuckDB file + WAL + journal |");
+        java.lang.System.out.println("|---|---|---|---|---|");
+        result.keySet().stream().filter(key -> key.endsWith("_heap_mb")).sorted().forEach(key -> {
+            String at = key.substring(0, key.indexOf('_'));
+            java.lang.System.out.printf(Locale.ROOT, "| %d s | %,.0f | %,.0f | %.1f MB | %.1f MB |%n",
+                    Integer.parseInt(at.substring(1)), number(result, at + "_submitted"), number(result, at + "_rows"),
+                    number(result, at + "_heap_mb"), number(result, at + "_file_mb"));
+        });
     }
 
     private static double median(List<Double> values) {
