@@ -171,13 +171,14 @@ public final class Benchmark {
                 "sample_s=" + args.integer("soak_sample_s", 30));
         java.lang.System.out.printf(Locale.ROOT, "%nsoak: %,d no-op tasks per second for %d minutes, retention %d s "
                 + "(cleanup every 10 s), 4 workers, DuckDB%n%n", rate, minutes, retention);
-        java.lang.System.out.println("| time | submitted | rows stored | heap after GC | DuckDB file + WAL + journal |");
-        java.lang.System.out.println("|---|---|---|---|---|");
+        java.lang.System.out.println("| time | submitted | rows stored | heap after GC | DuckDB file | WAL | journal |");
+        java.lang.System.out.println("|---|---|---|---|---|---|---|");
         result.keySet().stream().filter(key -> key.endsWith("_heap_mb")).sorted().forEach(key -> {
             String at = key.substring(0, key.indexOf('_'));
-            java.lang.System.out.printf(Locale.ROOT, "| %d s | %,.0f | %,.0f | %.1f MB | %.1f MB |%n",
+            java.lang.System.out.printf(Locale.ROOT, "| %d s | %,.0f | %,.0f | %.1f MB | %.1f MB | %.1f MB | %.2f MB |%n",
                     Integer.parseInt(at.substring(1)), number(result, at + "_submitted"), number(result, at + "_rows"),
-                    number(result, at + "_heap_mb"), number(result, at + "_file_mb"));
+                    number(result, at + "_heap_mb"), number(result, at + "_file_mb"), number(result, at + "_wal_mb"),
+                    number(result, at + "_journal_mb"));
         });
     }
 

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A long run at a steady rate with retention on: {@code rate} no-op tasks per second for {@code minutes}, ended tasks
  * deleted once older than {@code retention_s} (cleanup every {@code cleanup_s}). Every {@code sample_s} it reports the
- * heap after a full GC and the size of the DuckDB file with its WAL and journal, so a leak or a file that only grows
+ * heap after a full GC and the sizes of the DuckDB file, its WAL and the journal, so a leak or a file that only grows
  * shows as a trend. One JVM (see {@link Benchmark}, {@code systems=soak}).
  */
 public final class SoakScenario {
@@ -73,6 +73,8 @@ public final class SoakScenario {
             Report.metric(at + "_succeeded_rows", succeeded);
             Report.metric(at + "_heap_mb", heapAfterGc() / 1048576.0);
             Report.metric(at + "_file_mb", bytes(file) / 1048576.0);
+            Report.metric(at + "_wal_mb", bytes(Path.of(file + ".wal")) / 1048576.0);
+            Report.metric(at + "_journal_mb", bytes(Path.of(file + ".journal")) / 1048576.0);
         }
         submitter.shutdownNow();
         engine.close();
@@ -86,14 +88,7 @@ public final class SoakScenario {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** The database file, its WAL and the submit journal together. */
-    private static long bytes(Path file) throws IOException {
-        long total = 0;
-        for (Path part : List.of(file, Path.of(file + ".wal"), Path.of(file + ".journal"))) {
-            if (Files.exists(part)) {
-                total += Files.size(part);
-            }
-        }
-        return total;
+    private static long bytes(Path part) throws IOException {
+        return Files.exists(part) ? Files.size(part) : 0;
     }
 }
