@@ -67,14 +67,14 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
             + "result, error, retry_count, progress, progress_message)";
 
     private final DuckDBConnection connection;
-    private final Statement statement;
-    private final PreparedStatement begin;
-    private final PreparedStatement commit;
-    private final PreparedStatement rollback;
     private final Map<Integer, PreparedStatement> updates = new HashMap<>();
     private final Tx tx;
     private final SubmitJournal journal;
-    private final PreparedStatement markStored;
+    // prepared once, and again after a failed transaction: the driver closes a statement that failed
+    private Statement statement;
+    private PreparedStatement begin;
+    private PreparedStatement commit;
+    private PreparedStatement markStored;
     /** The highest journal sequence appended (journal thread). */
     private long journaledUpTo;
     /** The highest journal sequence the tasks table holds, committed (written by the store thread). */
@@ -90,21 +90,47 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     DuckDbBatchSink(DuckDBConnection connection, JdbcTemplate jdbc, SubmitJournal journal, long storedUpTo)
             throws SQLException {
         this.connection = connection;
-        this.statement = connection.createStatement();
         this.tx = new Tx(jdbc);
         this.journal = journal;
         this.journaledUpTo = storedUpTo;
         this.storedUpTo = storedUpTo;
         this.storingUpTo = storedUpTo;
-        this.markStored = connection.prepareStatement("UPDATE gobstopper_journal SET stored_up_to = ?");
-        statement.execute(STAGING_DDL);
-        this.begin = connection.prepareStatement("BEGIN TRANSACTION");
-        this.commit = connection.prepareStatement("COMMIT");
-        this.rollback = connection.prepareStatement("ROLLBACK");
+        try (Statement ddl = connection.createStatement()) {
+            ddl.execute(STAGING_DDL);
+        }
+        prepare();
+    }
+
+    private void prepare() throws SQLException {
+        statement = connection.createStatement();
+        markStored = connection.prepareStatement("UPDATE gobstopper_journal SET stored_up_to = ?");
+        begin = connection.prepareStatement("BEGIN TRANSACTION");
+        commit = connection.prepareStatement("COMMIT");
+    }
+
+    private void closeStatements() {
+        for (Statement prepared : new Statement[] {begin, commit, markStored, statement}) {
+            closeQuietly(prepared);
+        }
+        updates.values().forEach(DuckDbBatchSink::closeQuietly);
+        updates.clear();
+    }
+
+    private static void closeQuietly(Statement prepared) {
+        try {
+            if (prepared != null) {
+                prepared.close();
+            }
+        } catch (SQLException ex) {
+            log.debug("Closing a statement of the writer failed: {}", ex.getMessage());
+        }
     }
 
     @Override
     public Tx begin() throws SQLException {
+        if (begin == null || begin.isClosed()) {
+            prepare(); // a rollback could not prepare them again
+        }
         // an explicit BEGIN: an Appender joins a transaction only once a statement has started it
         begin.execute();
         return tx;
@@ -136,6 +162,12 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
             }
             appender.flush();
         }
+    }
+
+    @Override
+    public void probe(Tx tx) throws SQLException {
+        markStored.setLong(1, storedUpTo); // what is committed already: a write that changes nothing
+        markStored.executeUpdate();
     }
 
     /** The writer stores journaled rows only all together, so the table now holds every record up to this one. */
@@ -211,10 +243,17 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
     @Override
     public void rollback(Tx tx) {
         storingUpTo = storedUpTo;
-        try {
-            rollback.execute();
+        // a failed statement (a COMMIT that found the disk full, say) is closed by the driver: start afresh
+        closeStatements();
+        try (Statement rollback = connection.createStatement()) {
+            rollback.execute("ROLLBACK");
         } catch (SQLException ex) {
             log.debug("Rollback after a failed write did not complete: {}", ex.getMessage());
+        }
+        try {
+            prepare();
+        } catch (SQLException ex) {
+            log.warn("Could not prepare the writer's statements again; the next transaction tries: {}", ex.getMessage());
         }
     }
 
@@ -229,18 +268,7 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
                 log.warn("Closing the task journal {} failed: {}", journal.path(), ex.toString());
             }
         }
-        try {
-            begin.close();
-            commit.close();
-            rollback.close();
-            markStored.close();
-            for (PreparedStatement update : updates.values()) {
-                update.close();
-            }
-            statement.close();
-        } catch (SQLException ex) {
-            log.debug("Closing the writer's statements failed: {}", ex.getMessage());
-        }
+        closeStatements();
     }
 
     /** A whole new row, in table column order. */

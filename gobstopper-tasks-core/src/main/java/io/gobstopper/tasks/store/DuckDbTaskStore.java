@@ -542,6 +542,12 @@ public final class DuckDbTaskStore implements TaskStore {
     @Override
     public void check() {
         ensureOpen();
+        String problem = writer.problem();
+        if (problem != null) {
+            throw new TaskStoreException("The task database " + path + " cannot be written: " + problem + ". Submits "
+                    + "are refused meanwhile; the outcomes of running tasks are kept in memory and written, and work "
+                    + "resumes, once writing succeeds again (is the disk full, or the file not writable?)", null);
+        }
         query(() -> reads.queryForObject("SELECT count(*) FROM gobstopper_schema", Integer.class));
     }
 

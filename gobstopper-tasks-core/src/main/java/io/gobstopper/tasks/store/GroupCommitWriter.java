@@ -94,6 +94,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         /** Records, in the transaction, that the table now holds every journaled row up to this sequence number. */
         default void journaledStored(C tx, long sequence) throws Exception {}
 
+        /** Writes something small in the transaction, to learn whether the store takes writes again. */
+        default void probe(C tx) throws Exception {}
+
         /**
          * Updates rows whose stored status still equals {@link TaskWrite#expectedStatus()}.
          *
@@ -142,6 +145,10 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private final Thread storeThread;
     private final ExecutorService completer;
     private volatile boolean closed;
+    /** Why the latest journal append failed, while appends fail; {@code null} once one succeeds. */
+    private volatile String journalProblem;
+    /** Why the latest transaction failed, while transactions fail; {@code null} once one commits. */
+    private volatile String storeProblem;
 
     // store thread only
     private final List<Journaled> journaled = new ArrayList<>();
@@ -320,7 +327,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         long sequence;
         try {
             sequence = sink.journal(rows);
+            journalProblem = null;
         } catch (Exception ex) {
+            journalProblem = problem("appending to the journal", ex);
             inserts.forEach(insert -> failInsert(insert, ex));
             return;
         }
@@ -377,6 +386,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 }
                 if (due) {
                     deferredDue = Long.MAX_VALUE;
+                }
+                if (first == null && ops.isEmpty() && !writeJournaled && !stopping && problem() != null) {
+                    ops.add(probe()); // nothing to write, but writing failed: learn whether it works again
                 }
                 if (!ops.isEmpty() || writeJournaled) {
                     process(ops, stopping, writeJournaled);
@@ -501,6 +513,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
             sink.commit(tx);
             pauseMillis = 0;
+            storeProblem = null;
             if (journaledRows != null) {
                 stored(journaledRows.tasks(), journaledRows.rows());
                 journaled.clear();
@@ -513,6 +526,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
             return null;
         } catch (Exception ex) {
+            if (!(ex instanceof TaskException)) { // an answer to one command (wrong state, say) is no store failure
+                storeProblem = problem("writing the database", ex);
+            }
             if (tx != null) {
                 sink.rollback(tx);
             }
@@ -671,6 +687,33 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 log.warn("Undoing a rolled-back store operation failed", ex);
             }
         }
+    }
+
+    /** A small write whose commit clears the problem; the journal is taken to be on the same disk as the database. */
+    private Command<C, Object> probe() {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        done.thenRun(() -> journalProblem = null);
+        return new Command<>(tx -> {
+            sink.probe(tx);
+            return null;
+        }, null, done);
+    }
+
+    /**
+     * Why writing fails now (the journal or the database), with when it began; {@code null} while writes succeed.
+     * Changes that could not be written are kept and tried again after a pause, so the store recovers by itself once
+     * the cause (a full disk, say) is gone.
+     */
+    public String problem() {
+        String journal = journalProblem;
+        return journal != null ? journal : storeProblem;
+    }
+
+    private String problem(String what, Exception failure) {
+        String previous = what.startsWith("appending") ? journalProblem : storeProblem;
+        String since = previous != null && previous.contains(" (since ")
+                ? previous.substring(previous.lastIndexOf(" (since ")) : " (since " + java.time.Instant.now() + ")";
+        return what + " failed: " + failure.getMessage() + since;
     }
 
     private static RuntimeException storeFailure(String what, Exception failure) {

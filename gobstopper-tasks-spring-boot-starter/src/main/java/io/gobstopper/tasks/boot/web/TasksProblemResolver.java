@@ -4,6 +4,7 @@ import io.gobstopper.tasks.BatchItemException;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.QueueFullException;
 import io.gobstopper.tasks.TaskArgumentsTooLargeException;
+import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
@@ -129,8 +130,8 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         if (ex instanceof InvalidTaskArgumentsException || ex instanceof IllegalArgumentException) {
             return HttpStatus.BAD_REQUEST;
         }
-        if (ex instanceof TaskQueueUnavailableException) {
-            return HttpStatus.SERVICE_UNAVAILABLE;
+        if (ex instanceof TaskQueueUnavailableException || ex instanceof TaskStoreException) {
+            return HttpStatus.SERVICE_UNAVAILABLE; // the store cannot take work now (a full disk, a lost database)
         }
         if (ex instanceof HttpRequestMethodNotSupportedException) {
             return HttpStatus.METHOD_NOT_ALLOWED;
