@@ -93,4 +93,48 @@ class ClusterRecurringTests {
         assertThat(fired.subList(0, fired.size() - 1)).extracting(Fired::status).as("all but the newest fire time ran")
                 .containsOnly("SUCCESS");
     }
+    @Test
+    void aScheduleThatOneInstancePausedFiresOnNoneUntilAnyInstanceResumesIt() {
+        SharedEngines.Node n0 = cluster.start("n0", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
+        SharedEngines.Node n1 = cluster.start("n1", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> fired().size() >= 1);
+
+        assertThat(n0.engine().pauseSchedule(EverySecond.NAME).paused()).isTrue();
+        Instant paused = Instant.now(); // a fire time after this one comes after the pause was stored
+        SharedEngines.Node n2 = cluster.start("n2", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
+        Awaitility.await("no fire time after the pause runs, on any instance").during(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> fired().stream().noneMatch(task -> task.runAt().isAfter(paused)));
+        assertThat(n1.engine().schedules()).singleElement().satisfies(schedule -> {
+            assertThat(schedule.paused()).as("paused, as n1 shows it").isTrue();
+            assertThat(schedule.nextRunAt()).isNull();
+        });
+        assertThat(n2.engine().schedules().get(0).paused()).as("paused, as n2 (started since) shows it").isTrue();
+
+        // resumed on n1; n0, which paused it, fires it again on its own
+        n1.engine().resumeSchedule(EverySecond.NAME);
+        assertThat(n0.engine().schedules().get(0).paused()).as("paused, as n0 shows it after the resume").isFalse();
+        n1.engine().close();
+        n2.engine().close();
+        Instant alone = Instant.now();
+        Awaitility.await("n0 alone fires the resumed schedule").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> fired().stream().anyMatch(task -> task.runAt().isAfter(alone)));
+
+        // paused and resumed on n0; n3, which started while it was paused, fires it on its own
+        n0.engine().pauseSchedule(EverySecond.NAME);
+        SharedEngines.Node n3 = cluster.start("n3", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
+        n0.engine().resumeSchedule(EverySecond.NAME);
+        n0.engine().close();
+        Instant last = Instant.now();
+        Awaitility.await("n3, started during a pause, fires the resumed schedule").atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> fired().stream().anyMatch(task -> task.runAt().isAfter(last)));
+        assertThat(n3.engine().schedules().get(0).paused()).isFalse();
+
+        List<Fired> fired = fired();
+        assertThat(fired.stream().map(Fired::runAt).distinct().count()).as("one run per fire time")
+                .isEqualTo(fired.size());
+    }
 }
