@@ -18,7 +18,10 @@ import java.util.function.Function;
  * (gobstopper,executor,db-scheduler,jobrunr; add {@code sse} for the event stream's cost, or give {@code systems=sse}
  * alone), {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs); {@code systems=soak}
  * runs the soak ({@code soak_minutes} 10, {@code soak_rate} 1000/s, {@code soak_retention_s} 60, {@code soak_sample_s}
- * 30).
+ * 30). {@code systems=postgres} measures the shared store ({@link PostgresScenarios}) on one PostgreSQL schema with 1,
+ * 2 and 3 instances, each a JVM of its own: {@code pg_tasks} (20000), {@code pg_instances} (1,2,3), {@code pg_warmup}
+ * (5000), {@code pg_latency} (500), {@code pg_url} (the {@code GOBSTOPPER_BENCH_POSTGRES_URL} environment variable,
+ * else the local {@code test} database as user postgres).
  */
 public final class Benchmark {
 
@@ -83,6 +86,12 @@ public final class Benchmark {
             }
         }
 
+        List<String> pgHeader = new ArrayList<>();
+        Map<String, List<String>> pgRows = new LinkedHashMap<>();
+        if (wanted.contains("postgres")) {
+            postgres(pgHeader, pgRows, args);
+        }
+
         Map<String, List<String>> ourRows = new LinkedHashMap<>();
         if (wanted.contains("soak")) {
             soak(args);
@@ -110,10 +119,15 @@ public final class Benchmark {
         java.lang.System.out.printf(Locale.ROOT, "%ngobstopper-tasks benchmark: %d cores, %.0f GB, Java %s, %s%n",
                 os.getAvailableProcessors(), totalMemoryGb(), java.lang.System.getProperty("java.version"),
                 java.lang.System.getProperty("os.name"));
-        java.lang.System.out.println("Every figure comes from a fresh JVM; " + WORKERS + " workers; throughput counts from "
-                + "the first submit until every task has succeeded and is stored, on a fresh store, after a warm-up of "
-                + warmup + " tasks on another (none for JobRunr, which waits on its poll, not on the CPU).\n");
-        print("scenario", header, throughputRows);
+        if (!throughputRows.isEmpty() || !ourRows.isEmpty()) {
+            java.lang.System.out.println("Every figure comes from a fresh JVM; " + WORKERS + " workers; throughput counts "
+                    + "from the first submit until every task has succeeded and is stored, on a fresh store, after a "
+                    + "warm-up of " + warmup + " tasks on another (none for JobRunr, which waits on its poll, not on the "
+                    + "CPU).\n");
+        }
+        if (!throughputRows.isEmpty()) {
+            print("scenario", header, throughputRows);
+        }
         Double ours = noopRates.get(SYSTEMS.get(0).label());
         double bestPeer = noopRates.entrySet().stream()
                 .filter(entry -> entry.getKey().contains("H2"))
@@ -128,6 +142,53 @@ public final class Benchmark {
         if (!ourRows.isEmpty()) {
             java.lang.System.out.println();
             print("gobstopper-tasks on DuckDB", List.of("result"), ourRows);
+        }
+        if (!pgRows.isEmpty()) {
+            java.lang.System.out.printf(Locale.ROOT, "%nShared store: every instance is a JVM of its own with %d workers "
+                    + "on one fresh PostgreSQL schema (lease 10 s, poll 200 ms); a further JVM with no workers submits "
+                    + "with submitAll while they run; throughput counts from the first submit until every task is "
+                    + "SUCCESS in the store (polled every 20 ms), after a warm-up of %,d tasks on the same instances "
+                    + "(then deleted). Latency: submit call to the start of the task's method, on the idle cluster.%n%n",
+                    WORKERS, args.integer("pg_warmup", 5_000));
+            print("gobstopper-tasks on one PostgreSQL schema", pgHeader, pgRows);
+        }
+    }
+
+    /**
+     * The shared store: one fresh schema per cluster size; the instances are JVMs of their own with {@value #WORKERS}
+     * workers each, and a further JVM submits (with no workers) while they run.
+     */
+    private static void postgres(List<String> header, Map<String, List<String>> rows, Args args) {
+        int tasks = args.integer("pg_tasks", 20_000);
+        int latencyTasks = args.integer("pg_latency", 500);
+        String throughput = String.format(Locale.ROOT, "throughput, %,d no-op tasks submitted in batches of 500 while "
+                + "the instances run", tasks);
+        String latency = String.format(Locale.ROOT, "idle latency submit to start, p50 / p95 / p99, %,d tasks 10 ms "
+                + "apart", latencyTasks);
+        String submitting = "of which submitting them all took";
+        String shares = "tasks run per instance";
+        for (String size : args.text("pg_instances", "1,2,3").split(",")) {
+            int instances = Integer.parseInt(size.trim());
+            header.add(instances + (instances == 1 ? " instance" : " instances"));
+            List<String> scenario = new ArrayList<>(List.of("cluster", "instances=" + instances,
+                    "workers=" + WORKERS, "tasks=" + tasks, "warmup=" + args.integer("pg_warmup", 5_000),
+                    "latency=" + latencyTasks, "interval_ms=10", "timeout_s=300"));
+            if (args.values().containsKey("pg_url")) {
+                scenario.add("url=" + args.text("pg_url", null));
+            }
+            Map<String, String> result = Fork.run("io.gobstopper.bench.PostgresScenarios", Duration.ofMinutes(15),
+                    scenario.toArray(String[]::new));
+            cell(rows, throughput, throughput(result) + (result.containsKey("seconds")
+                    ? String.format(Locale.ROOT, " (%.1f s)", number(result, "seconds")) : ""));
+            cell(rows, submitting, result.containsKey("submit_seconds")
+                    ? String.format(Locale.ROOT, "%.1f s", number(result, "submit_seconds")) : "-");
+            cell(rows, shares, result.containsKey("shares") ? result.get("shares") + " %" : "-");
+            cell(rows, latency, result.containsKey("p50_ms")
+                    ? String.format(Locale.ROOT, "%.1f / %.1f / %.1f ms", number(result, "p50_ms"),
+                            number(result, "p95_ms"), number(result, "p99_ms"))
+                            + (number(result, "started") < latencyTasks ? String.format(Locale.ROOT,
+                                    " (%,.0f of %,d started)", number(result, "started"), latencyTasks) : "")
+                    : "failed: " + result.getOrDefault("error", "no result"));
         }
     }
 

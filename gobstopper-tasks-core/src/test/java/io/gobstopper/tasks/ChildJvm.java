@@ -107,6 +107,18 @@ public final class ChildJvm implements AutoCloseable {
         return words.subList(1, words.size());
     }
 
+    /** Writes a line to the child's standard input. */
+    public void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    /** Whether the child still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Kills the child at once (SIGKILL) and waits for it to be gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * stores the run together with its fire time, once (see {@link TaskStore#insertScheduled}), so a fire time has one
  * run across restarts (and instances sharing a store). A fire time missed while the application was down runs once
  * at startup, however many were missed. Paused schedules stay paused across restarts.
+ *
+ * <p>In a store shared by several instances a pause is the store's, whichever instance set it: every instance keeps
+ * its timers, the store refuses the fires of a paused schedule (and takes them again once any instance resumes it),
+ * and the listing shows the stored state.
  */
 final class RecurringTasks {
 
@@ -53,6 +57,8 @@ final class RecurringTasks {
 
     private final Map<String, Schedule> schedules = new TreeMap<>();
     private final TaskStore store;
+    /** Whether the store is shared by several instances: then it, not this instance, knows whether a schedule is paused. */
+    private final boolean shared;
     private final InstantSource clock;
     private final Fire fire;
     private ScheduledExecutorService timers;
@@ -64,6 +70,7 @@ final class RecurringTasks {
      */
     RecurringTasks(TaskRegistry registry, TaskEngineSettings settings, TaskStore store, InstantSource clock, Fire fire) {
         this.store = store;
+        this.shared = store.shared();
         this.clock = clock;
         this.fire = fire;
         for (TaskDefinition task : registry.definitions()) {
@@ -111,6 +118,9 @@ final class RecurringTasks {
             schedule.paused = state != null && state.paused();
             schedule.lastFire = state == null ? null : state.lastFireAt();
             if (schedule.paused) {
+                if (shared) {
+                    arm(schedule, now); // the store refuses its fires until an instance resumes it
+                }
                 continue;
             }
             Instant missed = latestMissed(schedule, now);
@@ -164,7 +174,7 @@ final class RecurringTasks {
     }
 
     private synchronized void onTimer(Schedule schedule, Instant fireTime) {
-        if (schedule.paused || !fireTime.equals(schedule.nextFire)) {
+        if ((schedule.paused && !shared) || !fireTime.equals(schedule.nextFire)) {
             return; // paused, or re-armed since
         }
         Instant now = clock.instant();
@@ -179,8 +189,10 @@ final class RecurringTasks {
         try {
             if (fire.fire(schedule.task, fireTime)) {
                 schedule.lastFire = fireTime;
+                schedule.paused = false; // in a shared store, another instance may have resumed it
             } else {
-                log.debug("Recurring task {} already has its run for {}", schedule.task.name(), fireTime);
+                log.debug("Recurring task {} already has its run for {}{}", schedule.task.name(), fireTime,
+                        shared ? ", or is paused" : "");
             }
         } catch (RuntimeException ex) {
             log.warn("Recurring task {} could not be stored for its fire time {}; it fires again at the next one: {}",
@@ -191,6 +203,9 @@ final class RecurringTasks {
     }
 
     synchronized List<ScheduleInfo> list() {
+        if (shared) {
+            readStoredStates();
+        }
         List<ScheduleInfo> all = new ArrayList<>(schedules.size());
         schedules.values().forEach(schedule -> all.add(info(schedule)));
         return all;
@@ -200,6 +215,9 @@ final class RecurringTasks {
         Schedule schedule = find(name);
         store.pauseSchedule(name);
         schedule.paused = true;
+        if (shared) {
+            return info(schedule); // the timer stays: the store refuses its fires, until any instance resumes it
+        }
         schedule.nextFire = null;
         if (schedule.timer != null) {
             schedule.timer.cancel(false);
@@ -212,11 +230,27 @@ final class RecurringTasks {
         Schedule schedule = find(name);
         // the fire times missed while paused count as handled, also for a restart before the next fire
         store.resumeSchedule(name, clock.instant());
-        if (schedule.paused) {
+        if (schedule.paused || shared) {
             schedule.paused = false;
             arm(schedule, clock.instant());
         }
         return info(schedule);
+    }
+
+    /** Shared store: takes whether each schedule is paused, and its latest fire, from the store. */
+    private void readStoredStates() {
+        Map<String, TaskStore.ScheduleState> states = store.scheduleStates();
+        for (Schedule schedule : schedules.values()) {
+            TaskStore.ScheduleState state = states.get(schedule.task.name());
+            if (state == null) {
+                continue;
+            }
+            schedule.paused = state.paused();
+            Instant stored = state.lastFireAt();
+            if (stored != null && (schedule.lastFire == null || stored.isAfter(schedule.lastFire))) {
+                schedule.lastFire = stored;
+            }
+        }
     }
 
     /** The task that runs a schedule. */

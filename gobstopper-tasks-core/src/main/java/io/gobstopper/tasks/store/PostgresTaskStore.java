@@ -857,11 +857,12 @@ public final class PostgresTaskStore implements TaskStore {
         args.addAll(insertArgs(row));
         args.add(channel);
         args.add(event(TaskEventType.SUBMITTED, row.id(), nodeId));
-        // one statement: the fire time's compare-and-set and the run's row commit together, on whichever instance
+        // one statement: the fire time's compare-and-set and the run's row commit together, on whichever instance;
+        // a schedule paused on any instance fires on none
         Long stored = query(() -> jdbc.queryForObject("WITH s AS (INSERT INTO " + schedules + " AS s (name, paused, "
                 + "last_fire_at) VALUES (?, false, ?) ON CONFLICT (name) DO UPDATE SET last_fire_at = "
-                + "excluded.last_fire_at WHERE s.last_fire_at IS NULL OR s.last_fire_at < excluded.last_fire_at "
-                + "RETURNING name), i AS (" + INSERT_INTO.formatted(tasks) + "SELECT " + INSERT_VALUES + " FROM s "
+                + "excluded.last_fire_at WHERE NOT s.paused AND (s.last_fire_at IS NULL OR s.last_fire_at < "
+                + "excluded.last_fire_at) RETURNING name), i AS (" + INSERT_INTO.formatted(tasks) + "SELECT " + INSERT_VALUES + " FROM s "
                 + "RETURNING id) "
                 + "SELECT count(*) FROM i, LATERAL (SELECT pg_notify(?, ?)) n", Long.class, args.toArray()));
         return stored != null && stored > 0;

@@ -154,9 +154,11 @@ public interface TaskStore extends AutoCloseable {
     /**
      * Stores the run of a recurring task for one fire time, once: the fire time is recorded with the task in one
      * transaction, and only if no run for this or a later fire time was recorded before (by this process, an
-     * earlier one, or another instance).
+     * earlier one, or another instance), and, in a store shared by several instances, only while the schedule is not
+     * paused (by any of them).
      *
-     * @return whether the task was stored; {@code false} if this fire time already had its run
+     * @return whether the task was stored; {@code false} if this fire time already had its run, or the schedule is
+     *     paused in a shared store
      */
     boolean insertScheduled(LiveTask task, String name, Instant fireTime);
 
