@@ -106,7 +106,11 @@ final class Claimer {
         }
     }
 
-    /** Claims work for the category's idle workers; {@code true} if it took a full batch (so more may wait). */
+    /**
+     * Claims work for the category's idle workers, no more: a task claimed here waits for a worker here, so claiming
+     * ahead would hold tasks back from idle instances while this one's workers are busy with long runs. Returns
+     * {@code true} if it took a full batch (so more may wait).
+     */
     private boolean claimFor(CategoryPool pool) {
         int idle = pool.workers() - pool.running() - pool.queued();
         if (idle <= 0 || stopped) {

@@ -271,9 +271,11 @@ public final class PostgresTaskStore implements TaskStore {
                     List<Object[]> rows = new ArrayList<>(batch.size());
                     batch.forEach(task -> rows.add(insertArgs(task.snapshot()).toArray()));
                     jdbc.batchUpdate(INSERT.formatted(tasks), rows);
-                    for (LiveTask task : batch) {
-                        notify(event(TaskEventType.SUBMITTED, task.id(), nodeId));
-                    }
+                    String[] submitted = batch.stream()
+                            .map(task -> event(TaskEventType.SUBMITTED, task.id(), nodeId)).toArray(String[]::new);
+                    // one round trip for the whole batch's notifications
+                    jdbc.queryForObject("SELECT count(*) FROM (SELECT pg_notify(?, p) FROM unnest(CAST(? AS TEXT[])) "
+                            + "p) n", Long.class, channel, submitted);
                 });
             }
         } catch (DuplicateKeyException ex) {

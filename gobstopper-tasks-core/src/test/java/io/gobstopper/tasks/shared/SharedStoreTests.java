@@ -152,8 +152,10 @@ class SharedStoreTests {
         b.tasks().release("parent");
         await().until(() -> a.engine().get(child).orElseThrow().status() == TaskStatus.SUCCESS);
 
-        UUID failing = a.engine().submit(TaskRequest.builder("fail_fast").args("bad").build());
-        UUID doomed = b.engine().submit(TaskRequest.builder("record").args("doomed").dependsOn(failing).build());
+        // stored together, so the dependant exists before its parent can fail
+        List<UUID> chain = a.engine().chain(TaskRequest.of("fail_fast", "bad")).then("record", "doomed").submit();
+        UUID failing = chain.get(0);
+        UUID doomed = chain.get(1);
         await().until(() -> b.engine().get(doomed).orElseThrow().status() == TaskStatus.CANCELLED);
         assertThat(b.engine().get(doomed).orElseThrow().error()).contains(failing.toString()).contains("FAILED");
     }
