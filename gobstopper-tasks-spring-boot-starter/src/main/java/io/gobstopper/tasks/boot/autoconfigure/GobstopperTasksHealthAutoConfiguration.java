@@ -2,6 +2,7 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.boot.actuate.TasksHealthIndicator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -20,7 +21,8 @@ public final class GobstopperTasksHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "tasksHealthIndicator")
-    TasksHealthIndicator tasksHealthIndicator(TaskQueue queue) {
-        return new TasksHealthIndicator(queue);
+    TasksHealthIndicator tasksHealthIndicator(TaskQueue queue, ObjectProvider<TaskStoreFactory> stores) {
+        TaskStoreFactory store = stores.getIfAvailable();
+        return new TasksHealthIndicator(queue, store == null ? null : store.nodeId());
     }
 }
