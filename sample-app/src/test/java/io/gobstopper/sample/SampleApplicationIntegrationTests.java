@@ -8,10 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.gobstopper.tasks.TaskQueue;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -37,6 +41,9 @@ class SampleApplicationIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext context;
 
     /** As {@code admin} (see {@link SecurityConfiguration}). */
     private RestClient http() {
@@ -96,6 +103,13 @@ class SampleApplicationIntegrationTests {
                 .retrieve().body(JSON);
         Map<String, Object> count = ((List<Map<String, Object>>) completed.get("measurements")).get(0);
         assertThat(((Number) count.get("value")).doubleValue()).isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void theDefaultRunNeedsNoDatabaseServer() {
+        assertThat(context.getBeansOfType(DataSource.class)).as("Boot's DataSource is off without the postgres profile")
+                .isEmpty();
+        assertThat(context.getBean(TaskQueue.class).health().store()).isEqualTo("duckdb");
     }
 
     @Test

@@ -14,8 +14,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /actuator/tasks}: the registered tasks, each category's workers and queue, the recurring tasks' schedules,
- * counts by status and the latest failures; {@code /actuator/tasks/{id}}: one task.
+ * {@code /actuator/tasks}: the store, the registered tasks, each category's workers and queue, the recurring tasks'
+ * schedules, counts by status, the latest failures and the instances that work on the store;
+ * {@code /actuator/tasks/{id}}: one task.
  */
 @Endpoint(id = "tasks")
 public class TasksEndpoint {
@@ -58,8 +59,10 @@ public class TasksEndpoint {
             Map<TaskStatus, Long> counts = queue.stats().byStatus();
             counts.forEach((status, count) -> byStatus.put(status.name(), count));
             node.set("recentFailures", view.tasks(queue.recentFailures(RECENT_FAILURES)));
+            node.set("nodes", view.nodes(queue.nodes()));
         } else {
             node.putArray("recentFailures");
+            node.putArray("nodes");
         }
         return node;
     }

@@ -15,25 +15,35 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * The {@code tasks} health component: DOWN with the reason when the store fails or a worker died; the overdue status
  * (DEGRADED unless configured) while a category's oldest waiting task has waited longer than its max-wait; UP
- * otherwise. Details give the store and, per category, {@code queued, running, workers, oldestWaitSeconds,
- * maxWaitSeconds, overdue}. Everything is read from memory, so a check costs no query (a store shared by several
- * instances answers {@code check()} with one).
+ * otherwise. Details give the store, this instance's node id on a shared store, and, per category, {@code queued,
+ * running, workers, oldestWaitSeconds, maxWaitSeconds, overdue}. Everything is read from memory, so a check costs no
+ * query (a store shared by several instances answers {@code check()} with one).
  */
 public class TasksHealthIndicator extends AbstractHealthIndicator {
 
     private final TaskQueue queue;
     private final Status overdueStatus;
+    private final String nodeId;
 
-    public TasksHealthIndicator(TaskQueue queue, String overdueStatus) {
+    /**
+     * @param queue the task queue
+     * @param overdueStatus the status while a category is overdue, e.g. {@code DEGRADED}
+     * @param nodeId this instance's name on a store shared by several instances, or {@code null}
+     */
+    public TasksHealthIndicator(TaskQueue queue, String overdueStatus, String nodeId) {
         super("The task system's health check failed");
         this.queue = queue;
         this.overdueStatus = new Status(overdueStatus.trim().toUpperCase(Locale.ROOT));
+        this.nodeId = nodeId;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         QueueHealth health = queue.health();
         builder.withDetail("store", health.store());
+        if (nodeId != null) {
+            builder.withDetail("nodeId", nodeId);
+        }
         Map<String, Object> categories = new LinkedHashMap<>();
         List<String> overdue = new ArrayList<>();
         queue.queues().forEach((category, stats) -> {

@@ -3,12 +3,12 @@ package io.gobstopper.tasks.boot.autoconfigure;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.engine.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import io.gobstopper.tasks.event.TaskListener;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -16,13 +16,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The task engine on DuckDB, when {@code gobstopper.tasks.enabled=true}; otherwise a switched-off {@link TaskQueue}
- * that creates nothing. Backs off when the application defines its own {@link TaskQueue}.
+ * The task engine, when {@code gobstopper.tasks.enabled=true}, on the store {@code gobstopper.tasks.store} names (a
+ * DuckDB file by default, or PostgreSQL shared by several instances); otherwise a switched-off {@link TaskQueue} that
+ * creates nothing. Backs off when the application defines its own {@link TaskQueue}.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties(GobstopperTasksProperties.class)
 public final class GobstopperTasksAutoConfiguration {
 
@@ -51,13 +54,20 @@ public final class GobstopperTasksAutoConfiguration {
         }
 
         @Bean
+        TaskStoreFactory gobstopperTaskStoreFactory(GobstopperTasksProperties properties,
+                ObjectProvider<DataSource> dataSources, ResourceLoader resourceLoader) {
+            return new TaskStoreFactory(properties, dataSources, resourceLoader.getClassLoader());
+        }
+
+        @Bean
         TaskEngine gobstopperTaskEngine(
                 TaskRegistry registry,
                 GobstopperTasksProperties properties,
+                TaskStoreFactory storeFactory,
                 ObjectProvider<JsonMapper> jsonMapper,
                 ObjectProvider<TaskListener> listeners) {
-            DuckDbTaskStore store = new DuckDbTaskStore(Path.of(properties.getDatabasePath()), WRITE_DELAY);
-            return new TaskEngine(registry, store, EngineSettingsFactory.create(properties),
+            TaskEngineSettings settings = EngineSettingsFactory.create(properties);
+            return new TaskEngine(registry, storeFactory.create(), settings,
                     jsonMapper.getIfAvailable(JsonMapper::new), listeners.orderedStream().toList(),
                     InstantSource.system());
         }

@@ -2,6 +2,7 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.boot.actuate.TasksHealthIndicator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,12 +22,14 @@ public final class GobstopperTasksHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "tasksHealthIndicator")
-    TasksHealthIndicator tasksHealthIndicator(TaskQueue queue, GobstopperTasksProperties properties) {
+    TasksHealthIndicator tasksHealthIndicator(TaskQueue queue, GobstopperTasksProperties properties,
+            ObjectProvider<TaskStoreFactory> stores) {
         String overdueStatus = properties.getHealth().getOverdueStatus();
         if (overdueStatus == null || overdueStatus.isBlank()) {
             throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.health.overdue-status",
                     overdueStatus, "Give the health status of an overdue category, such as DEGRADED or DOWN.");
         }
-        return new TasksHealthIndicator(queue, overdueStatus);
+        TaskStoreFactory store = stores.getIfAvailable();
+        return new TasksHealthIndicator(queue, overdueStatus, store == null ? null : store.nodeId());
     }
 }

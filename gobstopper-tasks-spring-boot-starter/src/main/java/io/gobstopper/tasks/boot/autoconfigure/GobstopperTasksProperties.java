@@ -16,7 +16,10 @@ public class GobstopperTasksProperties {
      */
     private boolean enabled = false;
 
-    /** DuckDB file that stores the tasks, relative to the working directory. One file serves one running instance. */
+    /**
+     * With store=duckdb: the DuckDB file that stores the tasks, relative to the working directory. One file serves one
+     * running instance.
+     */
     private String databasePath = "gobstopper_tasks.duckdb";
 
     /** Worker threads per category (0-256; 0 pauses a category). */
@@ -60,6 +63,39 @@ public class GobstopperTasksProperties {
 
     /** The {@code tasks} health component. */
     private final Health health = new Health();
+
+    /**
+     * Where tasks are stored: duckdb (a file that one running instance owns) or postgres (a schema that several
+     * instances share; needs a DataSource).
+     */
+    private Store store = Store.DUCKDB;
+
+    /**
+     * This instance's name among the instances that share a postgres store, 1-200 characters without ':'; empty for
+     * the host name and process id. Two running instances must not use the same name.
+     */
+    private String nodeId = "";
+
+    /**
+     * With store=postgres: how long a silent instance (crashed, paused) keeps its running tasks before another
+     * instance takes them over and runs them again; renewed every third of it. At least 100ms.
+     */
+    private Duration leaseTimeout = Duration.ofSeconds(30);
+
+    /**
+     * With store=postgres: how often idle workers look for work besides being notified, and how often expired leases
+     * are swept. At least 10ms.
+     */
+    private Duration pollInterval = Duration.ofSeconds(1);
+
+    /** The postgres store. */
+    private final Postgres postgres = new Postgres();
+
+    /**
+     * A database of the postgres store's own; when its url is unset, store=postgres uses the application's
+     * DataSource.
+     */
+    private final Datasource datasource = new Datasource();
 
     public boolean isEnabled() {
         return enabled;
@@ -139,6 +175,117 @@ public class GobstopperTasksProperties {
 
     public Dashboard getDashboard() {
         return dashboard;
+    }
+
+    public Store getStore() {
+        return store;
+    }
+
+    public void setStore(Store store) {
+        this.store = store;
+    }
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public Duration getLeaseTimeout() {
+        return leaseTimeout;
+    }
+
+    public void setLeaseTimeout(Duration leaseTimeout) {
+        this.leaseTimeout = leaseTimeout;
+    }
+
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    public Postgres getPostgres() {
+        return postgres;
+    }
+
+    public Datasource getDatasource() {
+        return datasource;
+    }
+
+    /** Where tasks are stored. */
+    public enum Store {
+
+        /** A DuckDB file ({@code gobstopper.tasks.database-path}) that one running instance owns. */
+        DUCKDB,
+
+        /** A PostgreSQL schema ({@code gobstopper.tasks.postgres.schema}) that several instances share. */
+        POSTGRES
+    }
+
+    /** The postgres store. */
+    public static class Postgres {
+
+        /**
+         * PostgreSQL schema of the store's tables, created when missing: a lower-case identifier of 1-40 letters,
+         * digits and '_' that does not start with a digit. Instances that share tasks use the same schema.
+         */
+        private String schema = "gobstopper";
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+    }
+
+    /**
+     * A connection pool of the postgres store's own (HikariCP), never exposed as a bean; used instead of the
+     * application's DataSource when its url is set.
+     */
+    public static class Datasource {
+
+        /**
+         * JDBC URL of the store's own database, e.g. jdbc:postgresql://db:5432/app; unset to use the application's
+         * DataSource.
+         */
+        private String url;
+
+        /** Login user of the store's own database. */
+        private String username;
+
+        /** Login password of the store's own database. */
+        private String password;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
     }
 
     /** Exponential backoff: the n-th retry waits {@code min(initial-delay * multiplier^(n-1), max-delay)}. */

@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.boot.json;
 
+import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.ScheduleInfo;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStats;
@@ -61,7 +62,23 @@ public final class TaskJsonView {
         node.put("uniqueKey", task.uniqueKey());
         node.put("timeout", task.timeout() == null ? null : task.timeout().toString());
         node.put("cancelRequested", task.cancelRequested());
+        node.put("nodeId", task.nodeId());
         return node;
+    }
+
+    /** An instance that works on the store: {@code {nodeId, startedAt, lastSeen, running, self}}. */
+    public ObjectNode node(NodeInfo info) {
+        ObjectNode node = NODES.objectNode().put("nodeId", info.nodeId());
+        time(node, "startedAt", info.startedAt());
+        time(node, "lastSeen", info.lastSeen());
+        return node.put("running", info.running()).put("self", info.self());
+    }
+
+    /** Several instances, in order (this one first). */
+    public ArrayNode nodes(Collection<NodeInfo> nodes) {
+        ArrayNode array = NODES.arrayNode();
+        nodes.forEach(info -> array.add(node(info)));
+        return array;
     }
 
     /** A recurring task's schedule. */

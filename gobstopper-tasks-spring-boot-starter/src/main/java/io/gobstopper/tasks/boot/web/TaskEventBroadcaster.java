@@ -38,8 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Sends the engine's life-cycle events, and the stats every {@link #STATS_INTERVAL}, to the clients of
  * {@code GET {base-path}/events}.
  *
- * <p>The engine calls {@link #onEvent} on its own threads (workers, the writer's journal thread), so that method
- * never blocks and never writes to a socket: it only offers the event to each matching client's bounded buffer. A
+ * <p>The engine calls {@link #onEvent} on its own threads (workers, the writer's journal thread), and, on a store
+ * shared by several instances, {@link #onRemoteEvent} with the other instances' events on the thread that hears the
+ * store's notifications; both take the same path, so that method never blocks and never writes to a socket: it only offers the event to each matching client's bounded buffer. A
  * client whose buffer is full is dropped (its stream is completed, and a WARN names it), so a slow or stalled
  * client costs the engine nothing. Buffers are drained by a small dedicated pool of sender threads
  * ({@code gobstopper-events-*}), one drain at a time per client; a client that stops reading can hold one sender
@@ -140,6 +141,21 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
                 offer(client, outgoing);
             }
         }
+    }
+
+    /**
+     * Another instance's event, on a store shared by several: sent like this instance's own, so a client sees the
+     * whole system whichever instance it is connected to.
+     */
+    @Override
+    public void onRemoteEvent(TaskEvent event) {
+        onEvent(event);
+    }
+
+    /** Only while a client is connected: reading another instance's change costs the store a query. */
+    @Override
+    public boolean wantsRemoteEvents() {
+        return running && !clients.isEmpty();
     }
 
     /** Whether the client may get one more task event in this window; notes when every client's allowance is spent. */

@@ -261,6 +261,11 @@ public class TasksController {
                 .put("workers", tasks.resizeWorkers(category, workers));
     }
 
+    @GetMapping("/nodes")
+    ArrayNode nodes() {
+        return view.nodes(queue().nodes());
+    }
+
     @GetMapping("/schedules")
     ArrayNode schedules() {
         return view.schedules(queue().schedules());

@@ -57,11 +57,57 @@ class FailureAnalyzersTests {
     }
 
     @Test
+    void explainsANodeIdInUseAndPointsToTheNodeIdProperty() {
+        TaskStoreException cause = new TaskStoreException("Node id 'web-1' is in use by another running instance of "
+                + "the shared task store gobstopper (last seen 2026-12-01 10:00:00+00).", null);
+
+        FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
+
+        assertThat(analysis.getDescription()).contains("'web-1'");
+        assertThat(analysis.getAction()).contains("gobstopper.tasks.node-id").doesNotContain("database-path");
+    }
+
+    @Test
+    void explainsAPostgresSchemaThatCannotBePreparedAndPointsToTheDataSourceProperties() {
+        TaskStoreException cause = new TaskStoreException("Could not prepare the task schema gobstopper of "
+                + "jdbc:postgresql://db/app: permission denied for database app", null);
+
+        FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
+
+        assertThat(analysis.getDescription()).contains("permission denied");
+        assertThat(analysis.getAction()).contains("spring.datasource.url").contains("gobstopper.tasks.datasource.url")
+                .contains("gobstopper.tasks.postgres.schema");
+    }
+
+    @Test
+    void explainsASchemaOfANewerVersion() {
+        TaskStoreException cause = new TaskStoreException("The task schema gobstopper in schema gobstopper of "
+                + "jdbc:postgresql://db/app has version 3, written by a newer gobstopper-tasks; this version reads up "
+                + "to 1. Upgrade gobstopper-tasks on this instance too.", null);
+
+        FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
+
+        assertThat(analysis.getAction()).contains("Upgrade").contains("gobstopper.tasks.postgres.schema");
+    }
+
+    @Test
+    void explainsAPostgresStoreWithoutADataSource() {
+        PostgresStoreSetupException cause = new PostgresStoreSetupException("no DataSource", "Set spring.datasource.url");
+
+        FailureAnalysis analysis = new PostgresStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
+
+        assertThat(analysis.getDescription()).isEqualTo("no DataSource");
+        assertThat(analysis.getAction()).isEqualTo("Set spring.datasource.url");
+        assertThat(analysis.getCause()).isSameAs(cause);
+    }
+
+    @Test
     void ignoresFailuresThatAreNotTheirs() {
         Throwable unrelated = new BeanCreationException("other", new IllegalStateException("boom"));
 
         assertThat(new TaskStoreFailureAnalyzer().analyze(unrelated)).isNull();
         assertThat(new TaskDefinitionFailureAnalyzer().analyze(unrelated)).isNull();
+        assertThat(new PostgresStoreFailureAnalyzer().analyze(unrelated)).isNull();
     }
 
     @Test
@@ -71,6 +117,7 @@ class FailureAnalyzersTests {
                     // Boot's own analyzers need constructor arguments; only ours matter here
                 }))
                 .hasAtLeastOneElementOfType(TaskStoreFailureAnalyzer.class)
-                .hasAtLeastOneElementOfType(TaskDefinitionFailureAnalyzer.class);
+                .hasAtLeastOneElementOfType(TaskDefinitionFailureAnalyzer.class)
+                .hasAtLeastOneElementOfType(PostgresStoreFailureAnalyzer.class);
     }
 }

@@ -56,6 +56,8 @@ class GobstopperTasksActuatorAutoConfigurationTests {
                     assertThat(overview.path("enabled").asBoolean()).isTrue();
                     assertThat(overview.path("store").asString()).isEqualTo("duckdb");
                     assertThat(overview.path("registeredTasks").get(0).path("name").asString()).isEqualTo("ping");
+                    assertThat(overview.path("nodes").size()).as("this instance alone on DuckDB").isEqualTo(1);
+                    assertThat(overview.path("nodes").get(0).path("self").asBoolean()).isTrue();
                 });
     }
 
@@ -64,6 +66,7 @@ class GobstopperTasksActuatorAutoConfigurationTests {
         runner.withPropertyValues("management.endpoints.web.exposure.include=tasks").run(context -> {
             assertThat(context).hasSingleBean(TasksEndpoint.class);
             assertThat(context.getBean(TasksEndpoint.class).tasks().path("enabled").asBoolean(true)).isFalse();
+            assertThat(context.getBean(TasksEndpoint.class).tasks().path("nodes").isArray()).isTrue();
         });
     }
 

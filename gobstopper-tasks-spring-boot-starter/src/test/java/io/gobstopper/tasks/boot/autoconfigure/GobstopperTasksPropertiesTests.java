@@ -52,6 +52,37 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getDashboard().isAllowRemote()).isFalse();
         assertThat(properties.getDashboard().isReadOnly()).isFalse();
         assertThat(properties.getDashboard().getRole()).isEqualTo("TASKS_ADMIN");
+        assertThat(properties.getStore()).isEqualTo(GobstopperTasksProperties.Store.DUCKDB);
+        assertThat(properties.getNodeId()).isEmpty();
+        assertThat(properties.getLeaseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(properties.getPollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(properties.getPostgres().getSchema()).isEqualTo("gobstopper");
+        assertThat(properties.getDatasource().getUrl()).isNull();
+        assertThat(properties.getDatasource().getUsername()).isNull();
+        assertThat(properties.getDatasource().getPassword()).isNull();
+    }
+
+    @Test
+    void sharedStorePropertiesBind() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("gobstopper.tasks.store", "postgres");
+        values.put("gobstopper.tasks.node-id", "web-1");
+        values.put("gobstopper.tasks.lease-timeout", "10s");
+        values.put("gobstopper.tasks.poll-interval", "250ms");
+        values.put("gobstopper.tasks.postgres.schema", "jobs");
+        values.put("gobstopper.tasks.datasource.url", "jdbc:postgresql://db/app");
+        values.put("gobstopper.tasks.datasource.username", "tasks");
+        values.put("gobstopper.tasks.datasource.password", "secret");
+        GobstopperTasksProperties properties = bind(values);
+
+        assertThat(properties.getStore()).isEqualTo(GobstopperTasksProperties.Store.POSTGRES);
+        assertThat(properties.getNodeId()).isEqualTo("web-1");
+        assertThat(properties.getLeaseTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.getPollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(properties.getPostgres().getSchema()).isEqualTo("jobs");
+        assertThat(properties.getDatasource().getUrl()).isEqualTo("jdbc:postgresql://db/app");
+        assertThat(properties.getDatasource().getUsername()).isEqualTo("tasks");
+        assertThat(properties.getDatasource().getPassword()).isEqualTo("secret");
     }
 
     @Test
@@ -148,7 +179,15 @@ class GobstopperTasksPropertiesTests {
                 "gobstopper.tasks.dashboard.path",
                 "gobstopper.tasks.dashboard.allow-remote",
                 "gobstopper.tasks.dashboard.read-only",
-                "gobstopper.tasks.dashboard.role");
+                "gobstopper.tasks.dashboard.role",
+                "gobstopper.tasks.store",
+                "gobstopper.tasks.node-id",
+                "gobstopper.tasks.lease-timeout",
+                "gobstopper.tasks.poll-interval",
+                "gobstopper.tasks.postgres.schema",
+                "gobstopper.tasks.datasource.url",
+                "gobstopper.tasks.datasource.username",
+                "gobstopper.tasks.datasource.password");
     }
 
     @Test
@@ -180,6 +219,11 @@ class GobstopperTasksPropertiesTests {
         assertThat(defaults.get("gobstopper.tasks.dashboard.allow-remote").asBoolean(true)).isFalse();
         assertThat(defaults.get("gobstopper.tasks.dashboard.read-only").asBoolean(true)).isFalse();
         assertThat(defaults.get("gobstopper.tasks.dashboard.role").asString()).isEqualTo("TASKS_ADMIN");
+        assertThat(defaults.get("gobstopper.tasks.store").asString()).isEqualTo("duckdb");
+        assertThat(defaults.get("gobstopper.tasks.node-id").asString("unset")).isEmpty();
+        assertThat(duration(defaults, "gobstopper.tasks.lease-timeout")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(duration(defaults, "gobstopper.tasks.poll-interval")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.get("gobstopper.tasks.postgres.schema").asString()).isEqualTo("gobstopper");
     }
 
     private static GobstopperTasksProperties bind(Map<String, String> values) {

@@ -2,6 +2,7 @@ package io.gobstopper.tasks.boot.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.ScheduleInfo;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPriority;
@@ -51,6 +52,30 @@ class TaskJsonViewTests {
         assertThat(json.get("uniqueKey").isNull()).isTrue();
         assertThat(json.get("timeout").isNull()).isTrue();
         assertThat(json.path("cancelRequested").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void aTaskShowsTheInstanceThatRunsOrRanIt() {
+        TaskInfo plain = task(List.of(), null, null, false);
+        TaskInfo shared = new TaskInfo(plain.id(), plain.name(), plain.category(), plain.priority(), TaskStatus.STARTED,
+                NOW, NOW, null, null, null, null, 0, 0, "[]", "{}", 0, null, List.of(), null, null, false, "node-a");
+
+        assertThat(view.task(shared).path("nodeId").asString()).isEqualTo("node-a");
+        assertThat(view.task(plain).get("nodeId").isNull()).isTrue();
+    }
+
+    @Test
+    void aNodeHasItsIdStartLastSeenRunningTasksAndWhetherItIsThisOne() {
+        NodeInfo node = new NodeInfo("node-b", NOW.minusSeconds(60), NOW, 3, false);
+
+        JsonNode json = view.nodes(List.of(node)).get(0);
+
+        assertThat(json.propertyNames()).containsExactly("nodeId", "startedAt", "lastSeen", "running", "self");
+        assertThat(json.path("nodeId").asString()).isEqualTo("node-b");
+        assertThat(json.path("startedAt").asString()).isEqualTo("2030-01-01T07:59:00Z");
+        assertThat(json.path("lastSeen").asString()).isEqualTo("2030-01-01T08:00:00Z");
+        assertThat(json.path("running").asInt()).isEqualTo(3);
+        assertThat(json.path("self").asBoolean(true)).isFalse();
     }
 
     @Test

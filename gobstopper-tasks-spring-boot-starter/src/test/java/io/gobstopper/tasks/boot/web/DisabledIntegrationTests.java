@@ -65,6 +65,7 @@ class DisabledIntegrationTests {
                 http.put("/api/tasks/categories/default/workers", "{\"workers\": 1}"),
                 http.post("/api/tasks/batch", "{\"tasks\": [{\"name\": \"echo\", \"args\": [\"x\"]}]}"),
                 http.get("/api/tasks/schedules"),
+                http.get("/api/tasks/nodes"),
                 http.post("/api/tasks/schedules/tick/pause", null),
                 http.post("/api/tasks/schedules/tick/resume", null),
                 http.post("/api/tasks/schedules/tick/trigger", null));

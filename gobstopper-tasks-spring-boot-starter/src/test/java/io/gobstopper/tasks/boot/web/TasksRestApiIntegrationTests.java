@@ -34,7 +34,7 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
     private static final List<String> TASK_FIELDS = List.of("id", "name", "category", "priority", "status",
             "createdAt", "startedAt", "completedAt", "elapsedSeconds", "result", "error", "retryCount", "maxRetries",
             "args", "kwargs", "progress", "progressMessage", "runAt", "dependsOn", "uniqueKey", "timeout",
-            "cancelRequested");
+            "cancelRequested", "nodeId");
 
     @Autowired
     TestTasks tasks;
@@ -353,6 +353,31 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
     void listingWithANegativeOffsetAnswers400() {
         assertProblem(http.get(API + "?offset=-1"), 400, "'offset'", "-1");
         assertProblem(http.get(API + "?offset=x"), 400, "'offset'");
+    }
+
+    // ---- GET /api/tasks/nodes ----
+
+    @Test
+    void nodesListThisInstanceAloneOnDuckDb() {
+        Http.Response answer = http.get(API + "/nodes");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode nodes = answer.json();
+        assertThat(nodes.isArray()).isTrue();
+        assertThat(nodes.size()).isEqualTo(1);
+        JsonNode self = nodes.get(0);
+        assertThat(self.propertyNames()).containsExactly("nodeId", "startedAt", "lastSeen", "running", "self");
+        assertThat(self.path("nodeId").asString()).isEqualTo(io.gobstopper.tasks.engine.TaskEngine.defaultNodeId());
+        assertThat(self.path("self").asBoolean()).isTrue();
+        assertThat(self.path("running").isInt()).isTrue();
+        assertThat(self.path("startedAt").asString()).endsWith("Z");
+    }
+
+    @Test
+    void aTaskOnDuckDbHasNoNodeId() {
+        String id = submitId("{\"name\": \"echo\", \"args\": [\"no node\"]}");
+
+        assertThat(awaitStatus(id, "SUCCESS").get("nodeId").isNull()).isTrue();
     }
 
     // ---- GET /api/tasks/stats ----

@@ -1,0 +1,32 @@
+package io.gobstopper.tasks.boot.autoconfigure;
+
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+
+/**
+ * The postgres task store's own HikariCP pool ({@code gobstopper.tasks.datasource.*}). A class of its own so that
+ * HikariCP, an optional dependency, is only loaded when the pool is wanted.
+ */
+final class OwnDataSource {
+
+    static final String POOL_NAME = "gobstopper-tasks";
+
+    private final HikariDataSource pool;
+
+    OwnDataSource(String url, String username, String password) {
+        HikariDataSource pool = new HikariDataSource(); // connects on first use, when the store opens
+        pool.setPoolName(POOL_NAME);
+        pool.setJdbcUrl(url);
+        pool.setUsername(username);
+        pool.setPassword(password);
+        this.pool = pool;
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    void close() {
+        pool.close();
+    }
+}

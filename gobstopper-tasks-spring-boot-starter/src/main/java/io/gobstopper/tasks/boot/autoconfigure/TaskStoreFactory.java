@@ -1,0 +1,149 @@
+package io.gobstopper.tasks.boot.autoconfigure;
+
+import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.store.DuckDbTaskStore;
+import io.gobstopper.tasks.store.PostgresTaskStore;
+import io.gobstopper.tasks.store.TaskStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Makes the store that {@code gobstopper.tasks.store} names: the DuckDB file, or the PostgreSQL schema on the
+ * application's single {@link DataSource} or on a pool of the store's own ({@code gobstopper.tasks.datasource.url}).
+ * That pool is never a bean, so it cannot compete with the application's; it is closed when the context closes,
+ * after the engine has stopped.
+ */
+final class TaskStoreFactory implements DisposableBean {
+
+    private static final String PREFIX = "gobstopper.tasks.";
+
+    /** A class of the PostgreSQL JDBC driver that the postgres store uses directly (LISTEN/NOTIFY). */
+    static final String POSTGRES_DRIVER_CLASS = "org.postgresql.PGConnection";
+
+    static final String HIKARI_CLASS = "com.zaxxer.hikari.HikariDataSource";
+
+    /**
+     * Stands in for the data source while the postgres store's own rules judge one setting at a time; the store
+     * connects only when it opens, so this one is never used.
+     */
+    private static final DataSource PROBE = new SimpleDriverDataSource();
+
+    private final GobstopperTasksProperties properties;
+    private final ObjectProvider<DataSource> dataSources;
+    private final ClassLoader classLoader;
+    private volatile OwnDataSource ownDataSource;
+
+    TaskStoreFactory(GobstopperTasksProperties properties, ObjectProvider<DataSource> dataSources,
+            ClassLoader classLoader) {
+        this.properties = properties;
+        this.dataSources = dataSources;
+        this.classLoader = classLoader;
+    }
+
+    /** A new, unopened store as configured; fails startup naming what to set when it cannot be made. */
+    TaskStore create() {
+        return switch (properties.getStore()) {
+            case DUCKDB -> new DuckDbTaskStore(Path.of(properties.getDatabasePath()),
+                    GobstopperTasksAutoConfiguration.WRITE_DELAY);
+            case POSTGRES -> postgres();
+        };
+    }
+
+    /** This instance's name in a postgres store; {@code null} with DuckDB, which one instance owns. */
+    String nodeId() {
+        if (properties.getStore() != GobstopperTasksProperties.Store.POSTGRES) {
+            return null;
+        }
+        return StringUtils.hasText(properties.getNodeId()) ? properties.getNodeId() : TaskEngine.defaultNodeId();
+    }
+
+    private TaskStore postgres() {
+        if (!ClassUtils.isPresent(POSTGRES_DRIVER_CLASS, classLoader)) {
+            throw new PostgresStoreSetupException(
+                    "gobstopper.tasks.store=postgres needs the PostgreSQL JDBC driver, which is not on the class path.",
+                    "Add the dependency org.postgresql:postgresql to the application (runtime scope is enough), or "
+                            + "set gobstopper.tasks.store=duckdb.");
+        }
+        String schema = properties.getPostgres().getSchema();
+        String nodeId = nodeId();
+        Duration leaseTimeout = properties.getLeaseTimeout();
+        Duration pollInterval = properties.getPollInterval();
+        // each setting judged alone by the store's own rules, so that a refusal names the one property at fault
+        check("postgres.schema", schema, () -> new PostgresTaskStore(PROBE, schema, "probe", Duration.ofSeconds(30),
+                Duration.ofSeconds(1)));
+        check("node-id", nodeId, () -> new PostgresTaskStore(PROBE, "probe", nodeId, Duration.ofSeconds(30),
+                Duration.ofSeconds(1)));
+        check("lease-timeout", leaseTimeout, () -> new PostgresTaskStore(PROBE, "probe", "probe", leaseTimeout,
+                Duration.ofSeconds(1)));
+        check("poll-interval", pollInterval, () -> new PostgresTaskStore(PROBE, "probe", "probe",
+                Duration.ofSeconds(30), pollInterval));
+        return new PostgresTaskStore(dataSource(), schema, nodeId, leaseTimeout, pollInterval);
+    }
+
+    /** The store's own pool when {@code gobstopper.tasks.datasource.url} is set, else the application's DataSource. */
+    private DataSource dataSource() {
+        GobstopperTasksProperties.Datasource own = properties.getDatasource();
+        if (!StringUtils.hasText(own.getUrl())) {
+            if (StringUtils.hasText(own.getUsername()) || own.getPassword() != null) {
+                throw new InvalidConfigurationPropertyValueException(PREFIX + "datasource.url", own.getUrl(),
+                        "it must be set when gobstopper.tasks.datasource.username or .password is; without it the "
+                                + "store uses the application's DataSource and those two are ignored");
+            }
+            return applicationDataSource();
+        }
+        if (!own.getUrl().startsWith("jdbc:postgresql:")) {
+            throw new InvalidConfigurationPropertyValueException(PREFIX + "datasource.url", own.getUrl(),
+                    "it must be a PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/app");
+        }
+        if (!ClassUtils.isPresent(HIKARI_CLASS, classLoader)) {
+            throw new PostgresStoreSetupException("gobstopper.tasks.datasource.url is set, and the task store's own "
+                    + "connection pool needs HikariCP, which is not on the class path.",
+                    "Add the dependency com.zaxxer:HikariCP (spring-boot-starter-jdbc brings it), or remove "
+                            + "gobstopper.tasks.datasource.url to use the application's DataSource.");
+        }
+        OwnDataSource pool = new OwnDataSource(own.getUrl(), own.getUsername(), own.getPassword());
+        ownDataSource = pool;
+        return pool.dataSource();
+    }
+
+    private DataSource applicationDataSource() {
+        DataSource unique = dataSources.getIfUnique();
+        if (unique != null) {
+            return unique;
+        }
+        List<DataSource> all = dataSources.stream().toList();
+        String found = all.isEmpty() ? "The application has no DataSource bean"
+                : "The application has " + all.size() + " DataSource beans and none is @Primary";
+        throw new PostgresStoreSetupException("gobstopper.tasks.store=postgres needs a DataSource to reach "
+                + "PostgreSQL. " + found + ", and gobstopper.tasks.datasource.url is not set.",
+                "Set spring.datasource.url (with spring.datasource.username and spring.datasource.password) so that "
+                        + "Spring Boot makes the application's DataSource, which the tasks then share (a submit "
+                        + "joins the caller's transaction); or set gobstopper.tasks.datasource.url (with "
+                        + ".username and .password) for a connection pool of the task store's own.");
+    }
+
+    @Override
+    public void destroy() {
+        OwnDataSource pool = ownDataSource;
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    private static void check(String name, Object value, Supplier<?> check) {
+        try {
+            check.get();
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidConfigurationPropertyValueException(PREFIX + name, value, ex.getMessage());
+        }
+    }
+}
