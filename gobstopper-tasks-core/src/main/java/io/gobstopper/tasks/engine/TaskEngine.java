@@ -891,6 +891,14 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
 
         @Override
+        public void leaseLost(UUID id) {
+            RunningTaskContext run = runs.get(id);
+            if (run != null) {
+                run.interrupt(); // another instance runs it now; this run's outcome would not be recorded anyway
+            }
+        }
+
+        @Override
         public boolean wantsRemoteEvents() {
             for (TaskListener listener : listeners) {
                 if (listener.wantsRemoteEvents()) {

@@ -50,6 +50,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -94,6 +95,9 @@ public final class PostgresTaskStore implements TaskStore {
 
         @Override
         public void cancelRequested(UUID id) {}
+
+        @Override
+        public void leaseLost(UUID id) {}
 
         @Override
         public boolean wantsRemoteEvents() {
@@ -220,7 +224,7 @@ public final class PostgresTaskStore implements TaskStore {
                 log.info("{} tasks were running on node {} when its previous process stopped; they run again", mine,
                         nodeId);
             }
-        } catch (DataAccessException ex) {
+        } catch (DataAccessException | TransactionException ex) {
             throw new TaskStoreException("Could not prepare the task schema " + location + ": " + ex.getMessage(), ex);
         }
         open = true;
@@ -280,7 +284,7 @@ public final class PostgresTaskStore implements TaskStore {
             }
         } catch (DuplicateKeyException ex) {
             return CompletableFuture.failedFuture(uniqueKeyTaken(batch, ex));
-        } catch (DataAccessException ex) {
+        } catch (DataAccessException | TransactionException ex) {
             return CompletableFuture.failedFuture(
                     new TaskStoreException("The task store " + schema + " could not store the task: " + ex.getMessage(),
                             ex));
@@ -477,8 +481,9 @@ public final class PostgresTaskStore implements TaskStore {
                 if (row == null || row[0] != claim.fence()) {
                     if (claims.remove(claim.task().id(), claim)) {
                         log.warn("Task {} ({}) was taken over by another instance: node {} held it past its lease of "
-                                + "{}; what this run records is ignored", claim.task().id(), claim.task().name(),
-                                nodeId, leaseTimeout);
+                                + "{}; its run here is interrupted and what it records is ignored", claim.task().id(),
+                                claim.task().name(), nodeId, leaseTimeout);
+                        signals.leaseLost(claim.task().id());
                     }
                 } else if (row[1] == 1 && !claim.task().cancelRequested()) {
                     signals.cancelRequested(claim.task().id());
@@ -660,8 +665,8 @@ public final class PostgresTaskStore implements TaskStore {
             LiveTask task = claim.task();
             if (task.requestCancel()) {
                 // running here: the engine interrupts it; stored so that every instance shows the request
-                jdbc.update("UPDATE " + tasks + " SET cancel_requested = true WHERE id = ? AND status = 'STARTED' AND "
-                        + "node_id = ? AND fence = ?", id, nodeId, claim.fence());
+                query(() -> jdbc.update("UPDATE " + tasks + " SET cancel_requested = true WHERE id = ? AND status = "
+                        + "'STARTED' AND node_id = ? AND fence = ?", id, nodeId, claim.fence()));
                 return task.snapshot();
             }
             if (markCancelled(task, null, now)) {

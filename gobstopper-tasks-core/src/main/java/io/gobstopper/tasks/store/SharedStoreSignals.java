@@ -13,6 +13,12 @@ public interface SharedStoreSignals {
     /** A cancel was asked for, on another instance, of a task this instance holds (running, or claimed). */
     void cancelRequested(UUID id);
 
+    /**
+     * The lease of a task this instance runs was taken over by another instance (this one was silent too long): the
+     * run here should stop; nothing it records counts any more.
+     */
+    void leaseLost(UUID id);
+
     /** Whether anyone here wants to hear of other instances' changes; when not, the store does not read them. */
     boolean wantsRemoteEvents();
 

@@ -96,6 +96,28 @@ class SharedStoreTests {
     }
 
     @Test
+    void aRunWhoseLeaseWasTakenOverIsInterruptedAndRecordsNothing() {
+        SharedEngines.Node a = cluster.start("a", Duration.ofSeconds(1), EngineFixture.SETTINGS);
+        UUID id = a.engine().submit("block", "held");
+        a.tasks().awaitStarted("held");
+        // another instance takes the task over, as the sweep does for a silent one: a new fence and owner
+        new JdbcTemplate(cluster.database.dataSource()).update("UPDATE " + cluster.database.schema()
+                + ".tasks SET fence = fence + 1, node_id = 'elsewhere' WHERE id = ?", id);
+
+        // a's next lease renewal finds the task gone, and interrupts the run that blocks one of its workers
+        await().until(() -> a.engine().stats().running() == 0);
+        TaskInfo stored = new JdbcTemplate(cluster.database.dataSource()).queryForObject("SELECT status, node_id FROM "
+                + cluster.database.schema() + ".tasks WHERE id = ?", (rs, n) -> new TaskInfo(id, "block", "default",
+                        io.gobstopper.tasks.TaskPriority.NORMAL, TaskStatus.valueOf(rs.getString(1)), null, null, null,
+                        null, null, null, 0, 0, "[]", "{}", 0, null, List.of(), null, null, false, rs.getString(2)),
+                id);
+        assertThat(stored.status()).as("nothing recorded by the interrupted run").isEqualTo(TaskStatus.STARTED);
+        assertThat(stored.nodeId()).isEqualTo("elsewhere");
+        assertThat(a.events()).filteredOn(event -> event.task().id().equals(id))
+                .extracting(event -> event.type()).containsExactly(TaskEventType.SUBMITTED, TaskEventType.STARTED);
+    }
+
+    @Test
     void aCancelOnOneInstanceStopsTheRunOnAnother() {
         SharedEngines.Node a = cluster.start("a");
         SharedEngines.Node b = cluster.start("b", Duration.ofSeconds(30), EngineFixture.SETTINGS.withWorkers(0));
