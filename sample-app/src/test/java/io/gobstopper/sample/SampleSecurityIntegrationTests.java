@@ -63,6 +63,10 @@ class SampleSecurityIntegrationTests {
         assertThat(call(HttpMethod.POST, "/api/tasks/" + id + "/cancel", null, null).getStatusCode().value())
                 .isIn(401, 403);
         assertThat(call(HttpMethod.GET, "/api/tasks/" + id, null, null).getStatusCode().value()).isEqualTo(401);
+        assertThat(call(HttpMethod.POST, "/api/tasks", null, "{\"name\": \"send_email\", \"args\": [\"a@b.c\", \"x\"]}")
+                .getStatusCode().value()).as("an anonymous submit").isIn(401, 403);
+        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "admin", null).getBody()).as("the refused cancel changed "
+                + "nothing").contains("\"status\":\"PENDING\"");
         assertThat(call(HttpMethod.GET, "/actuator/health", null, null).getStatusCode().value()).isEqualTo(200);
     }
 
