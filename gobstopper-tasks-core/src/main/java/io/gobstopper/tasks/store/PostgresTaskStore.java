@@ -225,7 +225,9 @@ public final class PostgresTaskStore implements TaskStore {
                         nodeId);
             }
         } catch (DataAccessException | TransactionException ex) {
-            throw new TaskStoreException("Could not prepare the task schema " + location + ": " + ex.getMessage(), ex);
+            RuntimeException failure = ex;
+            throw new TaskStoreException("Could not prepare the task schema " + location + ": " + failure.getMessage(),
+                    failure);
         }
         open = true;
         listener = new Thread(this::listen, "gobstopper-listen");
@@ -285,9 +287,9 @@ public final class PostgresTaskStore implements TaskStore {
         } catch (DuplicateKeyException ex) {
             return CompletableFuture.failedFuture(uniqueKeyTaken(batch, ex));
         } catch (DataAccessException | TransactionException ex) {
-            return CompletableFuture.failedFuture(
-                    new TaskStoreException("The task store " + schema + " could not store the task: " + ex.getMessage(),
-                            ex));
+            RuntimeException failure = ex; // Spring's common base of the two is outside what the store may use
+            return CompletableFuture.failedFuture(new TaskStoreException("The task store " + schema
+                    + " could not store the task: " + failure.getMessage(), failure));
         }
         if (inOuterTransaction) {
             // the rows exist for others once the application's transaction commits, and never if it rolls back
