@@ -114,6 +114,31 @@ public interface TaskQueue {
     /** Deletes ended tasks that ended more than {@code olderThan} ago; returns how many. */
     int cleanup(Duration olderThan);
 
+    /**
+     * Analytics over the tasks created in the last {@code since}: per group counts by status, error rate, execution
+     * and wait percentiles; per minute the tasks that succeeded and failed. Computed by the store's database.
+     *
+     * @param since the window, more than zero and at most {@link TaskAnalytics#MAX_SINCE}
+     * @param includeArchive whether archived tasks count too
+     * @throws IllegalArgumentException if {@code since} is out of range
+     */
+    TaskAnalytics analytics(Duration since, TaskAnalytics.GroupBy groupBy, boolean includeArchive);
+
+    /**
+     * Moves ended tasks that ended more than {@code olderThan} ago to Parquet files in the archive folder, and
+     * deletes them from the store.
+     *
+     * @throws UnsupportedStoreOperationException if the store does not archive (PostgreSQL)
+     */
+    ArchiveResult archive(Duration olderThan);
+
+    /**
+     * Writes the tasks a listing filter selects (its page is ignored), newest first, to {@code out}.
+     *
+     * @throws UnsupportedStoreOperationException if the store cannot export in that format
+     */
+    void export(TaskFilter filter, ExportFormat format, java.io.OutputStream out) throws java.io.IOException;
+
     /** Counts by status and category over all stored tasks, and the live queues. */
     TaskStats stats();
 

@@ -118,6 +118,22 @@ public final class DisabledTaskQueue implements TaskQueue {
     }
 
     @Override
+    public io.gobstopper.tasks.TaskAnalytics analytics(Duration since, io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy,
+            boolean includeArchive) {
+        return io.gobstopper.tasks.TaskAnalytics.empty(since, groupBy);
+    }
+
+    @Override
+    public io.gobstopper.tasks.ArchiveResult archive(Duration olderThan) {
+        throw disabled();
+    }
+
+    @Override
+    public void export(TaskFilter filter, io.gobstopper.tasks.ExportFormat format, java.io.OutputStream out) {
+        throw disabled();
+    }
+
+    @Override
     public TaskStats stats() {
         return new TaskStats(0, Map.of(), Map.of(), 0, 0, Map.of(), List.of());
     }

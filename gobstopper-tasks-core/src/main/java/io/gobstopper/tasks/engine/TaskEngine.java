@@ -1021,6 +1021,35 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     }
 
     @Override
+    public io.gobstopper.tasks.TaskAnalytics analytics(Duration since,
+            io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+        ensureRunning();
+        if (since == null || since.isZero() || since.isNegative()
+                || since.compareTo(io.gobstopper.tasks.TaskAnalytics.MAX_SINCE) > 0) {
+            throw new IllegalArgumentException("since must be more than zero and at most "
+                    + io.gobstopper.tasks.TaskAnalytics.MAX_SINCE.toDays() + " days, got " + since);
+        }
+        return store.analytics(since, now(), groupBy == null ? io.gobstopper.tasks.TaskAnalytics.GroupBy.NAME
+                : groupBy, includeArchive);
+    }
+
+    @Override
+    public io.gobstopper.tasks.ArchiveResult archive(Duration olderThan) {
+        ensureRunning();
+        if (olderThan == null || olderThan.isNegative()) {
+            throw new IllegalArgumentException("olderThan must be zero or more, got " + olderThan);
+        }
+        return store.archiveCompletedBefore(now().minus(olderThan));
+    }
+
+    @Override
+    public void export(TaskFilter filter, io.gobstopper.tasks.ExportFormat format, java.io.OutputStream out)
+            throws java.io.IOException {
+        ensureRunning();
+        store.export(filter == null ? TaskFilter.all() : filter, format, out);
+    }
+
+    @Override
     public TaskStats stats() {
         ensureRunning();
         TaskStore.TaskCounts counts = store.counts();

@@ -49,6 +49,13 @@ final class DuckDbSchema {
                 paused       BOOLEAN NOT NULL,
                 last_fire_at TIMESTAMP
             );
+            """,
+            // archiving: the tasks of a batch whose Parquet files may be written but whose rows are not yet deleted
+            """
+            CREATE TABLE gobstopper_archive_batches (
+                batch VARCHAR NOT NULL,
+                id    UUID NOT NULL
+            );
             """);
 
     static final int CURRENT_VERSION = STEPS.size();

@@ -1,5 +1,8 @@
 package io.gobstopper.tasks.store;
 
+import io.gobstopper.tasks.ArchiveResult;
+import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
@@ -10,6 +13,7 @@ import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +59,22 @@ public final class DuckDbTaskStore implements TaskStore {
     private static final String RESET_FOR_RETRY = "status = 'PENDING', started_at = NULL, completed_at = NULL, "
             + "run_at = NULL, result = NULL, error = NULL, retry_count = 0, progress = 0, progress_message = NULL";
 
+    /** The task columns analytics read, alike in the live table and the archive. */
+    private static final String ANALYTICS_COLUMNS = "id, name, category, status, created_at, started_at, completed_at, "
+            + "run_at";
+
+    /** The columns exported, in order. */
+    private static final List<String> EXPORT_COLUMNS = List.of("id", "name", "category", "priority", "status",
+            "created_at", "started_at", "completed_at", "run_at", "result", "error", "retry_count", "max_retries",
+            "args", "kwargs", "progress", "progress_message", "depends_on", "unique_key");
+
+    /** The folder archived tasks are written to by default, relative to the working directory. */
+    public static final String DEFAULT_ARCHIVE_PATH = "gobstopper-archive";
+
     private final Path path;
+    private final Path archivePath;
+    private final Object archiving = new Object();
+    private volatile Runnable afterArchiveWritten = () -> {};
     private final Duration writeDelay;
     private final LiveTasks live = new LiveTasks();
     private final UniqueKeys keys = new UniqueKeys();
@@ -73,8 +93,18 @@ public final class DuckDbTaskStore implements TaskStore {
      *     a crash loses only changes younger than this, and the tasks they belong to run again
      */
     public DuckDbTaskStore(Path path, Duration writeDelay) {
+        this(path, writeDelay, Path.of(DEFAULT_ARCHIVE_PATH));
+    }
+
+    /**
+     * @param path the database file, created on {@link #open} if missing
+     * @param writeDelay how long a task's changed state may wait before it is written
+     * @param archivePath the folder archived tasks are written to as Parquet, partitioned by day
+     */
+    public DuckDbTaskStore(Path path, Duration writeDelay, Path archivePath) {
         this.path = path.toAbsolutePath().normalize();
         this.writeDelay = writeDelay;
+        this.archivePath = archivePath.toAbsolutePath().normalize();
     }
 
     @Override
@@ -110,6 +140,7 @@ public final class DuckDbTaskStore implements TaskStore {
             }
             writer.start();
             open = true;
+            finishPendingArchives();
             return tasks;
         } catch (SQLException | DataAccessException | IOException ex) {
             closeQuietly();
@@ -494,6 +525,195 @@ public final class DuckDbTaskStore implements TaskStore {
         TaskStore.await(writer.flush());
         return query(() -> reads.query("SELECT " + TaskRows.COLUMNS
                 + " FROM tasks WHERE status = 'FAILED' ORDER BY completed_at DESC, id DESC LIMIT ?", TaskRows.MAPPER, limit));
+    }
+
+    @Override
+    public TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        String source = "tasks";
+        if (includeArchive && hasArchive()) {
+            // a batch's files count once its rows are deleted: until then (a crash in between) the rows do
+            source = "(SELECT " + ANALYTICS_COLUMNS + " FROM tasks UNION ALL SELECT " + ANALYTICS_COLUMNS + " FROM "
+                    + archiveScan() + " WHERE id NOT IN (SELECT id FROM gobstopper_archive_batches))";
+        }
+        String from = source;
+        return query(() -> TaskQueries.analytics(reads, TaskQueries.Dialect.DUCKDB, from, "make_timestamp(?)",
+                TaskRows.micros(now.minus(since)), since, groupBy));
+    }
+
+    /** The archive's Parquet files as a table. */
+    private String archiveScan() {
+        return "read_parquet(" + literal(archivePath.toString().replace('\\', '/') + "/**/*.parquet")
+                + ", hive_partitioning = true, union_by_name = true)";
+    }
+
+    private boolean hasArchive() {
+        if (!Files.isDirectory(archivePath)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(archivePath)) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".parquet"));
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not read the archive folder " + archivePath + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * Archives in batches that survive a crash at any point: the batch's task ids are recorded in the database file
+     * first; its Parquet files, named by the batch, are then written and the rows deleted in one writer transaction,
+     * which also forgets the batch. A batch found recorded (the process died after writing files, before the delete
+     * committed) is finished by writing its files again, replacing any written before, and deleting its rows.
+     */
+    @Override
+    public ArchiveResult archiveCompletedBefore(Instant cutoff) {
+        ensureOpen();
+        synchronized (archiving) {
+            TaskStore.await(writer.flush());
+            ArchiveResult finished = finishPendingBatches();
+            String batch = UUID.randomUUID().toString().replace("-", "");
+            long micros = TaskRows.micros(cutoff);
+            int recorded = TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO "
+                    + "gobstopper_archive_batches SELECT ?, id FROM tasks WHERE status IN " + ENDED
+                    + " AND completed_at < make_timestamp(?)", batch, micros), null));
+            ArchiveResult result = recorded == 0 ? finished : merge(finished, finishBatch(batch));
+            if (result.archived() > 0) {
+                reclaim();
+            }
+            return result;
+        }
+    }
+
+    /** Test seam: runs after a batch's files are written and before its rows are deleted. */
+    void afterArchiveWritten(Runnable hook) {
+        this.afterArchiveWritten = hook == null ? () -> {} : hook;
+    }
+
+    private void finishPendingArchives() {
+        try {
+            synchronized (archiving) {
+                ArchiveResult finished = finishPendingBatches();
+                if (finished.archived() > 0) {
+                    log.info("Finished archiving {} tasks to {} that an earlier process had written but not yet "
+                            + "deleted", finished.archived(), archivePath);
+                }
+            }
+        } catch (RuntimeException ex) {
+            log.warn("Could not finish an interrupted archive batch to {}; the next archive run tries again: {}",
+                    archivePath, ex.getMessage());
+        }
+    }
+
+    private ArchiveResult finishPendingBatches() {
+        List<String> pending = query(() -> reads.queryForList(
+                "SELECT DISTINCT batch FROM gobstopper_archive_batches ORDER BY batch", String.class));
+        ArchiveResult result = new ArchiveResult(0, List.of());
+        for (String batch : pending) {
+            result = merge(result, finishBatch(batch));
+        }
+        return result;
+    }
+
+    private static ArchiveResult merge(ArchiveResult a, ArchiveResult b) {
+        List<String> files = new ArrayList<>(a.files());
+        files.addAll(b.files());
+        return new ArchiveResult(a.archived() + b.archived(), files);
+    }
+
+    /** Writes a recorded batch's files (replacing those of an earlier attempt), then deletes its rows. */
+    private ArchiveResult finishBatch(String batch) {
+        try {
+            Files.createDirectories(archivePath);
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not create the archive folder " + archivePath + ": " + ex, ex);
+        }
+        String members = " FROM tasks WHERE status IN " + ENDED
+                + " AND id IN (SELECT id FROM gobstopper_archive_batches WHERE batch = " + literal(batch) + ")";
+        return TaskStore.await(writer.execute(tx -> {
+            JdbcTemplate jdbc = tx.jdbc();
+            deleteFiles(batch);
+            Long count = jdbc.queryForObject("SELECT count(*)" + members, Long.class);
+            long rows = count == null ? 0 : count;
+            if (rows > 0) {
+                jdbc.execute("COPY (SELECT *, strftime(completed_at, '%Y-%m-%d') AS day" + members + ") TO "
+                        + literal(archivePath.toString()) + " (FORMAT PARQUET, PARTITION_BY (day), "
+                        + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}") + ", OVERWRITE_OR_IGNORE true)");
+            }
+            afterArchiveWritten.run();
+            int deleted = jdbc.update("DELETE" + members);
+            if (deleted != rows) {
+                throw new TaskStoreException("Archive batch " + batch + " wrote " + rows + " tasks but would delete "
+                        + deleted + "; nothing was deleted", null);
+            }
+            jdbc.update("DELETE FROM gobstopper_archive_batches WHERE batch = ?", batch);
+            return new ArchiveResult(rows, files(batch));
+        }, null));
+    }
+
+    /** The files of a batch, relative to the archive folder, with {@code /} between names. */
+    private List<String> files(String batch) {
+        try (Stream<Path> files = Files.walk(archivePath)) {
+            return files.filter(file -> file.getFileName().toString().contains(batch))
+                    .map(file -> archivePath.relativize(file).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not list the archive folder " + archivePath + ": " + ex, ex);
+        }
+    }
+
+    private void deleteFiles(String batch) {
+        for (String file : files(batch)) {
+            try {
+                Files.deleteIfExists(archivePath.resolve(file));
+            } catch (IOException ex) {
+                throw new TaskStoreException("Could not replace the archive file " + file + " in " + archivePath
+                        + ": " + ex, ex);
+            }
+        }
+    }
+
+    /** A SQL string literal (for statements such as COPY that take no parameters). */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    @Override
+    public void export(TaskFilter filter, ExportFormat format, OutputStream out) throws IOException {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (filter.category() != null) {
+            where.append(" AND category = ").append(literal(filter.category()));
+        }
+        if (filter.status() != null) {
+            where.append(" AND status = ").append(literal(filter.status().name()));
+        }
+        if (filter.name() != null) {
+            where.append(" AND name = ").append(literal(filter.name()));
+        }
+        List<String> columns = new ArrayList<>(EXPORT_COLUMNS.size());
+        for (String column : EXPORT_COLUMNS) {
+            columns.add(format != ExportFormat.PARQUET && column.endsWith("_at")
+                    ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ') AS " + column
+                    : column);
+        }
+        String options = switch (format) {
+            case CSV -> "FORMAT CSV, HEADER true";
+            case JSON -> "FORMAT JSON, ARRAY true";
+            case PARQUET -> "FORMAT PARQUET";
+        };
+        Path file = Files.createTempFile("gobstopper-export-", "." + format.extension());
+        try {
+            query(() -> {
+                reads.execute("COPY (SELECT " + String.join(", ", columns) + " FROM tasks" + where
+                        + " ORDER BY created_at DESC, id DESC) TO " + literal(file.toString()) + " (" + options + ")");
+                return null;
+            });
+            Files.copy(file, out);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Override

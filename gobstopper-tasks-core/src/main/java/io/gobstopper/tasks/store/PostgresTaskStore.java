@@ -809,6 +809,15 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
+    public io.gobstopper.tasks.TaskAnalytics analytics(Duration since, Instant now,
+            io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+        ensureOpen();
+        // nothing is archived from a PostgreSQL store, so includeArchive changes nothing
+        return query(() -> TaskQueries.analytics(jdbc, TaskQueries.Dialect.POSTGRES, tasks, "?",
+                ts(now.minus(since)), since, groupBy));
+    }
+
+    @Override
     public List<TaskInfo> recentFailures(int limit) {
         ensureOpen();
         return query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE status = 'FAILED' "

@@ -1,11 +1,17 @@
 package io.gobstopper.tasks.store;
 
+import io.gobstopper.tasks.ArchiveResult;
+import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.UnsupportedStoreOperationException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -141,6 +147,34 @@ public interface TaskStore extends AutoCloseable {
 
     /** The most recently failed tasks, newest first. */
     List<TaskInfo> recentFailures(int limit);
+
+    /**
+     * Analytics over the tasks created at or after {@code now - since}, computed by the database.
+     *
+     * @param includeArchive whether archived tasks count too (stores that archive only)
+     */
+    TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive);
+
+    /**
+     * Moves ended tasks that completed before the cut-off to the archive (Parquet files) and deletes them from the
+     * live table; every task ends up in exactly one of the two, even across a crash.
+     *
+     * @throws UnsupportedStoreOperationException if the store does not archive
+     */
+    default ArchiveResult archiveCompletedBefore(Instant cutoff) {
+        throw new UnsupportedStoreOperationException("Archiving is DuckDB-only in this release; the " + kind()
+                + " store cannot archive. Use POST .../cleanup to delete old tasks instead.");
+    }
+
+    /**
+     * Writes the tasks a listing filter selects (ignoring its page) to {@code out} in a file format.
+     *
+     * @throws UnsupportedStoreOperationException if the store cannot export in that format
+     */
+    default void export(TaskFilter filter, ExportFormat format, OutputStream out) throws IOException {
+        throw new UnsupportedStoreOperationException("Exporting is DuckDB-only in this release; the " + kind()
+                + " store cannot export " + format.extension() + ".");
+    }
 
     /** The stored state of every recurring task's schedule, by task name. */
     Map<String, ScheduleState> scheduleStates();

@@ -1,0 +1,344 @@
+package io.gobstopper.tasks.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gobstopper.tasks.ArchiveResult;
+import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.TaskAnalytics;
+import io.gobstopper.tasks.TaskFilter;
+import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.TaskStoreException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Analytics, archive and export of the DuckDB store, checked against figures computed independently in Java from the
+ * generated rows.
+ */
+class DuckDbAnalyticsTests {
+
+    /**
+     * Realistic ended, failed, cancelled and a few pending tasks created over the 48 hours before {@code ?} (micros):
+     * some with a run-at, some failed or cancelled without starting.
+     */
+    static final String GENERATE = """
+            INSERT INTO tasks (id, name, category, priority, max_retries, args, kwargs, created_at, status, started_at,
+                               completed_at, run_at, retry_count, progress)
+            SELECT uuid(), 'task_' || (i % 7), 'cat_' || (i % 3), 2, 0, '[]', '{}', make_timestamp(c), st,
+                   CASE WHEN started THEN make_timestamp(due + w) END,
+                   CASE WHEN st <> 'PENDING' THEN make_timestamp(due + w + x) END,
+                   CASE WHEN i % 5 = 0 THEN make_timestamp(due) END, 0, 0
+            FROM (SELECT i, c, CASE WHEN i % 5 = 0 THEN c + 1000000 ELSE c END AS due, w, x, st,
+                         st = 'SUCCESS' OR (st = 'FAILED' AND i % 11 <> 0) OR (st = 'CANCELLED' AND i % 2 = 0) AS started
+                  FROM (SELECT i, ?::BIGINT - (hash(i) % 172800000000)::BIGINT AS c,
+                               (hash(i * 7 + 1) % (30000000 + 1000000 * (i % 7)))::BIGINT AS w,
+                               (hash(i * 13 + 5) % (120000000 * (1 + i % 3)))::BIGINT AS x,
+                               CASE WHEN i % 97 = 0 THEN 'PENDING' WHEN i % 13 = 0 THEN 'FAILED'
+                                    WHEN i % 17 = 0 THEN 'CANCELLED' ELSE 'SUCCESS' END AS st
+                        FROM range(?) t(i)))
+            """;
+
+    @TempDir
+    Path dir;
+
+    private DuckDbTaskStore store;
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void analyticsOnOneHundredThousandRowsEqualFiguresComputedInJava() throws Exception {
+        Path file = generate(100_000);
+        List<Row> rows = rows("jdbc:duckdb:" + file, "tasks");
+        store = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
+        store.open(now);
+        Duration since = Duration.ofHours(24);
+        for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
+            long begin = System.nanoTime();
+            TaskAnalytics analytics = store.analytics(since, now, groupBy, false);
+            System.out.printf("analytics by %s on %d rows: %.1f ms%n", groupBy, rows.size(),
+                    (System.nanoTime() - begin) / 1e6);
+            assertMatches(analytics, rows, since, groupBy);
+        }
+    }
+
+    @Test
+    void archivedTasksAreWrittenToParquetOnceAndStillCountWithIncludeArchive() throws Exception {
+        Path file = generate(3_000);
+        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        Path archive = dir.resolve("archive");
+        store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
+        store.open(now);
+        Duration since = Duration.ofDays(3);
+        TaskAnalytics expected = store.analytics(since, now, TaskAnalytics.GroupBy.NAME, true);
+
+        ArchiveResult result = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
+
+        long old = before.stream().filter(row -> row.ended() && row.completed < micros(now.minus(Duration.ofHours(12))))
+                .count();
+        assertThat(result.archived()).isEqualTo(old).isPositive();
+        assertThat(result.files()).isNotEmpty().allMatch(name -> name.matches("day=\\d{4}-\\d{2}-\\d{2}/batch-.*\\.parquet"));
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME, true)).isEqualTo(expected);
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME, false).groups().stream()
+                .mapToLong(TaskAnalytics.Group::total).sum()).isEqualTo(before.size() - old);
+        store.close();
+        store = null;
+        assertEveryTaskOnce(file, archive, before);
+    }
+
+    @Test
+    void aCrashBetweenWritingFilesAndDeletingRowsNeitherLosesNorDuplicatesTasks() throws Exception {
+        Path file = generate(3_000);
+        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        Path archive = dir.resolve("archive");
+        store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
+        store.open(now);
+        Duration since = Duration.ofDays(3);
+        TaskAnalytics expected = store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true);
+        store.afterArchiveWritten(() -> {
+            throw new TaskStoreException("simulated crash after writing the archive files", null);
+        });
+
+        assertThatExceptionOfType(TaskStoreException.class)
+                .isThrownBy(() -> store.archiveCompletedBefore(now.minus(Duration.ofHours(12))));
+
+        try (var files = Files.walk(archive)) {
+            assertThat(files.filter(path -> path.toString().endsWith(".parquet")).count())
+                    .as("the files were written before the crash").isPositive();
+        }
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME, false).groups().stream()
+                .mapToLong(TaskAnalytics.Group::total).sum()).as("no row was deleted").isEqualTo(before.size());
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true))
+                .as("the written but undeleted batch counts once").isEqualTo(expected);
+
+        store.afterArchiveWritten(null);
+        ArchiveResult rerun = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
+
+        long old = before.stream().filter(row -> row.ended() && row.completed < micros(now.minus(Duration.ofHours(12))))
+                .count();
+        assertThat(rerun.archived()).isEqualTo(old);
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true)).isEqualTo(expected);
+        store.close();
+        store = null;
+        assertEveryTaskOnce(file, archive, before);
+    }
+
+    @Test
+    void aBatchInterruptedBeforeItsDeleteIsFinishedWhenTheStoreOpensAgain() throws Exception {
+        Path file = generate(2_000);
+        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        Path archive = dir.resolve("archive");
+        store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
+        store.open(now);
+        store.afterArchiveWritten(() -> {
+            throw new TaskStoreException("simulated crash after writing the archive files", null);
+        });
+        assertThatExceptionOfType(TaskStoreException.class)
+                .isThrownBy(() -> store.archiveCompletedBefore(now.minus(Duration.ofHours(6))));
+        store.close();
+
+        store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
+        store.open(now);
+        store.close();
+        store = null;
+
+        assertEveryTaskOnce(file, archive, before);
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
+                ResultSet rs = connection.createStatement()
+                        .executeQuery("SELECT count(*) FROM gobstopper_archive_batches")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("no batch left pending").isZero();
+        }
+    }
+
+    @Test
+    void exportWritesTheFilteredTasksAsCsvJsonAndParquet() throws Exception {
+        Path file = generate(500);
+        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        store = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
+        store.open(now);
+        TaskFilter failed = new TaskFilter("cat_1", TaskStatus.FAILED, null, TaskFilter.DEFAULT_LIMIT, 0);
+        long expected = before.stream().filter(row -> row.category.equals("cat_1") && row.status == TaskStatus.FAILED)
+                .count();
+
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        store.export(failed, ExportFormat.CSV, csv);
+        List<String> lines = csv.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).startsWith("id,name,category,priority,status,created_at");
+        assertThat(lines).hasSize((int) expected + 1);
+        assertThat(lines.get(1)).contains(",cat_1,").contains(",FAILED,").containsPattern("T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        store.export(failed, ExportFormat.JSON, json);
+        String text = json.toString(StandardCharsets.UTF_8).strip();
+        assertThat(text).startsWith("[").endsWith("]");
+        assertThat(text.split("\"status\":\"FAILED\"", -1)).hasSize((int) expected + 1);
+
+        ByteArrayOutputStream parquet = new ByteArrayOutputStream();
+        store.export(failed, ExportFormat.PARQUET, parquet);
+        Path copy = dir.resolve("export.parquet");
+        Files.write(copy, parquet.toByteArray());
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                ResultSet rs = connection.createStatement().executeQuery("SELECT count(*), count(*) FILTER (WHERE "
+                        + "status = 'FAILED' AND category = 'cat_1') FROM read_parquet('" + copy + "')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(expected);
+            assertThat(rs.getLong(2)).isEqualTo(expected);
+        }
+    }
+
+    // ---- helpers ----
+
+    private Path generate(int count) throws Exception {
+        Path file = dir.resolve("tasks.duckdb");
+        DuckDbTaskStore schema = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
+        schema.open(now);
+        schema.close();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
+                PreparedStatement insert = connection.prepareStatement(GENERATE)) {
+            insert.setLong(1, micros(now));
+            insert.setLong(2, count);
+            insert.executeUpdate();
+        }
+        return file;
+    }
+
+    private static long micros(Instant instant) {
+        return TaskRows.micros(instant);
+    }
+
+    record Row(String id, String name, String category, TaskStatus status, long created, Long started, Long completed,
+            Long runAt) {
+
+        boolean ended() {
+            return status == TaskStatus.SUCCESS || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED;
+        }
+    }
+
+    private static List<Row> rows(String url, String source) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT id::VARCHAR, name, category, status, epoch_us(created_at), "
+                        + "epoch_us(started_at), epoch_us(completed_at), epoch_us(run_at) FROM " + source)) {
+            while (rs.next()) {
+                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), TaskStatus.valueOf(rs.getString(4)),
+                        rs.getLong(5), (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class),
+                        (Long) rs.getObject(8, Long.class)));
+            }
+        }
+        return rows;
+    }
+
+    /** Every task generated is either still in the table or in exactly one archived Parquet row, never both. */
+    private static void assertEveryTaskOnce(Path file, Path archive, List<Row> before) throws Exception {
+        List<Row> live = rows("jdbc:duckdb:" + file, "tasks");
+        List<Row> archived = rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet', hive_partitioning = true)");
+        assertThat(archived).isNotEmpty();
+        List<String> all = new ArrayList<>();
+        live.forEach(row -> all.add(row.id));
+        archived.forEach(row -> all.add(row.id));
+        assertThat(all).doesNotHaveDuplicates().hasSameSizeAs(before);
+        assertThat(new HashSet<>(all)).isEqualTo(new HashSet<>(before.stream().map(Row::id).toList()));
+        assertThat(new HashSet<>(archived)).isSubsetOf(before);
+        assertThat(archived).allMatch(Row::ended);
+    }
+
+    // ---- the expected figures, computed independently ----
+
+    private void assertMatches(TaskAnalytics analytics, List<Row> rows, Duration since, TaskAnalytics.GroupBy groupBy) {
+        long from = micros(now.minus(since));
+        Function<Row, String> key = groupBy == TaskAnalytics.GroupBy.NAME ? Row::name : Row::category;
+        Map<String, List<Row>> groups = new TreeMap<>();
+        rows.stream().filter(row -> row.created >= from).forEach(row -> groups.computeIfAbsent(key.apply(row),
+                k -> new ArrayList<>()).add(row));
+        assertThat(analytics.since()).isEqualTo(since);
+        assertThat(analytics.groupBy()).isEqualTo(groupBy);
+        assertThat(analytics.groups()).extracting(TaskAnalytics.Group::key).containsExactlyElementsOf(groups.keySet());
+        for (TaskAnalytics.Group group : analytics.groups()) {
+            List<Row> members = groups.get(group.key());
+            Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+            for (TaskStatus status : TaskStatus.values()) {
+                byStatus.put(status, members.stream().filter(row -> row.status == status).count());
+            }
+            assertThat(group.total()).isEqualTo(members.size());
+            assertThat(group.byStatus()).isEqualTo(byStatus);
+            long succeeded = byStatus.get(TaskStatus.SUCCESS);
+            long failed = byStatus.get(TaskStatus.FAILED);
+            assertThat(group.errorRate()).isCloseTo(succeeded + failed == 0 ? 0 : (double) failed / (succeeded + failed),
+                    within(1e-12));
+            List<Double> execution = members.stream().filter(row -> row.ended() && row.started != null)
+                    .map(row -> (row.completed - row.started) / 1e6).sorted().toList();
+            List<Double> waits = members.stream().filter(row -> row.started != null)
+                    .map(row -> (row.started - (row.runAt != null ? row.runAt : row.created)) / 1e6).sorted().toList();
+            assertThat(execution).hasSizeGreaterThan(100);
+            assertClose(group.execution().p50(), quantile(execution, 0.5));
+            assertClose(group.execution().p95(), quantile(execution, 0.95));
+            assertClose(group.execution().p99(), quantile(execution, 0.99));
+            assertClose(group.execution().max(), Collections.max(execution));
+            assertClose(group.waiting().p50(), quantile(waits, 0.5));
+            assertClose(group.waiting().p95(), quantile(waits, 0.95));
+        }
+        Map<Long, long[]> minutes = new TreeMap<>();
+        rows.stream()
+                .filter(row -> (row.status == TaskStatus.SUCCESS || row.status == TaskStatus.FAILED) && row.completed >= from)
+                .forEach(row -> minutes.computeIfAbsent(Math.floorDiv(row.completed, 60_000_000L) * 60_000_000L,
+                        m -> new long[2])[row.status == TaskStatus.SUCCESS ? 0 : 1]++);
+        assertThat(analytics.throughput()).hasSize(minutes.size());
+        int i = 0;
+        for (Map.Entry<Long, long[]> minute : minutes.entrySet()) {
+            TaskAnalytics.Minute actual = analytics.throughput().get(i++);
+            assertThat(actual.minute()).isEqualTo(Instant.EPOCH.plus(minute.getKey(), ChronoUnit.MICROS));
+            assertThat(actual.succeeded()).isEqualTo(minute.getValue()[0]);
+            assertThat(actual.failed()).isEqualTo(minute.getValue()[1]);
+        }
+    }
+
+    /** Linear interpolation between the closest ranks, as quantile_cont and percentile_cont define it. */
+    static double quantile(List<Double> sorted, double q) {
+        double rank = q * (sorted.size() - 1);
+        int low = (int) Math.floor(rank);
+        int high = (int) Math.ceil(rank);
+        double lowValue = sorted.get(low);
+        return low == high ? lowValue : lowValue + (rank - low) * (sorted.get(high) - lowValue);
+    }
+
+    private static void assertClose(Double actual, double expected) {
+        assertThat(actual).isNotNull();
+        assertThat(actual).isCloseTo(expected, within(1e-6));
+    }
+
+    @SuppressWarnings("unused")
+    private static Set<String> ids(List<Row> rows) {
+        return new HashSet<>(rows.stream().map(Row::id).toList());
+    }
+}
