@@ -1,6 +1,7 @@
 package io.gobstopper.tasks.boot.actuate;
 
 import io.gobstopper.tasks.QueueHealth;
+import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskStatus;
@@ -15,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /actuator/tasks}: the store, the registered tasks, each category's workers and queue, the recurring tasks'
- * schedules, counts by status, the latest failures and the instances that work on the store;
+ * schedules, counts by status, the latest failures, the instances that work on the store and a summary of the last
+ * 24 hours' analytics by task name;
  * {@code /actuator/tasks/{id}}: one task.
  */
 @Endpoint(id = "tasks")
@@ -60,9 +62,13 @@ public class TasksEndpoint {
             counts.forEach((status, count) -> byStatus.put(status.name(), count));
             node.set("recentFailures", view.tasks(queue.recentFailures(RECENT_FAILURES)));
             node.set("nodes", view.nodes(queue.nodes()));
+            node.set("analytics", view.analytics(
+                    queue.analytics(TaskAnalytics.DEFAULT_SINCE, TaskAnalytics.GroupBy.NAME, false)));
         } else {
             node.putArray("recentFailures");
             node.putArray("nodes");
+            node.set("analytics", view.analytics(
+                    TaskAnalytics.empty(TaskAnalytics.DEFAULT_SINCE, TaskAnalytics.GroupBy.NAME)));
         }
         return node;
     }

@@ -22,6 +22,12 @@ public class GobstopperTasksProperties {
      */
     private String databasePath = "gobstopper_tasks.duckdb";
 
+    /**
+     * With store=duckdb: the folder archived tasks are written to as Parquet files partitioned by day, relative to
+     * the working directory.
+     */
+    private String archivePath = "gobstopper-archive";
+
     /** Worker threads per category (0-256; 0 pauses a category). */
     private int workers = 2;
 
@@ -111,6 +117,14 @@ public class GobstopperTasksProperties {
 
     public void setDatabasePath(String databasePath) {
         this.databasePath = databasePath;
+    }
+
+    public String getArchivePath() {
+        return archivePath;
+    }
+
+    public void setArchivePath(String archivePath) {
+        this.archivePath = archivePath;
     }
 
     public int getWorkers() {

@@ -53,7 +53,7 @@ final class TaskStoreFactory implements DisposableBean {
     TaskStore create() {
         return switch (properties.getStore()) {
             case DUCKDB -> new DuckDbTaskStore(Path.of(properties.getDatabasePath()),
-                    GobstopperTasksAutoConfiguration.WRITE_DELAY);
+                    GobstopperTasksAutoConfiguration.WRITE_DELAY, Path.of(properties.getArchivePath()));
             case POSTGRES -> postgres();
         };
     }

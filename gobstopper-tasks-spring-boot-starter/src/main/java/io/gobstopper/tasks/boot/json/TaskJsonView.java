@@ -2,6 +2,7 @@ package io.gobstopper.tasks.boot.json;
 
 import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.ScheduleInfo;
+import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStats;
 import java.time.Instant;
@@ -29,6 +30,46 @@ public final class TaskJsonView {
 
     public TaskJsonView(InstantSource clock) {
         this.clock = clock;
+    }
+
+    /** Analytics: the window, the groups with their counts and percentiles (seconds), and per-minute throughput. */
+    public ObjectNode analytics(TaskAnalytics analytics) {
+        ObjectNode node = NODES.objectNode();
+        node.put("since", analytics.since().toString());
+        node.put("groupBy", analytics.groupBy().column());
+        ArrayNode groups = node.putArray("groups");
+        for (TaskAnalytics.Group group : analytics.groups()) {
+            ObjectNode item = groups.addObject();
+            item.put("key", group.key());
+            item.put("total", group.total());
+            ObjectNode byStatus = item.putObject("byStatus");
+            group.byStatus().forEach((status, count) -> byStatus.put(status.name(), count));
+            item.put("errorRate", group.errorRate());
+            ObjectNode execution = item.putObject("execution");
+            seconds(execution, "p50", group.execution().p50());
+            seconds(execution, "p95", group.execution().p95());
+            seconds(execution, "p99", group.execution().p99());
+            seconds(execution, "max", group.execution().max());
+            ObjectNode wait = item.putObject("wait");
+            seconds(wait, "p50", group.waiting().p50());
+            seconds(wait, "p95", group.waiting().p95());
+        }
+        ArrayNode throughput = node.putArray("throughput");
+        for (TaskAnalytics.Minute minute : analytics.throughput()) {
+            ObjectNode item = throughput.addObject();
+            time(item, "minute", minute.minute());
+            item.put("succeeded", minute.succeeded());
+            item.put("failed", minute.failed());
+        }
+        return node;
+    }
+
+    private static void seconds(ObjectNode node, String field, Double value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 
     /** One task. */

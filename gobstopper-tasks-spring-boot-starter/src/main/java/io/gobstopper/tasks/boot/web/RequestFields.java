@@ -1,5 +1,7 @@
 package io.gobstopper.tasks.boot.web;
 
+import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
 import java.time.Duration;
@@ -218,6 +220,62 @@ final class RequestFields {
         }
         throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number "
                 + (max == Integer.MAX_VALUE ? min + " or more" : "from " + min + " to " + max) + ", got '" + text + "'");
+    }
+
+    /** The analytics window: an ISO-8601 duration more than zero and at most 3650 days; 24 hours when absent. */
+    static Duration since(String text) {
+        if (text == null || text.isBlank()) {
+            return TaskAnalytics.DEFAULT_SINCE;
+        }
+        try {
+            Duration since = Duration.parse(text.trim());
+            if (!since.isNegative() && !since.isZero() && since.compareTo(TaskAnalytics.MAX_SINCE) <= 0) {
+                return since;
+            }
+        } catch (DateTimeParseException ignored) {
+            // explained below
+        }
+        throw ApiException.badRequest("Query parameter 'since' must be an ISO-8601 duration more than zero and at "
+                + "most P3650D, such as PT24H, PT15M or P7D, got '" + text + "'");
+    }
+
+    /** What analytics group by: {@code name} (the default) or {@code category}. */
+    static TaskAnalytics.GroupBy groupBy(String text) {
+        if (text == null || text.isBlank()) {
+            return TaskAnalytics.GroupBy.NAME;
+        }
+        try {
+            return TaskAnalytics.GroupBy.of(text.trim());
+        } catch (IllegalArgumentException ex) {
+            throw ApiException.badRequest("Query parameter 'groupBy' must be one of name, category, got '" + text
+                    + "'");
+        }
+    }
+
+    /** An export format: csv (the default), json or parquet. */
+    static ExportFormat exportFormat(String text) {
+        if (text == null || text.isBlank()) {
+            return ExportFormat.CSV;
+        }
+        try {
+            return ExportFormat.of(text.trim());
+        } catch (IllegalArgumentException ex) {
+            throw ApiException.badRequest("Query parameter 'format' must be one of csv, json, parquet, got '" + text
+                    + "'");
+        }
+    }
+
+    /** A query parameter that is {@code true} or {@code false}; {@code false} when absent. */
+    static boolean queryBoolean(String text, String name) {
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("Query parameter '" + name + "' must be true or false, got '"
+                    + text + "'");
+        };
     }
 
     /** A task id; a malformed one cannot name a task, so it answers 404 like an unknown one. */

@@ -1,6 +1,8 @@
 package io.gobstopper.tasks.boot.web;
 
+import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.BulkRetryResult;
+import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.Submission;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskFilter;
@@ -14,6 +16,9 @@ import io.gobstopper.tasks.boot.json.TaskJsonView;
 import io.gobstopper.tasks.engine.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -248,6 +253,86 @@ public class TasksController {
         ObjectNode body = bodies.read(request, true, Set.of("olderThan"));
         Duration olderThan = RequestFields.of(body).duration("olderThan", true, false);
         return JsonNodeFactory.instance.objectNode().put("deleted", tasks.cleanup(olderThan));
+    }
+
+    @GetMapping("/analytics")
+    ObjectNode analytics(
+            @RequestParam(required = false) String since,
+            @RequestParam(required = false) String groupBy,
+            @RequestParam(required = false) String includeArchive) {
+        TaskQueue tasks = queue();
+        return view.analytics(tasks.analytics(RequestFields.since(since), RequestFields.groupBy(groupBy),
+                RequestFields.queryBoolean(includeArchive, "includeArchive")));
+    }
+
+    @ManagementOperation("archive tasks")
+    @PostMapping("/archive")
+    ObjectNode archive(HttpServletRequest request) {
+        TaskQueue tasks = queue();
+        ObjectNode body = bodies.read(request, true, Set.of("olderThan"));
+        Duration olderThan = RequestFields.of(body).duration("olderThan", true, false);
+        ArchiveResult result = tasks.archive(olderThan);
+        ObjectNode answer = JsonNodeFactory.instance.objectNode().put("archived", result.archived());
+        ArrayNode files = answer.putArray("files");
+        result.files().forEach(files::add);
+        return answer;
+    }
+
+    /**
+     * The tasks a listing filter selects, newest first, as a file download. The headers are set when the first bytes
+     * are written, so a failure before then is answered as a problem.
+     */
+    @GetMapping("/export")
+    void export(
+            @RequestParam(required = false) String format,
+            @RequestParam(required = false) String category,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String name,
+            HttpServletResponse response) throws IOException {
+        TaskQueue tasks = queue();
+        ExportFormat exportFormat = RequestFields.exportFormat(format);
+        TaskFilter filter = new TaskFilter(category, RequestFields.status(status), name, TaskFilter.DEFAULT_LIMIT, 0);
+        DownloadStream out = new DownloadStream(response, exportFormat);
+        tasks.export(filter, exportFormat, out);
+        out.flush();
+    }
+
+    /** Sets a download's headers just before its first bytes go out. */
+    private static final class DownloadStream extends OutputStream {
+
+        private final HttpServletResponse response;
+        private final ExportFormat format;
+        private OutputStream out;
+
+        DownloadStream(HttpServletResponse response, ExportFormat format) {
+            this.response = response;
+            this.format = format;
+        }
+
+        private OutputStream out() throws IOException {
+            if (out == null) {
+                response.setStatus(HttpStatus.OK.value());
+                response.setContentType(format.contentType());
+                response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=tasks." + format.extension());
+                out = response.getOutputStream();
+            }
+            return out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out().write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out().write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out().flush();
+        }
     }
 
     @ManagementOperation("resize a category's workers")

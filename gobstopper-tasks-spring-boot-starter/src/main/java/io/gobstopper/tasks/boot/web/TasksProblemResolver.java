@@ -11,6 +11,7 @@ import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TasksDisabledException;
 import io.gobstopper.tasks.UnknownScheduleException;
 import io.gobstopper.tasks.UnknownTaskException;
+import io.gobstopper.tasks.UnsupportedStoreOperationException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -124,7 +125,7 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
                 || ex instanceof UnknownScheduleException || ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
             return HttpStatus.NOT_FOUND;
         }
-        if (ex instanceof TaskStateException) {
+        if (ex instanceof TaskStateException || ex instanceof UnsupportedStoreOperationException) {
             return HttpStatus.CONFLICT;
         }
         if (ex instanceof InvalidTaskArgumentsException || ex instanceof IllegalArgumentException) {

@@ -68,7 +68,10 @@ class DisabledIntegrationTests {
                 http.get("/api/tasks/nodes"),
                 http.post("/api/tasks/schedules/tick/pause", null),
                 http.post("/api/tasks/schedules/tick/resume", null),
-                http.post("/api/tasks/schedules/tick/trigger", null));
+                http.post("/api/tasks/schedules/tick/trigger", null),
+                http.get("/api/tasks/analytics"),
+                http.post("/api/tasks/archive", "{\"olderThan\": \"P30D\"}"),
+                http.get("/api/tasks/export?format=csv"));
 
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
