@@ -16,7 +16,8 @@ import java.util.function.Function;
  * {@code tasks} (50000), {@code latency} (1000), {@code stored} (1000000), {@code peer_timeout_s} (120),
  * {@code warmup} (10000 tasks on a throwaway instance before each throughput run; not for JobRunr), {@code systems}
  * (gobstopper,executor,db-scheduler,jobrunr; add {@code sse} for the event stream's cost, or give {@code systems=sse}
- * alone), {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs); {@code systems=soak}
+ * alone; {@code systems=analytics} times only analytics over {@code analytics_rows} (100000) stored tasks),
+ * {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs); {@code systems=soak}
  * runs the soak ({@code soak_minutes} 10, {@code soak_rate} 1000/s, {@code soak_retention_s} 60, {@code soak_sample_s}
  * 30). {@code systems=postgres} measures the shared store ({@link PostgresScenarios}) on one PostgreSQL schema with 1,
  * 2 and 3 instances, each a JVM of its own: {@code pg_tasks} (20000), {@code pg_instances} (1,2,3), {@code pg_warmup}
@@ -99,6 +100,14 @@ public final class Benchmark {
         if (wanted.contains("sse")) {
             sse(ourRows, args.integer("sse_tasks", 1_000_000), warmup, args.integer("sse_clients", 50),
                     args.integer("sse_runs", 5));
+        }
+        if (wanted.contains("gobstopper") || wanted.contains("analytics")) {
+            int rows = args.integer("analytics_rows", 100_000);
+            Map<String, String> analytics = Fork.run(SYSTEMS.get(0).mainClass(), Duration.ofMinutes(10), "analytics",
+                    "analytics_rows=" + rows);
+            String label = String.format(Locale.ROOT, "analytics over %,d tasks (30-day window), ", rows);
+            cell(ourRows, label + "by name", ms(analytics, "analytics_name_ms"));
+            cell(ourRows, label + "by category", ms(analytics, "analytics_category_ms"));
         }
         if (wanted.contains("gobstopper")) {
             String main = SYSTEMS.get(0).mainClass();

@@ -63,6 +63,7 @@ public final class GobstopperScenarios {
             case "throughput" -> Args.warmedUp(args, run -> throughput(dir, run));
             case "latency" -> latency(dir, args);
             case "listing" -> listing(dir, args);
+            case "analytics" -> analytics(dir, args);
             case "memory" -> memory(dir, args);
             case "filesize" -> fileSize(dir, args);
             default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
@@ -204,6 +205,38 @@ public final class GobstopperScenarios {
         Report.metric("list_all_ms", median(() -> engine.list(TaskFilter.all()).total()));
         Report.metric("list_deep_page_ms", median(() -> engine.list(TaskFilter.all().page(50, 500_000)).total()));
         Report.metric("stats_ms", median(() -> engine.stats().total()));
+        engine.close();
+    }
+
+    /**
+     * Builds a file with {@code analytics_rows} ended tasks spread over 30 days (as {@link #listing}), opens the engine
+     * on it, and times analytics over all of them (a 30-day window), grouped by name and by category.
+     */
+    static void analytics(Path dir, Args args) throws Exception {
+        int stored = args.integer("analytics_rows", 100_000);
+        Path file = dir.resolve("analytics.duckdb");
+        try (DuckDbTaskStore store = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
+            store.open(Instant.now()); // creates the schema
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
+                PreparedStatement insert = connection.prepareStatement(GENERATE)) {
+            insert.setLong(1, Instant.now().toEpochMilli());
+            insert.setInt(2, stored);
+            insert.setInt(3, stored);
+            insert.setInt(4, stored);
+            insert.executeUpdate();
+            connection.createStatement().execute("CHECKPOINT");
+        }
+        JsonMapper mapper = JsonMapper.builder().build();
+        TaskEngine engine = new TaskEngine(new TaskRegistry(mapper), new DuckDbTaskStore(file, Duration.ofMillis(50)),
+                TaskEngineSettings.DEFAULTS, mapper, List.of(), InstantSource.system());
+        engine.start();
+        Duration window = Duration.ofDays(30);
+        Report.metric("stored", engine.stats().total());
+        Report.metric("analytics_name_ms", median(() -> engine.analytics(window,
+                io.gobstopper.tasks.TaskAnalytics.GroupBy.NAME, false).groups().size()));
+        Report.metric("analytics_category_ms", median(() -> engine.analytics(window,
+                io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, false).groups().size()));
         engine.close();
     }
 
