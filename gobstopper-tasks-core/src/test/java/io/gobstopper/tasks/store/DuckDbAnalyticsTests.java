@@ -87,7 +87,7 @@ class DuckDbAnalyticsTests {
             TaskAnalytics analytics = store.analytics(since, now, groupBy, false);
             System.out.printf("analytics by %s on %d rows: %.1f ms%n", groupBy, rows.size(),
                     (System.nanoTime() - begin) / 1e6);
-            assertMatches(analytics, rows, since, groupBy);
+            assertMatches(analytics, rows, now, since, groupBy);
         }
     }
 
@@ -232,7 +232,7 @@ class DuckDbAnalyticsTests {
         return file;
     }
 
-    private static long micros(Instant instant) {
+    static long micros(Instant instant) {
         return TaskRows.micros(instant);
     }
 
@@ -244,7 +244,7 @@ class DuckDbAnalyticsTests {
         }
     }
 
-    private static List<Row> rows(String url, String source) throws Exception {
+    static List<Row> rows(String url, String source) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url);
                 Statement statement = connection.createStatement();
@@ -275,7 +275,9 @@ class DuckDbAnalyticsTests {
 
     // ---- the expected figures, computed independently ----
 
-    private void assertMatches(TaskAnalytics analytics, List<Row> rows, Duration since, TaskAnalytics.GroupBy groupBy) {
+    /** Checks every figure against the same figure computed here from the rows. */
+    static void assertMatches(TaskAnalytics analytics, List<Row> rows, Instant now, Duration since,
+            TaskAnalytics.GroupBy groupBy) {
         long from = micros(now.minus(since));
         Function<Row, String> key = groupBy == TaskAnalytics.GroupBy.NAME ? Row::name : Row::category;
         Map<String, List<Row>> groups = new TreeMap<>();

@@ -1,0 +1,105 @@
+package io.gobstopper.tasks.store;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import io.gobstopper.tasks.TaskAnalytics;
+import io.gobstopper.tasks.UnsupportedStoreOperationException;
+import io.gobstopper.tasks.shared.PostgresDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Analytics of the PostgreSQL store ({@code percentile_cont ... WITHIN GROUP}) against the same figures computed in
+ * Java, on rows made by the DuckDB test's generator and copied over.
+ */
+class PostgresAnalyticsTests {
+
+    @TempDir
+    Path dir;
+
+    private final PostgresDatabase database = PostgresDatabase.create(4);
+    private PostgresTaskStore store;
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+        database.drop();
+    }
+
+    @Test
+    void analyticsEqualFiguresComputedInJavaForBothGroupings() throws Exception {
+        List<DuckDbAnalyticsTests.Row> rows = generated(20_000);
+        store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
+        store.open(now);
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO " + database.schema()
+                        + ".tasks (id, name, category, priority, max_retries, args, kwargs, created_at, status, "
+                        + "started_at, completed_at, run_at) VALUES (?::uuid, ?, ?, 2, 0, '[]', '{}', ?, ?, ?, ?, ?)")) {
+            connection.setAutoCommit(false);
+            int n = 0;
+            for (DuckDbAnalyticsTests.Row row : rows) {
+                insert.setString(1, row.id());
+                insert.setString(2, row.name());
+                insert.setString(3, row.category());
+                insert.setObject(4, ts(row.created()));
+                insert.setString(5, row.status().name());
+                insert.setObject(6, ts(row.started()));
+                insert.setObject(7, ts(row.completed()));
+                insert.setObject(8, ts(row.runAt()));
+                insert.addBatch();
+                if (++n % 1000 == 0) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
+            connection.commit();
+        }
+        Duration since = Duration.ofHours(24);
+        for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
+            DuckDbAnalyticsTests.assertMatches(store.analytics(since, now, groupBy, false), rows, now, since, groupBy);
+        }
+    }
+
+    @Test
+    void archivingIsRefusedNamingTheDuckDbStore() {
+        store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
+        store.open(now);
+        assertThatExceptionOfType(UnsupportedStoreOperationException.class)
+                .isThrownBy(() -> store.archiveCompletedBefore(now))
+                .withMessageContaining("DuckDB-only");
+    }
+
+    private static java.time.OffsetDateTime ts(Long micros) {
+        return micros == null ? null
+                : java.time.OffsetDateTime.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
+    }
+
+    /** Rows from the DuckDB test's generator, read back from a scratch DuckDB file. */
+    private List<DuckDbAnalyticsTests.Row> generated(int count) throws Exception {
+        Path file = dir.resolve("scratch.duckdb");
+        DuckDbTaskStore scratch = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
+        scratch.open(now);
+        scratch.close();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
+                PreparedStatement insert = connection.prepareStatement(DuckDbAnalyticsTests.GENERATE)) {
+            insert.setLong(1, DuckDbAnalyticsTests.micros(now));
+            insert.setLong(2, count);
+            insert.executeUpdate();
+        }
+        return DuckDbAnalyticsTests.rows("jdbc:duckdb:" + file, "tasks");
+    }
+}
