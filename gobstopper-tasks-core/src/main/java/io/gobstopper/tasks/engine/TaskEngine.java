@@ -225,6 +225,15 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     private void retentionCleanup() {
         try {
+            if (settings.retentionMode() == TaskEngineSettings.RetentionMode.ARCHIVE) {
+                io.gobstopper.tasks.ArchiveResult archived =
+                        store.archiveCompletedBefore(now().minus(settings.retention()));
+                if (archived.archived() > 0) {
+                    log.info("Retention cleanup archived {} tasks that ended more than {} ago to {} files",
+                            archived.archived(), settings.retention(), archived.files().size());
+                }
+                return;
+            }
             int deleted = store.deleteCompletedBefore(now().minus(settings.retention()));
             if (deleted > 0) {
                 log.info("Retention cleanup deleted {} tasks that ended more than {} ago", deleted, settings.retention());

@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param queueCapacity the most unfinished tasks per category; 0 for no limit
  * @param priorityAging a waiting task gains one priority level per this much waiting; zero switches aging off
  * @param schedules per-task overrides of {@code @BackgroundTask(cron, zone)}, by task name
+ * @param retentionMode what the retention cleanup does with ended tasks past the retention: delete or archive them
  */
 public record TaskEngineSettings(
         int workers,
@@ -29,7 +30,24 @@ public record TaskEngineSettings(
         Duration cleanupInterval,
         int queueCapacity,
         Duration priorityAging,
-        Map<String, ScheduleOverride> schedules) {
+        Map<String, ScheduleOverride> schedules,
+        RetentionMode retentionMode) {
+
+    /** What the periodic retention cleanup does with ended tasks older than the retention. */
+    public enum RetentionMode {
+        /** Deletes them. */
+        DELETE,
+        /** Archives them to Parquet (DuckDB store only), see {@link io.gobstopper.tasks.TaskQueue#archive}. */
+        ARCHIVE
+    }
+
+    /** The settings without a retention mode: the cleanup deletes. */
+    public TaskEngineSettings(int workers, RetryPolicy retry, Map<String, CategorySettings> categories,
+            Duration shutdownTimeout, Duration retention, Duration cleanupInterval, int queueCapacity,
+            Duration priorityAging, Map<String, ScheduleOverride> schedules) {
+        this(workers, retry, categories, shutdownTimeout, retention, cleanupInterval, queueCapacity, priorityAging,
+                schedules, RetentionMode.DELETE);
+    }
 
     /** The most workers one category may have. */
     public static final int MAX_WORKERS = 256;
@@ -52,6 +70,7 @@ public record TaskEngineSettings(
 
     public TaskEngineSettings {
         checkWorkers("workers", workers);
+        retentionMode = retentionMode == null ? RetentionMode.DELETE : retentionMode;
         Objects.requireNonNull(retry, "retry must be set");
         categories = new TreeMap<>(categories == null ? Map.of() : categories);
         categories.forEach((name, category) -> {
@@ -133,46 +152,51 @@ public record TaskEngineSettings(
 
     public TaskEngineSettings withWorkers(int workers) {
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withRetry(RetryPolicy retry) {
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withCategory(String name, CategorySettings category) {
         Map<String, CategorySettings> all = new TreeMap<>(categories);
         all.put(name, category);
         return new TaskEngineSettings(workers, retry, all, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withShutdownTimeout(Duration shutdownTimeout) {
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withRetention(Duration retention, Duration cleanupInterval) {
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
+    }
+
+    public TaskEngineSettings withRetentionMode(RetentionMode retentionMode) {
+        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withQueueCapacity(int queueCapacity) {
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withPriorityAging(Duration priorityAging) {
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules);
+                queueCapacity, priorityAging, schedules, retentionMode);
     }
 
     public TaskEngineSettings withSchedule(String taskName, ScheduleOverride schedule) {
         Map<String, ScheduleOverride> all = new TreeMap<>(schedules);
         all.put(taskName, schedule);
         return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, all);
+                queueCapacity, priorityAging, all, retentionMode);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.gobstopper.tasks.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.ExportFormat;
@@ -10,6 +11,9 @@ import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.engine.TaskRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +39,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Analytics, archive and export of the DuckDB store, checked against figures computed independently in Java from the
@@ -178,6 +184,30 @@ class DuckDbAnalyticsTests {
             rs.next();
             assertThat(rs.getLong(1)).as("no batch left pending").isZero();
         }
+    }
+
+    @Test
+    void theRetentionCleanupArchivesInsteadOfDeletingInArchiveMode() throws Exception {
+        Path file = generate(2_000);
+        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        Path archive = dir.resolve("archive");
+        JsonMapper mapper = JsonMapper.builder().build();
+        TaskEngineSettings settings = TaskEngineSettings.DEFAULTS
+                .withRetention(Duration.ofHours(12), Duration.ofMillis(100))
+                .withRetentionMode(TaskEngineSettings.RetentionMode.ARCHIVE);
+        try (TaskEngine engine = new TaskEngine(new TaskRegistry(mapper), new DuckDbTaskStore(file, Duration.ofMillis(20),
+                archive), settings, mapper, List.of(), InstantSource.system())) {
+            engine.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> engine.stats().total() < before.size() / 2);
+        }
+        assertEveryTaskOnce(file, archive, before);
+        long cutoff = micros(Instant.now().minus(Duration.ofHours(12)));
+        assertThat(rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet')"))
+                .as("only tasks that ended before the retention are archived")
+                .allMatch(row -> row.completed < cutoff);
+        assertThat(rows("jdbc:duckdb:" + file, "tasks"))
+                .as("every ended task past the retention (with a minute's slack) is archived")
+                .noneMatch(row -> row.ended() && row.completed < cutoff - 60_000_000L);
     }
 
     @Test

@@ -28,12 +28,21 @@ final class EngineSettingsFactory {
         check("shutdown-timeout", properties.getShutdownTimeout(), () -> notNegative(properties.getShutdownTimeout()));
         check("retention", properties.getRetention(), () -> notNegative(properties.getRetention()));
         check("queue-capacity", properties.getQueueCapacity(), () -> capacity(properties.getQueueCapacity()));
+        check("retention-mode", properties.getRetentionMode(), () -> {
+            if (properties.getRetentionMode() == TaskEngineSettings.RetentionMode.ARCHIVE
+                    && properties.getStore() == GobstopperTasksProperties.Store.POSTGRES) {
+                throw new IllegalArgumentException("archiving is DuckDB-only in this release: with store=postgres "
+                        + "set retention-mode=delete");
+            }
+            return null;
+        });
         check("priority-aging", properties.getPriorityAging(), () -> notNegative(properties.getPriorityAging()));
         TaskEngineSettings settings = TaskEngineSettings.DEFAULTS
                 .withWorkers(properties.getWorkers())
                 .withRetry(globalRetry)
                 .withShutdownTimeout(properties.getShutdownTimeout())
                 .withRetention(properties.getRetention(), TaskEngineSettings.DEFAULT_CLEANUP_INTERVAL)
+                .withRetentionMode(properties.getRetentionMode())
                 .withQueueCapacity(properties.getQueueCapacity())
                 .withPriorityAging(properties.getPriorityAging());
         for (var entry : properties.getCategories().entrySet()) {

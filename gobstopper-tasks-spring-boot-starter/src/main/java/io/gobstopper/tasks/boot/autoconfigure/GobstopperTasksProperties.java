@@ -1,5 +1,7 @@
 package io.gobstopper.tasks.boot.autoconfigure;
 
+import io.gobstopper.tasks.engine.TaskEngineSettings;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +38,12 @@ public class GobstopperTasksProperties {
 
     /** Ended tasks older than this are deleted by an hourly cleanup. 0 keeps every task. */
     private Duration retention = Duration.ofDays(30);
+
+    /**
+     * What the periodic retention cleanup does with ended tasks older than the retention: delete them, or archive
+     * them to Parquet under archive-path (store=duckdb only).
+     */
+    private TaskEngineSettings.RetentionMode retentionMode = TaskEngineSettings.RetentionMode.DELETE;
 
     /**
      * Most unfinished (PENDING, STARTED or RETRY) tasks per category; past it a submit is refused (HTTP 429 with
@@ -149,6 +157,14 @@ public class GobstopperTasksProperties {
 
     public void setRetention(Duration retention) {
         this.retention = retention;
+    }
+
+    public TaskEngineSettings.RetentionMode getRetentionMode() {
+        return retentionMode;
+    }
+
+    public void setRetentionMode(TaskEngineSettings.RetentionMode retentionMode) {
+        this.retentionMode = retentionMode;
     }
 
     public int getQueueCapacity() {

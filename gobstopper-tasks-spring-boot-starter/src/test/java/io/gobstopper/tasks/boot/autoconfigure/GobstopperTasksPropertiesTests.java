@@ -40,6 +40,9 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getRetry().getMaxDelay()).isEqualTo(RetryPolicy.DEFAULT.maxDelay());
         assertThat(properties.getQueueCapacity()).isEqualTo(TaskEngineSettings.DEFAULTS.queueCapacity());
         assertThat(properties.getPriorityAging()).isEqualTo(TaskEngineSettings.DEFAULTS.priorityAging());
+        assertThat(properties.getRetentionMode()).isEqualTo(TaskEngineSettings.DEFAULTS.retentionMode());
+        assertThat(properties.getArchivePath())
+                .isEqualTo(io.gobstopper.tasks.store.DuckDbTaskStore.DEFAULT_ARCHIVE_PATH);
         assertThat(properties.getCategories()).isEmpty();
         assertThat(properties.getSchedules()).isEmpty();
         assertThat(properties.getWeb().isEnabled()).isTrue();
@@ -83,6 +86,19 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getDatasource().getUrl()).isEqualTo("jdbc:postgresql://db/app");
         assertThat(properties.getDatasource().getUsername()).isEqualTo("tasks");
         assertThat(properties.getDatasource().getPassword()).isEqualTo("secret");
+    }
+
+    @Test
+    void retentionModeArchiveReachesTheEngineAndIsRefusedWithThePostgresStore() {
+        GobstopperTasksProperties properties = new GobstopperTasksProperties();
+        properties.setRetentionMode(TaskEngineSettings.RetentionMode.ARCHIVE);
+        assertThat(EngineSettingsFactory.create(properties).retentionMode())
+                .isEqualTo(TaskEngineSettings.RetentionMode.ARCHIVE);
+
+        properties.setStore(GobstopperTasksProperties.Store.POSTGRES);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EngineSettingsFactory.create(properties))
+                .hasMessageContaining("gobstopper.tasks.retention-mode")
+                .hasMessageContaining("DuckDB-only");
     }
 
     @Test
