@@ -146,6 +146,24 @@ class SharedStoreIntegrationTests {
     }
 
     @Test
+    void analyticsComeFromPostgresAndArchiveAndExportAreRefusedAsDuckDbOnly() {
+        awaitSuccess(httpOne, submitOnOne("analytics"));
+
+        Http.Response analytics = httpTwo.get("/api/tasks/analytics?groupBy=category");
+        assertThat(analytics.status()).as(analytics.toString()).isEqualTo(200);
+        assertThat(analytics.json().path("groups").get(0).path("byStatus").path("SUCCESS").asLong()).isPositive();
+        assertThat(analytics.json().path("groups").get(0).path("execution").path("p50").isNumber()).isTrue();
+
+        Http.Response archive = httpOne.post("/api/tasks/archive", "{\"olderThan\": \"P1D\"}");
+        assertThat(archive.status()).as(archive.toString()).isEqualTo(409);
+        assertThat(archive.contentType()).startsWith(Http.PROBLEM_JSON);
+        assertThat(archive.detail()).contains("DuckDB-only");
+        Http.Response export = httpOne.get("/api/tasks/export?format=csv");
+        assertThat(export.status()).as(export.toString()).isEqualTo(409);
+        assertThat(export.detail()).contains("DuckDB-only");
+    }
+
+    @Test
     void theNodesEndpointListsBothInstancesThisOneFirst() {
         Http.Response answer = httpTwo.get("/api/tasks/nodes");
 

@@ -36,6 +36,7 @@ class DashboardAccessIntegrationTests extends ServerTestSupport {
         assertProblem(http.delete(API + "/" + id), 403, "read-only");
         assertProblem(http.post(API + "/bulk-retry", "{}"), 403, "read-only");
         assertProblem(http.post(API + "/cleanup", "{\"olderThan\": \"P1D\"}"), 403, "read-only");
+        assertProblem(http.post(API + "/archive", "{\"olderThan\": \"P1D\"}"), 403, "read-only");
         assertProblem(http.put(API + "/categories/math/workers", "{\"workers\": 1}"), 403, "read-only");
         assertProblem(http.post(API + "/schedules/anything/pause", null), 403, "read-only");
 
