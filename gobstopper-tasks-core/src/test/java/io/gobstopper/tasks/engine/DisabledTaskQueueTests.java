@@ -36,6 +36,9 @@ class DisabledTaskQueueTests {
         assertDisabled(() -> queue.delete(id));
         assertDisabled(() -> queue.cleanup(Duration.ofDays(1)));
         assertDisabled(() -> queue.resizeWorkers("default", 1));
+        assertDisabled(() -> queue.archive(Duration.ofDays(1)));
+        assertDisabled(() -> queue.export(TaskFilter.all(), io.gobstopper.tasks.ExportFormat.CSV,
+                java.io.OutputStream.nullOutputStream()));
         assertThat(queue.message()).isEqualTo("The task system is switched off. " + HINT);
     }
 
@@ -56,5 +59,8 @@ class DisabledTaskQueueTests {
         assertThat(queue.registeredTasks()).isEmpty();
         assertThat(queue.describe("anything")).isEmpty();
         assertThat(queue.health().healthy()).isTrue();
+        assertThat(queue.analytics(Duration.ofHours(1), io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, true))
+                .isEqualTo(io.gobstopper.tasks.TaskAnalytics.empty(Duration.ofHours(1),
+                        io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY));
     }
 }
