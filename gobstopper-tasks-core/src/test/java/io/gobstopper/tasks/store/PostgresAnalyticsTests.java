@@ -1,8 +1,11 @@
 package io.gobstopper.tasks.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.TaskAnalytics;
+import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.UnsupportedStoreOperationException;
 import io.gobstopper.tasks.shared.PostgresDatabase;
 import java.nio.file.Path;
@@ -80,6 +83,53 @@ class PostgresAnalyticsTests {
         store.open(now);
         assertThatExceptionOfType(UnsupportedStoreOperationException.class)
                 .isThrownBy(() -> store.archiveCompletedBefore(now))
+                .withMessageContaining("DuckDB-only");
+    }
+
+    @Test
+    void exportStreamsCsvAndJsonWithAwkwardTextIntactAndRefusesParquet() throws Exception {
+        store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
+        store.open(now);
+        String awkward = "boom, \"quoted\"\nsecond line \\ done";
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO " + database.schema()
+                        + ".tasks (id, name, category, priority, max_retries, args, kwargs, created_at, status, "
+                        + "started_at, completed_at, error) VALUES (gen_random_uuid(), ?, 'exports', 2, 0, '[1]', "
+                        + "'{}', now(), ?, now(), now(), ?)")) {
+            for (int i = 0; i < 3; i++) {
+                insert.setString(1, "export_" + i);
+                insert.setString(2, i == 0 ? "SUCCESS" : "FAILED");
+                insert.setString(3, i == 0 ? null : awkward);
+                insert.executeUpdate();
+            }
+        }
+        TaskFilter failed = new TaskFilter("exports", io.gobstopper.tasks.TaskStatus.FAILED, null, 50, 0);
+
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        store.export(failed, ExportFormat.JSON, json);
+        tools.jackson.databind.JsonNode array = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(json.toByteArray());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array.size()).isEqualTo(2);
+        assertThat(array.get(0).path("error").asString()).isEqualTo(awkward);
+        assertThat(array.get(0).path("status").asString()).isEqualTo("FAILED");
+        assertThat(array.get(0).path("priority").isNumber()).isTrue();
+        assertThat(array.get(0).path("created_at").asString()).matches("\\d{4}-\\d{2}-\\d{2}T.*\\.\\d{6}Z");
+        assertThat(array.get(0).path("unique_key").isNull()).isTrue();
+
+        java.io.ByteArrayOutputStream csv = new java.io.ByteArrayOutputStream();
+        store.export(failed, ExportFormat.CSV, csv);
+        String text = csv.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).startsWith(String.join(",", TextExport.COLUMNS) + "\n");
+        assertThat(text).contains("\"boom, \"\"quoted\"\"\nsecond line \\ done\"");
+
+        java.io.ByteArrayOutputStream none = new java.io.ByteArrayOutputStream();
+        store.export(new TaskFilter("nothing-here", null, null, 50, 0), ExportFormat.JSON, none);
+        assertThat(none.toString(java.nio.charset.StandardCharsets.UTF_8).strip()).isEqualTo("[]");
+
+        assertThatExceptionOfType(UnsupportedStoreOperationException.class)
+                .isThrownBy(() -> store.export(failed, ExportFormat.PARQUET, new java.io.ByteArrayOutputStream()))
                 .withMessageContaining("DuckDB-only");
     }
 

@@ -146,7 +146,7 @@ class SharedStoreIntegrationTests {
     }
 
     @Test
-    void analyticsComeFromPostgresAndArchiveAndExportAreRefusedAsDuckDbOnly() {
+    void analyticsAndCsvExportComeFromPostgresAndArchiveAndParquetAreRefusedAsDuckDbOnly() {
         awaitSuccess(httpOne, submitOnOne("analytics"));
 
         Http.Response analytics = httpTwo.get("/api/tasks/analytics?groupBy=category");
@@ -158,9 +158,14 @@ class SharedStoreIntegrationTests {
         assertThat(archive.status()).as(archive.toString()).isEqualTo(409);
         assertThat(archive.contentType()).startsWith(Http.PROBLEM_JSON);
         assertThat(archive.detail()).contains("DuckDB-only");
-        Http.Response export = httpOne.get("/api/tasks/export?format=csv");
-        assertThat(export.status()).as(export.toString()).isEqualTo(409);
-        assertThat(export.detail()).contains("DuckDB-only");
+        Http.Response csv = httpOne.get("/api/tasks/export?format=csv&name=echo");
+        assertThat(csv.status()).as(csv.toString()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.header("Content-Disposition")).isEqualTo("attachment; filename=tasks.csv");
+        assertThat(csv.body().lines().skip(1)).isNotEmpty().allMatch(line -> line.contains(",echo,"));
+        Http.Response parquet = httpOne.get("/api/tasks/export?format=parquet");
+        assertThat(parquet.status()).as(parquet.toString()).isEqualTo(409);
+        assertThat(parquet.detail()).contains("DuckDB-only");
     }
 
     @Test
