@@ -233,6 +233,11 @@ class DuckDbAnalyticsTests {
         assertThat(text).startsWith("[").endsWith("]");
         assertThat(text.split("\"status\":\"FAILED\"", -1)).hasSize((int) expected + 1);
 
+        ByteArrayOutputStream quoted = new ByteArrayOutputStream();
+        store.export(new TaskFilter("it's; DROP TABLE tasks; --", null, null, 50, 0), ExportFormat.CSV, quoted);
+        assertThat(quoted.toString(StandardCharsets.UTF_8).lines()).as("a quote in a filter is a value, not SQL")
+                .hasSize(1);
+
         ByteArrayOutputStream parquet = new ByteArrayOutputStream();
         store.export(failed, ExportFormat.PARQUET, parquet);
         Path copy = dir.resolve("export.parquet");
