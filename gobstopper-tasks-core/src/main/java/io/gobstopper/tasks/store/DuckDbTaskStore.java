@@ -637,7 +637,9 @@ public final class DuckDbTaskStore implements TaskStore {
             if (rows > 0) {
                 jdbc.execute("COPY (SELECT *, strftime(completed_at, '%Y-%m-%d') AS day" + members + ") TO "
                         + literal(archivePath.toString()) + " (FORMAT PARQUET, PARTITION_BY (day), "
-                        + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}") + ", OVERWRITE_OR_IGNORE true)");
+                        + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}") + ", FILE_EXTENSION 'parquet.tmp', "
+                        + "OVERWRITE_OR_IGNORE true)");
+                publish(batch);
             }
             afterArchiveWritten.run();
             int deleted = jdbc.update("DELETE" + members);
@@ -648,6 +650,26 @@ public final class DuckDbTaskStore implements TaskStore {
             jdbc.update("DELETE FROM gobstopper_archive_batches WHERE batch = ?", batch);
             return new ArchiveResult(rows, files(batch));
         }, null));
+    }
+
+    /**
+     * Renames a batch's files from {@code .parquet.tmp} to {@code .parquet} once all are written, so readers of the
+     * archive never see a file half written.
+     */
+    private void publish(String batch) {
+        for (String file : files(batch)) {
+            if (file.endsWith(".tmp")) {
+                Path written = archivePath.resolve(file);
+                String name = written.getFileName().toString();
+                try {
+                    Files.move(written, written.resolveSibling(name.substring(0, name.length() - ".tmp".length())),
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException ex) {
+                    throw new TaskStoreException("Could not publish the archive file " + file + " in " + archivePath
+                            + ": " + ex, ex);
+                }
+            }
+        }
     }
 
     /** The files of a batch, relative to the archive folder, with {@code /} between names. */
