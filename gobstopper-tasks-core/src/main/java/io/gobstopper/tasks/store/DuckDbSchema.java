@@ -50,6 +50,37 @@ final class DuckDbSchema {
                 last_fire_at TIMESTAMP
             );
             """,
+            // the primary key's ART index kept the space of deleted tasks: under a steady load with retention the
+            // file grew by about 1.3 MB a minute while the rows it held did not (a soak measured it; without the index
+            // the file stayed at 3 MB). Ids are UUIDv7, made by the engine, so they are unique without it, and
+            // time-ordered, so zone maps find one without it. The rows are copied, not dropped.
+            """
+            CREATE TABLE tasks_v4 (
+                id               UUID NOT NULL,
+                name             VARCHAR NOT NULL,
+                category         VARCHAR NOT NULL,
+                priority         TINYINT NOT NULL,
+                max_retries      INTEGER NOT NULL,
+                args             VARCHAR NOT NULL,
+                kwargs           VARCHAR NOT NULL,
+                created_at       TIMESTAMP NOT NULL,
+                status           VARCHAR NOT NULL,
+                started_at       TIMESTAMP,
+                completed_at     TIMESTAMP,
+                run_at           TIMESTAMP,
+                result           VARCHAR,
+                error            VARCHAR,
+                retry_count      INTEGER NOT NULL,
+                progress         TINYINT NOT NULL,
+                progress_message VARCHAR,
+                depends_on       VARCHAR,
+                unique_key       VARCHAR,
+                timeout_ms       BIGINT
+            );
+            INSERT INTO tasks_v4 SELECT * FROM tasks ORDER BY id;
+            DROP TABLE tasks;
+            ALTER TABLE tasks_v4 RENAME TO tasks;
+            """,
             // archiving: the tasks of a batch whose Parquet files may be written but whose rows are not yet deleted
             """
             CREATE TABLE gobstopper_archive_batches (

@@ -209,14 +209,28 @@ public final class DuckDbTaskStore implements TaskStore {
         return alreadyStored;
     }
 
-    /** Inserts a new task row by SQL, for the rare inserts that do not go through the writer's Appender. */
+    /**
+     * Inserts a new task row by SQL, for the rare inserts that do not go through the writer's Appender.
+     *
+     * @param ignoreExisting whether a row with the task's id may exist already (and is then left as it is)
+     */
     private static void insertRow(JdbcTemplate jdbc, TaskInfo task, boolean ignoreExisting) {
-        jdbc.update("INSERT " + (ignoreExisting ? "OR IGNORE " : "") + "INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, "
-                        + "make_timestamp(?), ?, NULL, NULL, make_timestamp(?), NULL, NULL, 0, 0, NULL, ?, ?, ?)",
-                task.id(), task.name(), task.category(), task.priority().level(), task.maxRetries(), task.args(),
-                task.kwargs(), TaskRows.micros(task.createdAt()), task.status().name(),
+        jdbc.update("INSERT INTO tasks SELECT ?, ?, ?, ?, ?, ?, ?, make_timestamp(?), ?, NULL, NULL, make_timestamp(?), "
+                        + "NULL, NULL, 0, 0, NULL, ?, ?, ?"
+                        + (ignoreExisting ? " WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE id = ?)" : ""),
+                insertArgs(task, ignoreExisting));
+    }
+
+    private static Object[] insertArgs(TaskInfo task, boolean ignoreExisting) {
+        List<Object> args = new ArrayList<>(java.util.Arrays.asList(task.id(), task.name(), task.category(),
+                task.priority().level(), task.maxRetries(), task.args(), task.kwargs(),
+                TaskRows.micros(task.createdAt()), task.status().name(),
                 task.runAt() == null ? null : TaskRows.micros(task.runAt()), TaskRows.parentsText(task.dependsOn()),
-                task.uniqueKey(), TaskRows.timeoutMillis(task.timeout()));
+                task.uniqueKey(), TaskRows.timeoutMillis(task.timeout())));
+        if (ignoreExisting) {
+            args.add(task.id());
+        }
+        return args.toArray();
     }
 
     private List<TaskInfo> recover(JdbcTemplate writes) {

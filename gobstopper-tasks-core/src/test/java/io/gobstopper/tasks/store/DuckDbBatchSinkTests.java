@@ -97,12 +97,14 @@ class DuckDbBatchSinkTests {
     void anInsertWithOneBadRowIsAllOrNothingAndLeavesTheSinkUsable() throws Exception {
         TaskInfo existing = pending(0);
         sink.commit(write(List.of(new TaskWrite(existing, null)), true));
-        List<TaskWrite> withDuplicate = List.of(new TaskWrite(pending(1), null), new TaskWrite(existing, null),
+        TaskInfo nameless = new TaskInfo(pending(4).id(), null, "default", TaskPriority.NORMAL, TaskStatus.PENDING,
+                existing.createdAt(), null, null, null, null, null, 0, 0, "[]", "{}", 0, null);
+        List<TaskWrite> withBadRow = List.of(new TaskWrite(pending(1), null), new TaskWrite(nameless, null),
                 new TaskWrite(pending(2), null));
 
         DuckDbBatchSink.Tx tx = sink.begin();
-        assertThatThrownBy(() -> sink.insert(tx, withDuplicate)).isInstanceOf(SQLException.class)
-                .hasMessageContaining("Duplicate key");
+        assertThatThrownBy(() -> sink.insert(tx, withBadRow)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("NOT NULL");
         sink.rollback(tx);
         assertThat(stored()).containsExactly(existing);
 

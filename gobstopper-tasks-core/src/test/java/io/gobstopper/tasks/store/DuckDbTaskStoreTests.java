@@ -297,6 +297,40 @@ class DuckDbTaskStoreTests {
     }
 
     @Test
+    void aFileOfSchemaVersion3KeepsItsTasksWhenItsPrimaryKeyGoes() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
+                Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    CREATE TABLE tasks (id UUID PRIMARY KEY, name VARCHAR NOT NULL, category VARCHAR NOT NULL,
+                        priority TINYINT NOT NULL, max_retries INTEGER NOT NULL, args VARCHAR NOT NULL,
+                        kwargs VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, status VARCHAR NOT NULL,
+                        started_at TIMESTAMP, completed_at TIMESTAMP, run_at TIMESTAMP, result VARCHAR, error VARCHAR,
+                        retry_count INTEGER NOT NULL, progress TINYINT NOT NULL, progress_message VARCHAR,
+                        depends_on VARCHAR, unique_key VARCHAR, timeout_ms BIGINT);
+                    CREATE TABLE gobstopper_journal (stored_up_to BIGINT NOT NULL);
+                    INSERT INTO gobstopper_journal VALUES (0);
+                    CREATE TABLE gobstopper_schedules (name VARCHAR PRIMARY KEY, paused BOOLEAN NOT NULL,
+                        last_fire_at TIMESTAMP);
+                    CREATE TABLE gobstopper_schema (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL);
+                    INSERT INTO gobstopper_schema VALUES (1, now()), (2, now()), (3, now());
+                    """);
+            statement.execute("INSERT INTO tasks VALUES ('" + id + "', 'kept', 'default', 2, 0, '[]', '{}', now(), "
+                    + "'SUCCESS', now(), now(), NULL, '1', NULL, 0, 100, NULL, NULL, NULL, NULL)");
+        }
+
+        open();
+        assertThat(store.find(id)).get().extracting(TaskInfo::name, TaskInfo::status)
+                .containsExactly("kept", TaskStatus.SUCCESS);
+        store.close();
+        store = null;
+        assertThat(queryFile("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'tasks' AND "
+                + "constraint_type = 'PRIMARY KEY'", Long.class)).isZero();
+        assertThat(queryFile("SELECT max(version) FROM gobstopper_schema", Integer.class))
+                .isEqualTo(DuckDbSchema.CURRENT_VERSION);
+    }
+
+    @Test
     void aFileWrittenByANewerSchemaVersionIsRefused() throws Exception {
         open();
         store.close();

@@ -77,15 +77,17 @@ class GroupCommitWriterTests {
         writer.start();
         writer.insert(List.of(original)).join();
 
-        LiveTask duplicate = LiveTask.stored(original.snapshot());
+        // a row the table refuses (a task without a name), sharing a batch with a good one
+        LiveTask bad = LiveTask.submitted(UUID.randomUUID(), null, "default", TaskPriority.NORMAL, 0, "[]", "{}",
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null);
         LiveTask other = task();
         writer.close();
         writer = new GroupCommitWriter<>(sink, tasks -> {}, task -> {}, Duration.ofSeconds(30), "test-writer-2");
-        CompletableFuture<Void> duplicateStored = writer.insert(List.of(duplicate));
+        CompletableFuture<Void> badStored = writer.insert(List.of(bad));
         CompletableFuture<Void> otherStored = writer.insert(List.of(other));
         writer.start();
 
-        assertThatThrownBy(duplicateStored::join).hasCauseInstanceOf(TaskStoreException.class)
+        assertThatThrownBy(badStored::join).hasCauseInstanceOf(TaskStoreException.class)
                 .hasMessageContaining("Could not store the task");
         otherStored.join();
         LiveTask after = task();
