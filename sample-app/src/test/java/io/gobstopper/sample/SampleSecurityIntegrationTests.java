@@ -80,7 +80,9 @@ class SampleSecurityIntegrationTests {
                 call(HttpMethod.POST, "/api/tasks/" + id + "/cancel", "viewer", null),
                 call(HttpMethod.DELETE, "/api/tasks/" + id, "viewer", null),
                 call(HttpMethod.POST, "/api/tasks/bulk-retry", "viewer", "{}"),
-                call(HttpMethod.PUT, "/api/tasks/categories/reports/workers", "viewer", "{\"workers\": 2}"))) {
+                call(HttpMethod.PUT, "/api/tasks/categories/reports/workers", "viewer", "{\"workers\": 2}"),
+                call(HttpMethod.POST, "/api/tasks", "viewer",
+                        "{\"name\": \"send_email\", \"args\": [\"a@b.c\", \"x\"]}"))) {
             assertThat(refused.getStatusCode().value()).as(refused.toString()).isEqualTo(403);
             assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json");
             assertThat(refused.getBody()).contains("viewer").contains("TASKS_ADMIN")

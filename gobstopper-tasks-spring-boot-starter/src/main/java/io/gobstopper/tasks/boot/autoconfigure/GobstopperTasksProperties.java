@@ -602,8 +602,8 @@ public class GobstopperTasksProperties {
         private boolean readOnly = false;
 
         /**
-         * Role a user must have for the management operations (cancel, retry, delete, bulk-retry, cleanup, resize,
-         * schedule pause/resume/trigger) when Spring Security is present; an authority of that name or with the
+         * Role a user must have for the REST API's writes (submit, cancel, retry, delete, bulk-retry, cleanup, archive,
+         * resize, schedule pause/resume/trigger) when Spring Security is present; an authority of that name or with the
          * ROLE_ prefix counts. Anonymous callers get 401, others without the role 403. Ignored without Spring
          * Security.
          */

@@ -6,9 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a REST operation that changes tasks or workers rather than reading or submitting them: refused while
- * {@code gobstopper.tasks.dashboard.read-only=true}, and reserved to {@code gobstopper.tasks.dashboard.role} when
- * Spring Security is present. See {@link ManagementOperationsGuard}.
+ * Marks a REST operation that writes (submits tasks, or changes tasks or workers) rather than reads: reserved to
+ * {@code gobstopper.tasks.dashboard.role} when Spring Security is present, and, unless {@link #whileReadOnly()},
+ * refused while {@code gobstopper.tasks.dashboard.read-only=true}. See {@link ManagementOperationsGuard}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -16,4 +16,10 @@ import java.lang.annotation.Target;
 
     /** What the operation does, for refusals: "cancel a task". */
     String value();
+
+    /**
+     * Whether it stays allowed while {@code dashboard.read-only=true}: read-only hides the dashboard's actions on
+     * existing tasks, not the submitting of new ones; the role is needed either way.
+     */
+    boolean whileReadOnly() default false;
 }

@@ -7,10 +7,10 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Guards the REST API's {@link ManagementOperation management operations} (cancel, retry, delete, bulk-retry,
- * cleanup, resize, schedule pause/resume/trigger): refused with 403 while {@code gobstopper.tasks.dashboard.read-only}
- * is true, and otherwise left to the {@link OperatorCheck} (the role check when Spring Security is present). Reads
- * and submits pass untouched. Refusals are thrown, so that {@link TasksProblemResolver} answers them as problems.
+ * Guards the REST API's writes, its {@link ManagementOperation management operations} (submit, batch submit, cancel,
+ * retry, delete, bulk-retry, cleanup, archive, resize, schedule pause/resume/trigger): the {@link OperatorCheck} (the
+ * role check when Spring Security is present) decides who may run them, and all but submits are refused with 403
+ * while {@code gobstopper.tasks.dashboard.read-only} is true. Reads pass untouched. Refusals are thrown, so that {@link TasksProblemResolver} answers them as problems.
  */
 public final class ManagementOperationsGuard implements HandlerInterceptor {
 
@@ -31,7 +31,7 @@ public final class ManagementOperationsGuard implements HandlerInterceptor {
         if (handler instanceof HandlerMethod method) {
             ManagementOperation operation = method.getMethodAnnotation(ManagementOperation.class);
             if (operation != null) {
-                if (readOnly) {
+                if (readOnly && !operation.whileReadOnly()) {
                     throw new ApiException(HttpStatus.FORBIDDEN, "The task system is read-only: you cannot "
                             + operation.value() + ". Set gobstopper.tasks.dashboard.read-only=false to allow it.");
                 }

@@ -77,6 +77,7 @@ public class TasksController {
     }
 
     @PostMapping
+    @ManagementOperation(value = "submit tasks", whileReadOnly = true)
     ResponseEntity<ObjectNode> submit(HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, SUBMIT_FIELDS);
@@ -98,6 +99,7 @@ public class TasksController {
     }
 
     @PostMapping("/batch")
+    @ManagementOperation(value = "submit tasks", whileReadOnly = true)
     ResponseEntity<ObjectNode> submitBatch(HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, Set.of("tasks"));
