@@ -179,25 +179,9 @@ public final class GobstopperScenarios {
      */
     static void listing(Path dir, Args args) throws Exception {
         int stored = args.integer("stored", 1_000_000);
-        Path file = dir.resolve("listing.duckdb");
-        try (DuckDbTaskStore store = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
-            store.open(Instant.now()); // creates the schema
-        }
         long generate = System.nanoTime();
-        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
-                PreparedStatement insert = connection.prepareStatement(GENERATE)) {
-            insert.setLong(1, Instant.now().toEpochMilli());
-            insert.setInt(2, stored);
-            insert.setInt(3, stored);
-            insert.setInt(4, stored);
-            insert.executeUpdate();
-            connection.createStatement().execute("CHECKPOINT");
-        }
+        TaskEngine engine = onGenerated(dir.resolve("listing.duckdb"), stored);
         Report.metric("generate_seconds", (System.nanoTime() - generate) / 1e9);
-        JsonMapper mapper = JsonMapper.builder().build();
-        TaskEngine engine = new TaskEngine(new TaskRegistry(mapper), new DuckDbTaskStore(file, Duration.ofMillis(50)),
-                TaskEngineSettings.DEFAULTS, mapper, List.of(), InstantSource.system());
-        engine.start();
         TaskFilter filtered = new TaskFilter("category_3", TaskStatus.FAILED, null, TaskFilter.DEFAULT_LIMIT, 0);
         long total = engine.stats().total();
         Report.metric("stored", total);
@@ -213,8 +197,18 @@ public final class GobstopperScenarios {
      * on it, and times analytics over all of them (a 30-day window), grouped by name and by category.
      */
     static void analytics(Path dir, Args args) throws Exception {
-        int stored = args.integer("analytics_rows", 100_000);
-        Path file = dir.resolve("analytics.duckdb");
+        TaskEngine engine = onGenerated(dir.resolve("analytics.duckdb"), args.integer("analytics_rows", 100_000));
+        Duration window = Duration.ofDays(30);
+        Report.metric("stored", engine.stats().total());
+        Report.metric("analytics_name_ms", median(() -> engine.analytics(window,
+                io.gobstopper.tasks.TaskAnalytics.GroupBy.NAME, false).groups().size()));
+        Report.metric("analytics_category_ms", median(() -> engine.analytics(window,
+                io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, false).groups().size()));
+        engine.close();
+    }
+
+    /** A started engine on a new file holding {@code stored} ended tasks spread over 30 days ({@link #GENERATE}). */
+    private static TaskEngine onGenerated(Path file, int stored) throws Exception {
         try (DuckDbTaskStore store = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
             store.open(Instant.now()); // creates the schema
         }
@@ -231,13 +225,7 @@ public final class GobstopperScenarios {
         TaskEngine engine = new TaskEngine(new TaskRegistry(mapper), new DuckDbTaskStore(file, Duration.ofMillis(50)),
                 TaskEngineSettings.DEFAULTS, mapper, List.of(), InstantSource.system());
         engine.start();
-        Duration window = Duration.ofDays(30);
-        Report.metric("stored", engine.stats().total());
-        Report.metric("analytics_name_ms", median(() -> engine.analytics(window,
-                io.gobstopper.tasks.TaskAnalytics.GroupBy.NAME, false).groups().size()));
-        Report.metric("analytics_category_ms", median(() -> engine.analytics(window,
-                io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, false).groups().size()));
-        engine.close();
+        return engine;
     }
 
     /** Milliseconds of the median of 7 runs, after 2 unmeasured ones. */

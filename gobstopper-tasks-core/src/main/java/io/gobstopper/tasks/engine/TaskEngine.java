@@ -4,9 +4,11 @@ import io.gobstopper.tasks.BatchItemException;
 import io.gobstopper.tasks.BulkRetryResult;
 import io.gobstopper.tasks.InvalidTaskDefinitionException;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
+import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.QueueHealth;
 import io.gobstopper.tasks.ScheduleInfo;
 import io.gobstopper.tasks.Submission;
+import io.gobstopper.tasks.TaskArgumentsTooLargeException;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
@@ -25,17 +27,21 @@ import io.gobstopper.tasks.event.TaskEvent;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.event.TaskListener;
 import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.SharedStoreSignals;
 import io.gobstopper.tasks.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -378,7 +384,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         String kwargsText = json.text(kwargs);
         int size = argsText.length() + kwargsText.length();
         if (size > StoredText.MAX_ARGUMENTS) {
-            throw new io.gobstopper.tasks.TaskArgumentsTooLargeException("Task '" + name + "': its arguments take "
+            throw new TaskArgumentsTooLargeException("Task '" + name + "': its arguments take "
                     + size + " characters as JSON, more than the " + StoredText.MAX_ARGUMENTS + " a task may carry; "
                     + "keep large data elsewhere (a file, a table) and pass a reference to it");
         }
@@ -872,15 +878,15 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     }
 
     /** Shared store: the categories this instance claims for: those of its tasks and those configured. */
-    private java.util.Collection<String> claimableCategories() {
-        java.util.Set<String> categories = new java.util.TreeSet<>(pools.keySet());
+    private Collection<String> claimableCategories() {
+        Set<String> categories = new TreeSet<>(pools.keySet());
         registry.definitions().forEach(definition -> categories.add(definition.category()));
         categories.addAll(settings.categories().keySet());
         return categories;
     }
 
     /** What a shared store tells this engine. */
-    private final class Signals implements io.gobstopper.tasks.store.SharedStoreSignals {
+    private final class Signals implements SharedStoreSignals {
 
         @Override
         public void workAvailable() {
@@ -1149,14 +1155,14 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     }
 
     @Override
-    public List<io.gobstopper.tasks.NodeInfo> nodes() {
+    public List<NodeInfo> nodes() {
         ensureRunning();
-        List<io.gobstopper.tasks.NodeInfo> nodes = store.nodes();
+        List<NodeInfo> nodes = store.nodes();
         if (!nodes.isEmpty()) {
             return nodes;
         }
         int running = pools.values().stream().mapToInt(CategoryPool::running).sum();
-        return List.of(new io.gobstopper.tasks.NodeInfo(defaultNodeId(), createdAt, clock.instant(), running, true));
+        return List.of(new NodeInfo(defaultNodeId(), createdAt, clock.instant(), running, true));
     }
 
     /** This process's name among instances: its host name and process id, as {@code host-1234}. */
