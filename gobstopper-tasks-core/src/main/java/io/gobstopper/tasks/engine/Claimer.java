@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -17,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds the workers of this instance from a store shared by several: whenever a category has idle workers it claims
  * that many due tasks (in small batches), and it looks again when told that work may be waiting, when a worker frees
- * up, or after the poll interval. Every poll interval it also runs the store's housekeeping and reads how long the
- * oldest ready task of each category has waited. One thread.
+ * up, or after the poll interval. Every poll interval it also runs the store's housekeeping and reads which
+ * tasks wait in the store, per category. One thread.
  */
 final class Claimer {
 
@@ -31,7 +29,7 @@ final class Claimer {
     private final Supplier<Collection<String>> categories;
     private final Function<String, CategoryPool> pools;
     private final InstantSource clock;
-    private final Consumer<Map<String, Instant>> oldestDue;
+    private final StoreQueues queues;
     private final long pollMillis;
     private final Object signal = new Object();
     private boolean woken;
@@ -40,12 +38,12 @@ final class Claimer {
     private String lastProblem;
 
     /**
-     * @param oldestDue told, after each sweep, when each category's longest-waiting task became due
+     * @param queues told, after each sweep, of the tasks waiting in the store, and of every claim
      */
     Claimer(TaskStore store, Supplier<Collection<String>> categories, Function<String, CategoryPool> pools,
-            InstantSource clock, Consumer<Map<String, Instant>> oldestDue) {
+            InstantSource clock, StoreQueues queues) {
         this.store = store;
-        this.oldestDue = oldestDue;
+        this.queues = queues;
         this.categories = categories;
         this.pools = pools;
         this.clock = clock;
@@ -87,7 +85,7 @@ final class Claimer {
                 if (nowMillis - lastSweep >= pollMillis) {
                     Instant now = clock.instant();
                     store.sweep(now);
-                    oldestDue.accept(store.oldestDue(now));
+                    queues.refresh(store.waiting(now));
                     lastSweep = nowMillis;
                 }
                 for (String category : categories.get()) {
@@ -119,6 +117,7 @@ final class Claimer {
         int wanted = Math.min(idle, BATCH);
         Instant now = clock.instant();
         List<LiveTask> claimed = store.claim(pool.category(), wanted, now);
+        queues.claimed(pool.category(), claimed.size(), claimed.size() < wanted);
         if (!claimed.isEmpty()) {
             pool.enqueue(claimed);
         }

@@ -21,7 +21,6 @@ import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TaskTimeoutException;
 import io.gobstopper.tasks.TaskStatus;
-import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.UnknownTaskException;
 import io.gobstopper.tasks.event.TaskEvent;
 import io.gobstopper.tasks.event.TaskEventType;
@@ -29,6 +28,7 @@ import io.gobstopper.tasks.event.TaskListener;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.SharedStoreSignals;
 import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.UniqueKeyTakenException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -91,8 +91,8 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
     private final boolean shared;
     private final Claimer claimer;
     private final Instant createdAt = Instant.now();
-    /** Shared store: when the oldest task waiting for a worker became due, per category, as of the last sweep. */
-    private volatile Map<String, Instant> sharedOldestDue = Map.of();
+    /** Shared store: the tasks waiting for a worker in the store, per category. */
+    private final StoreQueues storeQueues = new StoreQueues();
     private ScheduledThreadPoolExecutor scheduler;
     private volatile State state = State.NEW;
 
@@ -121,7 +121,7 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         this.recurring = new RecurringTasks(registry, settings, store, clock, this::fireScheduled);
         this.shared = store.shared();
         this.claimer = shared ? new Claimer(store, this::claimableCategories, this::poolFor, clock,
-                due -> sharedOldestDue = due) : null;
+                storeQueues) : null;
         for (TaskDefinition task : recurring.tasks()) {
             try {
                 task.method().bind(json.args(task.name(), List.of(), task.method()::positionalName),
@@ -251,37 +251,58 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     // ---- submitting ----
 
+    /**
+     * How often a submit is made again when the store finds its unique key taken by a task submitted at the same
+     * moment (on another instance): the next try finds that task and answers it.
+     */
+    static final int UNIQUE_KEY_ATTEMPTS = 3;
+
     @Override
     public Submission offer(TaskRequest request) {
-        Prepared prepared = prepare(request);
-        if (prepared.existing() != null) {
-            return new Submission(prepared.existing(), false);
+        for (int attempt = 1; ; attempt++) {
+            Prepared prepared = prepare(request);
+            if (prepared.existing() != null) {
+                return new Submission(prepared.existing(), false);
+            }
+            LiveTask task = prepared.task();
+            try {
+                TaskStore.await(store.insert(List.of(task))); // queued by accepted() once durable
+                return new Submission(task.id(), true);
+            } catch (UniqueKeyTakenException ex) {
+                notStored(List.of(task));
+                if (attempt == UNIQUE_KEY_ATTEMPTS) {
+                    throw ex;
+                }
+            } catch (RuntimeException ex) {
+                notStored(List.of(task));
+                throw ex;
+            }
         }
-        LiveTask task = prepared.task();
-        try {
-            TaskStore.await(store.insert(List.of(task))); // queued by accepted() once durable
-        } catch (RuntimeException ex) {
-            notStored(List.of(task));
-            throw ex;
-        }
-        return new Submission(task.id(), true);
     }
 
     @Override
     public CompletableFuture<UUID> submitAsync(TaskRequest request) {
+        return submitAsync(request, 1);
+    }
+
+    private CompletableFuture<UUID> submitAsync(TaskRequest request, int attempt) {
         Prepared prepared = prepare(request);
         if (prepared.existing() != null) {
             return CompletableFuture.completedFuture(prepared.existing());
         }
         LiveTask task = prepared.task();
         return store.insert(List.of(task)).handle((stored, failure) -> {
-            if (failure != null) {
-                notStored(List.of(task));
-                throw failure instanceof java.util.concurrent.CompletionException completion ? completion
-                        : new java.util.concurrent.CompletionException(failure);
+            if (failure == null) {
+                return CompletableFuture.completedFuture(task.id());
             }
-            return task.id();
-        });
+            notStored(List.of(task));
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof UniqueKeyTakenException && attempt < UNIQUE_KEY_ATTEMPTS) {
+                return submitAsync(request, attempt + 1);
+            }
+            return CompletableFuture.<UUID>failedFuture(cause);
+        }).thenCompose(next -> next);
     }
 
     @Override
@@ -296,6 +317,18 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
 
     /** Checks and claims every request, then stores the new tasks in one transaction; on any failure, none. */
     private List<UUID> submitBatch(List<TaskRequest> requests, boolean chained) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return submitBatchOnce(requests, chained);
+            } catch (UniqueKeyTakenException ex) {
+                if (attempt == UNIQUE_KEY_ATTEMPTS) {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private List<UUID> submitBatchOnce(List<TaskRequest> requests, boolean chained) {
         ensureRunning();
         if (requests == null || requests.isEmpty()) {
             throw new InvalidTaskArgumentsException("A batch needs at least one task");
@@ -519,7 +552,12 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
             return; // stopping: they stay PENDING in the store for the next start
         }
         if (shared) {
-            tasks.forEach(this::wakeWhenDue); // claimed by whichever instance has a worker free first
+            Instant now = now();
+            for (LiveTask task : tasks) {
+                poolFor(task.category()); // its category is claimed for from now on, also when no task declares it
+                storeQueues.submitted(task, now);
+                wakeWhenDue(task); // claimed by whichever instance has a worker free first
+            }
             return;
         }
         boolean plain = true;
@@ -877,9 +915,13 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         }
     }
 
-    /** Shared store: the categories this instance claims for: those of its tasks and those configured. */
+    /**
+     * Shared store: the categories this instance claims for: those of its tasks, those configured, and those with
+     * tasks waiting in the store (a category any instance submitted to).
+     */
     private Collection<String> claimableCategories() {
         Set<String> categories = new TreeSet<>(pools.keySet());
+        categories.addAll(storeQueues.categories());
         registry.definitions().forEach(definition -> categories.add(definition.category()));
         categories.addAll(settings.categories().keySet());
         return categories;
@@ -1083,14 +1125,17 @@ public final class TaskEngine implements TaskQueue, AutoCloseable {
         pools.values().forEach(pool -> queues.put(pool.category(), new TaskStats.QueueStats(pool.queued(),
                 pool.running(), pool.workers(), pool.oldestWait(), settings.maxWaitFor(pool.category()))));
         if (shared) {
-            // tasks wait in the shared store, not here: the ages the claimer last read from it
+            // tasks wait in the shared store, not here: as the claimer last read it, with this instance's own changes
             Instant now = clock.instant();
-            sharedOldestDue.forEach((category, due) -> queues.compute(category, (name, stats) -> {
-                TaskStats.QueueStats local = stats != null ? stats : idle(name);
-                Duration waited = Duration.between(due, now);
-                return waited.compareTo(local.oldestWait()) <= 0 ? local : new TaskStats.QueueStats(local.queued(),
-                        local.running(), local.workers(), waited, local.maxWait());
-            }));
+            for (String category : storeQueues.categories()) {
+                queues.compute(category, (name, stats) -> {
+                    TaskStats.QueueStats local = stats != null ? stats : idle(name);
+                    Duration waited = storeQueues.oldestWait(name, now);
+                    return new TaskStats.QueueStats(local.queued() + (int) Math.min(Integer.MAX_VALUE,
+                            storeQueues.count(name)), local.running(), local.workers(),
+                            waited.compareTo(local.oldestWait()) > 0 ? waited : local.oldestWait(), local.maxWait());
+                });
+            }
         }
         return queues;
     }

@@ -3,7 +3,6 @@ package io.gobstopper.tasks.store;
 import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.TaskAnalytics;
-import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskNotFoundException;
@@ -352,21 +351,17 @@ public final class DuckDbTaskStore implements TaskStore {
             }
             TaskStatus status = task.status();
             if (!status.isCompleted()) {
-                throw cancelRefused(id, status);
+                throw Refusals.cannotCancel(id, status);
             }
         }
-        throw cancelRefused(id, stored(id).status());
+        throw Refusals.cannotCancel(id, stored(id).status());
     }
 
-    private static TaskStateException cancelRefused(UUID id, TaskStatus status) {
-        return new TaskStateException(status, "Task " + id + " is " + status
-                + " and has already ended: only unfinished tasks (PENDING, RETRY or STARTED) can be cancelled");
-    }
 
     @Override
     public LiveTask retry(UUID id) {
         ensureOpen();
-        settle(id, "retried", "FAILED or CANCELLED");
+        settle(id, Refusals::cannotRetry);
         LiveTask retried = TaskStore.await(writer.execute(tx -> {
             List<TaskInfo> rows = tx.jdbc().query("UPDATE tasks SET " + RESET_FOR_RETRY
                     + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED') RETURNING " + TaskRows.COLUMNS,
@@ -377,21 +372,16 @@ public final class DuckDbTaskStore implements TaskStore {
             LiveTask task = LiveTask.stored(rows.get(0));
             LiveTask holder = keys.claim(task);
             if (holder != null) { // thrown inside the transaction, so the reset is rolled back
-                throw new TaskStateException(rows.get(0).status(), "Task " + id + " cannot run again while task "
-                        + holder.id() + " with the same unique key '" + task.uniqueKey() + "' is unfinished");
+                throw Refusals.uniqueKeyHeld(id, rows.get(0).status(), holder.id(), task.uniqueKey());
             }
             return track(task);
         }, this::untrack));
         if (retried == null) {
-            throw retryRefused(id, stored(id).status());
+            throw Refusals.cannotRetry(id, stored(id).status());
         }
         return retried;
     }
 
-    private static TaskStateException retryRefused(UUID id, TaskStatus status) {
-        return new TaskStateException(status, "Task " + id + " is " + status
-                + ": only FAILED or CANCELLED tasks can be retried");
-    }
 
     @Override
     public RetriedTasks retryFailed(String category, Collection<String> runnableNames) {
@@ -437,13 +427,11 @@ public final class DuckDbTaskStore implements TaskStore {
     @Override
     public void delete(UUID id) {
         ensureOpen();
-        settle(id, "deleted", "SUCCESS, FAILED or CANCELLED");
+        settle(id, Refusals::cannotDelete);
         int deleted = TaskStore.await(writer.execute(
                 tx -> tx.jdbc().update("DELETE FROM tasks WHERE id = ? AND status IN " + ENDED, id), null));
         if (deleted == 0) {
-            TaskStatus status = stored(id).status();
-            throw new TaskStateException(status, "Task " + id + " is " + status
-                    + ": only ended tasks (SUCCESS, FAILED or CANCELLED) can be deleted; cancel it first");
+            throw Refusals.cannotDelete(id, stored(id).status());
         }
     }
 
@@ -451,15 +439,14 @@ public final class DuckDbTaskStore implements TaskStore {
      * For operations on ended tasks: refuses an unfinished task, and waits until a task that just ended has its
      * end stored.
      */
-    private void settle(UUID id, String verb, String allowed) {
+    private void settle(UUID id, java.util.function.BiFunction<UUID, TaskStatus, TaskStateException> refusal) {
         LiveTask task = live.get(id);
         if (task == null) {
             return;
         }
         TaskStatus status = task.status();
         if (!status.isCompleted()) {
-            throw new TaskStateException(status, "Task " + id + " is " + status + ": only " + allowed
-                    + " tasks can be " + verb);
+            throw refusal.apply(id, status);
         }
         TaskStore.await(writer.flush());
     }

@@ -121,6 +121,14 @@ public final class LiveTask {
                 false));
     }
 
+    /** A copy of this task's state, to try a transition on without changing the task. */
+    synchronized LiveTask copy() {
+        LiveTask copy = new LiveTask(snapshot());
+        copy.storedStatus = storedStatus;
+        copy.cancelRequested = cancelRequested;
+        return copy;
+    }
+
     /** A task read back from the store, which holds it with the same status. */
     static LiveTask stored(TaskInfo row) {
         LiveTask task = new LiveTask(row);

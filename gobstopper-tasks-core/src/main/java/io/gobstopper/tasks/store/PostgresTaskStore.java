@@ -8,7 +8,6 @@ import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
-import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.event.TaskEventType;
@@ -122,6 +121,12 @@ public final class PostgresTaskStore implements TaskStore {
     private final double leaseSeconds;
     private final Duration pollInterval;
     private final Map<UUID, Claim> claims = new ConcurrentHashMap<>();
+    /**
+     * Held by a claim from its statement until its claims are registered, and by a cancel throughout: so a cancel on
+     * this instance finds a task either claimed here (and stops or cancels it here) or not claimed by this instance
+     * at all, never claimed in the store but not yet known here.
+     */
+    private final Object claiming = new Object();
 
     private volatile SharedStoreSignals signals = NO_SIGNALS;
     private volatile Consumer<List<LiveTask>> committed = tasks -> {};
@@ -285,7 +290,7 @@ public final class PostgresTaskStore implements TaskStore {
                 });
             }
         } catch (DuplicateKeyException ex) {
-            return CompletableFuture.failedFuture(uniqueKeyTaken(batch, ex));
+            return CompletableFuture.failedFuture(uniqueKeyTaken(batch));
         } catch (DataAccessException | TransactionException ex) {
             RuntimeException failure = ex; // Spring's common base of the two is outside what the store may use
             return CompletableFuture.failedFuture(new TaskStoreException("The task store " + schema
@@ -320,11 +325,8 @@ public final class PostgresTaskStore implements TaskStore {
                 new SqlParameterValue(Types.BIGINT, task.timeout() == null ? null : task.timeout().toMillis()));
     }
 
-    private static TaskException uniqueKeyTaken(List<LiveTask> batch, DuplicateKeyException ex) {
-        String keys = String.join(", ", batch.stream().map(LiveTask::uniqueKey).filter(key -> key != null)
-                .map(key -> "'" + key + "'").toList());
-        return new TaskStateException(TaskStatus.PENDING, "Unique key " + keys + " was taken by another unfinished task "
-                + "submitted at the same moment (on this or another instance); submit again to get that task's id");
+    private static TaskException uniqueKeyTaken(List<LiveTask> batch) {
+        return new UniqueKeyTakenException(batch.stream().map(LiveTask::uniqueKey).filter(key -> key != null).toList());
     }
 
     @Override
@@ -350,6 +352,15 @@ public final class PostgresTaskStore implements TaskStore {
             return List.of();
         }
         List<LiveTask> claimed = new ArrayList<>(max);
+        synchronized (claiming) {
+            claimInto(claimed, category, max, now);
+        }
+        claimed.sort(Comparator.comparing((LiveTask task) -> -task.priority().level())
+                .thenComparing(LiveTask::createdAt).thenComparing(LiveTask::id));
+        return claimed;
+    }
+
+    private void claimInto(List<LiveTask> claimed, String category, int max, Instant now) {
         query(() -> {
             jdbc.query("WITH due AS (SELECT t.id FROM " + tasks + " t WHERE t.category = ? AND t.status IN "
                     + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
@@ -366,9 +377,6 @@ public final class PostgresTaskStore implements TaskStore {
                     }, category, ts(now), max, nodeId, leaseSeconds, ts(now), channel, nodeId);
             return null;
         });
-        claimed.sort(Comparator.comparing((LiveTask task) -> -task.priority().level())
-                .thenComparing(LiveTask::createdAt).thenComparing(LiveTask::id));
-        return claimed;
     }
 
     @Override
@@ -384,74 +392,124 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public boolean markProgress(LiveTask task, int percent, String message) {
-        return task.progress(percent, message) && write(task, event(TaskEventType.PROGRESS, task.id(), nodeId));
+        return task.progress(percent, message) && write(task, event(TaskEventType.PROGRESS, task.id(), nodeId), false) == Write.WRITTEN;
     }
 
     @Override
     public boolean markSucceeded(LiveTask task, String result, Instant now) {
-        return task.succeed(result, now) && write(task, event(TaskEventType.SUCCEEDED, task.id(), nodeId));
+        return outcome(task, next -> next.succeed(result, now), event(TaskEventType.SUCCEEDED, task.id(), nodeId));
     }
 
     @Override
     public boolean markFailed(LiveTask task, String error, Instant now, Instant retryAt) {
-        return task.fail(error, now, retryAt) && write(task,
+        return outcome(task, next -> next.fail(error, now, retryAt),
                 event(retryAt == null ? TaskEventType.FAILED : TaskEventType.RETRY, task.id(), nodeId));
+    }
+
+    /**
+     * Records a run's outcome unless a cancel was requested for it in the store (from any instance) first: then, as in
+     * memory, the request wins, the outcome is not recorded and the task is marked to be stopped. The task is held
+     * while the store decides, so a request made here meanwhile waits for that decision.
+     */
+    private boolean outcome(LiveTask task, java.util.function.Predicate<LiveTask> transition, String notification) {
+        synchronized (task) {
+            LiveTask next = task.copy();
+            if (!transition.test(next)) {
+                return false;
+            }
+            switch (write(next, notification, true)) {
+                case WRITTEN -> {
+                    transition.test(task);
+                    return true;
+                }
+                case CANCEL_REQUESTED -> {
+                    task.requestCancel();
+                    return false;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
     }
 
     @Override
     public boolean markRejected(LiveTask task, String error, Instant now) {
-        return task.reject(error, now) && write(task, event(TaskEventType.FAILED, task.id(), nodeId));
+        return task.reject(error, now) && write(task, event(TaskEventType.FAILED, task.id(), nodeId), false) == Write.WRITTEN;
     }
 
     @Override
     public boolean markReleased(LiveTask task) {
-        return task.release() && write(task, WORK);
+        return task.release() && write(task, WORK, false) == Write.WRITTEN;
     }
 
     @Override
     public boolean markCancelled(LiveTask task, String reason, Instant now) {
-        return task.cancel(now, reason) && write(task, event(TaskEventType.CANCELLED, task.id(), nodeId));
+        return task.cancel(now, reason) && write(task, event(TaskEventType.CANCELLED, task.id(), nodeId), false)
+                == Write.WRITTEN;
     }
 
     @Override
     public boolean markStopped(LiveTask task, String reason, Instant now) {
-        return task.stopCancelled(reason, now) && write(task, event(TaskEventType.CANCELLED, task.id(), nodeId));
+        return task.stopCancelled(reason, now)
+                && write(task, event(TaskEventType.CANCELLED, task.id(), nodeId), false) == Write.WRITTEN;
+    }
+
+    /** What became of a fenced write. */
+    private enum Write {
+        WRITTEN,
+        /** Another instance took the task over: nothing was recorded. */
+        LOST,
+        /** An outcome was not recorded because a cancel was requested in the store first; the claim stays. */
+        CANCEL_REQUESTED
     }
 
     /**
      * Writes a claimed task's new state, fenced: only while the task is still this instance's claim. A write that
-     * ends the claim forgets it first, so the lease keeper never mistakes the end for a lost lease.
+     * ends the claim forgets it first (and takes it back when a cancel request turns an outcome away), so the lease
+     * keeper never mistakes the end for a lost lease.
      *
-     * @return whether it was recorded; {@code false} when another instance took the task over meanwhile
+     * @param outcome whether this is a run's outcome, which a cancel requested in the store turns away
      */
-    private boolean write(LiveTask task, String notification) {
+    private Write write(LiveTask task, String notification, boolean outcome) {
         TaskInfo state = task.snapshot();
         boolean stillClaimed = state.status() == TaskStatus.STARTED;
         Claim claim = stillClaimed ? claims.get(task.id()) : claims.remove(task.id());
         if (claim == null) {
-            return lost(state);
+            lost(state);
+            return Write.LOST;
         }
         Long written = query(() -> jdbc.queryForObject("WITH u AS (UPDATE " + tasks + " SET status = ?, "
                 + "started_at = ?, completed_at = ?, run_at = ?, result = ?, error = ?, retry_count = ?, progress = ?, "
                 + "progress_message = ?, cancel_requested = (cancel_requested AND ?), "
                 + "lease_until = CASE WHEN ? THEN lease_until END "
-                + "WHERE id = ? AND status = 'STARTED' AND node_id = ? AND fence = ? RETURNING id) "
-                + "SELECT count(*) FROM u, LATERAL (SELECT pg_notify(?, ?)) n", Long.class,
+                + "WHERE id = ? AND status = 'STARTED' AND node_id = ? AND fence = ? AND NOT (cancel_requested AND ?) "
+                + "RETURNING id) SELECT count(*) FROM u, LATERAL (SELECT pg_notify(?, ?)) n", Long.class,
                 state.status().name(), ts(state.startedAt()), ts(state.completedAt()), ts(state.runAt()),
                 text(state.result()), text(state.error()), state.retryCount(), state.progress(),
-                text(state.progressMessage()), stillClaimed, stillClaimed, state.id(), nodeId, claim.fence(), channel,
-                notification));
-        if (written == null || written == 0) {
-            claims.remove(task.id(), claim);
-            return lost(state);
+                text(state.progressMessage()), stillClaimed, stillClaimed, state.id(), nodeId, claim.fence(), outcome,
+                channel, notification));
+        if (written != null && written > 0) {
+            return Write.WRITTEN;
         }
-        return true;
+        if (outcome && cancelRequestedInStore(state.id(), claim.fence())) {
+            claims.putIfAbsent(task.id(), claim);
+            return Write.CANCEL_REQUESTED;
+        }
+        claims.remove(task.id(), claim);
+        lost(state);
+        return Write.LOST;
     }
 
-    private boolean lost(TaskInfo state) {
+    /** Whether the task is still this instance's claim, with a cancel requested. */
+    private boolean cancelRequestedInStore(UUID id, long fence) {
+        return !query(() -> jdbc.queryForList("SELECT 1 FROM " + tasks + " WHERE id = ? AND status = 'STARTED' AND "
+                + "node_id = ? AND fence = ? AND cancel_requested", Integer.class, id, nodeId, fence)).isEmpty();
+    }
+
+    private void lost(TaskInfo state) {
         log.warn("Task {} ({}) is no longer this instance's (node {}): its lease expired and another instance took it "
                 + "over, so this run's {} is not recorded", state.id(), state.name(), nodeId, state.status());
-        return false;
     }
 
     /** Renews the leases of the tasks this instance holds, and picks up cancel requests made elsewhere. */
@@ -560,15 +618,16 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public Map<String, Instant> oldestDue(Instant now) {
+    public Map<String, Waiting> waiting(Instant now) {
         ensureOpen();
-        Map<String, Instant> due = new TreeMap<>();
+        Map<String, Waiting> due = new TreeMap<>();
         query(() -> {
-            jdbc.query("SELECT t.category, min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t WHERE t.status IN "
+            jdbc.query("SELECT t.category, count(*), min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t "
+                    + "WHERE t.status IN "
                     + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
                     + "EXISTS (SELECT 1 FROM " + tasks + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
                     + "GROUP BY t.category", rs -> {
-                        due.put(rs.getString(1), instant(rs, 2));
+                        due.put(rs.getString(1), new Waiting(rs.getLong(2), instant(rs, 3)));
                     }, ts(now));
             return null;
         });
@@ -662,14 +721,22 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public TaskInfo cancel(UUID id, Instant now) {
         ensureOpen();
+        synchronized (claiming) {
+            return cancelHeld(id, now);
+        }
+    }
+
+    private TaskInfo cancelHeld(UUID id, Instant now) {
         Claim claim = claims.get(id);
         if (claim != null) {
             LiveTask task = claim.task();
             if (task.requestCancel()) {
+                // the answer is the task as the request found it: the run may stop (and end CANCELLED) at once
+                TaskInfo asked = task.snapshot();
                 // running here: the engine interrupts it; stored so that every instance shows the request
                 query(() -> jdbc.update("UPDATE " + tasks + " SET cancel_requested = true WHERE id = ? AND status = "
                         + "'STARTED' AND node_id = ? AND fence = ?", id, nodeId, claim.fence()));
-                return task.snapshot();
+                return asked;
             }
             if (markCancelled(task, null, now)) {
                 cancelDependants(now, id);
@@ -690,9 +757,7 @@ public final class PostgresTaskStore implements TaskStore {
         if (!running.isEmpty()) {
             return running.get(0); // its instance hears of it, interrupts the run, and records it CANCELLED
         }
-        TaskStatus status = stored(id).status();
-        throw new TaskStateException(status, "Task " + id + " is " + status
-                + " and has already ended: only unfinished tasks (PENDING, RETRY or STARTED) can be cancelled");
+        throw Refusals.cannotCancel(id, stored(id).status());
     }
 
     @Override
@@ -705,15 +770,15 @@ public final class PostgresTaskStore implements TaskStore {
                     (rs, n) -> map(rs, null), id, channel, event(TaskEventType.SUBMITTED, id, nodeId));
         } catch (DuplicateKeyException ex) {
             TaskInfo task = stored(id);
-            throw new TaskStateException(task.status(), "Task " + id + " cannot run again while another task with the"
-                    + " same unique key '" + task.uniqueKey() + "' is unfinished");
+            UUID holder = query(() -> jdbc.query("SELECT id FROM " + tasks + " WHERE unique_key = ? AND status IN "
+                    + "('PENDING', 'RETRY', 'STARTED')", (rs, n) -> rs.getObject(1, UUID.class), task.uniqueKey()))
+                    .stream().findFirst().orElse(null);
+            throw Refusals.uniqueKeyHeld(id, task.status(), holder, task.uniqueKey());
         } catch (DataAccessException ex) {
             throw failure(ex);
         }
         if (rows.isEmpty()) {
-            TaskStatus status = stored(id).status();
-            throw new TaskStateException(status, "Task " + id + " is " + status
-                    + ": only FAILED or CANCELLED tasks can be retried");
+            throw Refusals.cannotRetry(id, stored(id).status());
         }
         return LiveTask.stored(rows.get(0));
     }
@@ -753,9 +818,7 @@ public final class PostgresTaskStore implements TaskStore {
         ensureOpen();
         int deleted = query(() -> jdbc.update("DELETE FROM " + tasks + " WHERE id = ? AND status IN " + ENDED, id));
         if (deleted == 0) {
-            TaskStatus status = stored(id).status();
-            throw new TaskStateException(status, "Task " + id + " is " + status
-                    + ": only ended tasks (SUCCESS, FAILED or CANCELLED) can be deleted; cancel it first");
+            throw Refusals.cannotDelete(id, stored(id).status());
         }
     }
 

@@ -235,10 +235,10 @@ public interface TaskStore extends AutoCloseable {
     default void sweep(Instant now) {}
 
     /**
-     * Shared store: per category, when the task that has waited longest for a worker (ready: due, its parents
-     * succeeded) became due; categories without such a task are left out.
+     * Shared store: per category, the tasks that wait for a worker (ready: due, their parents succeeded), and when the
+     * one that has waited longest became due; categories without such a task are left out.
      */
-    default Map<String, Instant> oldestDue(Instant now) {
+    default Map<String, Waiting> waiting(Instant now) {
         return Map.of();
     }
 
@@ -282,6 +282,14 @@ public interface TaskStore extends AutoCloseable {
      * @param byCategory per category
      */
     record TaskCounts(long total, Map<TaskStatus, Long> byStatus, Map<String, Long> byCategory) {}
+
+    /**
+     * The tasks of a category that wait for a worker.
+     *
+     * @param count how many
+     * @param oldestDue when the one that has waited longest became due
+     */
+    record Waiting(long count, Instant oldestDue) {}
 
     /**
      * A schedule's stored state.
