@@ -2,27 +2,30 @@ package io.gobstopper.tasks.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.contract.TestStorage;
 import io.gobstopper.tasks.event.TaskEvent;
 import io.gobstopper.tasks.retry.RetryPolicy;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
-import java.nio.file.Path;
+import io.gobstopper.tasks.store.TaskStore;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds real engines on a DuckDB file in a test's temporary folder, with {@link TestTasks} (and any other beans)
- * registered and a listener that records every event. {@link #restart} closes the engine and opens a new one on
- * the same file, with the same task beans, as a restarted application would.
+ * Builds real engines on a test's storage (a DuckDB file, a PostgreSQL schema, ...), with {@link TestTasks} (and any
+ * other beans) registered and a listener that records every event. {@link #restart} closes the engine and opens a new
+ * one on the same storage, with the same task beans, as a restarted application would. The fixture owns the storage
+ * and forgets it when it closes.
  */
 public final class EngineFixture implements AutoCloseable {
 
@@ -39,53 +42,53 @@ public final class EngineFixture implements AutoCloseable {
     /** The longest any test waits for a condition. */
     public static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final Path file;
+    private final TestStorage storage;
     private final JsonMapper mapper = JsonMapper.builder().build();
     private final TestTasks tasks = new TestTasks();
     private final List<Object> beans = new ArrayList<>();
     private final List<TaskEvent> events = new CopyOnWriteArrayList<>();
     private TaskEngine engine;
 
-    private EngineFixture(Path dir, List<Object> extraBeans) {
-        this.file = dir.resolve("tasks.duckdb");
+    private EngineFixture(TestStorage storage, List<Object> extraBeans) {
+        this.storage = storage;
         this.beans.add(tasks);
         this.beans.addAll(extraBeans);
     }
 
     /** A started engine with the test defaults. */
-    public static EngineFixture start(Path dir) {
-        return start(dir, SETTINGS);
+    public static EngineFixture start(TestStorage storage) {
+        return start(storage, SETTINGS);
     }
 
     /** A started engine with these settings. */
-    public static EngineFixture start(Path dir, TaskEngineSettings settings, Object... extraBeans) {
-        EngineFixture fixture = new EngineFixture(dir, List.of(extraBeans));
+    public static EngineFixture start(TestStorage storage, TaskEngineSettings settings, Object... extraBeans) {
+        EngineFixture fixture = new EngineFixture(storage, List.of(extraBeans));
         fixture.engine = fixture.create(settings, InstantSource.system());
         fixture.engine.start();
         return fixture;
     }
 
     /** A fixture whose engine is built but not started. */
-    public static EngineFixture unstarted(Path dir) {
-        EngineFixture fixture = new EngineFixture(dir, List.of());
+    public static EngineFixture unstarted(TestStorage storage) {
+        EngineFixture fixture = new EngineFixture(storage, List.of());
         fixture.engine = fixture.create(SETTINGS, InstantSource.system());
         return fixture;
     }
 
-    /** A new engine on this fixture's file and beans, not started. */
+    /** A new engine on this fixture's storage and beans, not started. */
     public TaskEngine create(TaskEngineSettings settings, InstantSource clock) {
         TaskRegistry registry = new TaskRegistry(mapper);
         beans.forEach(registry::registerAnnotated);
-        return new TaskEngine(registry, new DuckDbTaskStore(file, Duration.ofMillis(50)), settings, mapper,
+        return new TaskEngine(registry, storage.create(), settings, mapper,
                 List.of(events::add), clock);
     }
 
-    /** Closes the current engine and starts a new one on the same file. */
+    /** Closes the current engine and starts a new one on the same storage. */
     public TaskEngine restart(TaskEngineSettings settings) {
         return restart(settings, InstantSource.system());
     }
 
-    /** Closes the current engine and starts a new one on the same file, with this clock. */
+    /** Closes the current engine and starts a new one on the same storage, with this clock. */
     public TaskEngine restart(TaskEngineSettings settings, InstantSource clock) {
         engine.close();
         engine = create(settings, clock);
@@ -101,8 +104,26 @@ public final class EngineFixture implements AutoCloseable {
         return tasks;
     }
 
-    public Path file() {
-        return file;
+    /** The storage the engines of this fixture work on. */
+    public TestStorage storage() {
+        return storage;
+    }
+
+    /**
+     * Looks at what is stored through a store of its own, opened on the storage while no engine of this fixture runs
+     * (close it first), and closed again.
+     */
+    public <T> T inspect(Function<TaskStore, T> look) {
+        try (TaskStore store = storage.create()) {
+            store.open(java.time.Instant.now());
+            return look.apply(store);
+        }
+    }
+
+    /** The unfinished (PENDING, RETRY or STARTED) tasks stored, newest first: what the next start takes up. */
+    public List<TaskInfo> storedUnfinished() {
+        return inspect(store -> store.list(TaskFilter.all().page(TaskFilter.MAX_LIMIT, 0)).tasks().stream()
+                .filter(task -> !task.status().isCompleted()).toList());
     }
 
     /** Every event the engines of this fixture emitted, in order. */
@@ -128,12 +149,16 @@ public final class EngineFixture implements AutoCloseable {
         return Awaitility.await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 
-    /** Lets every blocked task finish and closes the engine. */
+    /** Lets every blocked task finish, closes the engine and forgets the storage. */
     @Override
     public void close() {
         tasks.releaseAll();
-        if (engine != null) {
-            engine.close();
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } finally {
+            storage.close();
         }
     }
 }

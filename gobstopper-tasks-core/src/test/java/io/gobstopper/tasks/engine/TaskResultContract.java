@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What a run returns or throws decides how the task ends; nothing a task does harms its worker. */
-class TaskResultTests {
+public interface TaskResultContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void aReturnedFutureIsAwaitedAndItsValueStored() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aReturnedFutureIsAwaitedAndItsValueStored() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("async_value", "later");
 
             TaskInfo done = fixture.awaitStatus(id, TaskStatus.SUCCESS);
@@ -27,8 +23,8 @@ class TaskResultTests {
     }
 
     @Test
-    void aFutureCompletedExceptionallyIsAFailure() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aFutureCompletedExceptionallyIsAFailure() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("async_failure", "went wrong");
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -39,8 +35,8 @@ class TaskResultTests {
     }
 
     @Test
-    void aResultThatCannotBeWrittenAsJsonFailsTheTaskSayingWhy() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aResultThatCannotBeWrittenAsJsonFailsTheTaskSayingWhy() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("unwritable_result", "u");
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -53,8 +49,8 @@ class TaskResultTests {
     }
 
     @Test
-    void aStackOverflowFailsOnlyItsTaskAndTheSameWorkerRunsTheNext() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS.withWorkers(1))) {
+    default void aStackOverflowFailsOnlyItsTaskAndTheSameWorkerRunsTheNext() {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
             UUID overflow = fixture.engine().submit("overflow", "deep");
             UUID next = fixture.engine().submit("whoami", "next");
 

@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One worker runs waiting tasks by priority, and in arrival order within a priority. */
-class PriorityOrderTests {
+public interface PriorityOrderContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void aSingleWorkerRunsCriticalThenHighThenNormalThenLowAndFifoWithinEach() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS.withWorkers(1))) {
+    default void aSingleWorkerRunsCriticalThenHighThenNormalThenLowAndFifoWithinEach() {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
             TestTasks tasks = fixture.tasks();
             fixture.engine().submit("block", "gate");
             tasks.awaitStarted("gate");
@@ -49,10 +45,10 @@ class PriorityOrderTests {
     }
 
     @Test
-    void aCategoryOverrideOfOneWorkerAlsoOrdersByPriority() {
+    default void aCategoryOverrideOfOneWorkerAlsoOrdersByPriority() {
         TaskEngineSettings settings = EngineFixture.SETTINGS.withWorkers(4)
                 .withCategory("serial", new TaskEngineSettings.CategorySettings(1, null));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             TestTasks tasks = fixture.tasks();
             fixture.submitIn("serial", "block", "gate");
             tasks.awaitStarted("gate");

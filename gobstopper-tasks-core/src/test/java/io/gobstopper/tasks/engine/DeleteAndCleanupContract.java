@@ -9,21 +9,17 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Ended tasks can be deleted one by one, by age, or by the periodic retention cleanup; unfinished ones stay. */
-class DeleteAndCleanupTests {
+public interface DeleteAndCleanupContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void anEndedTaskCanBeDeleted() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void anEndedTaskCanBeDeleted() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("record", "gone");
             fixture.awaitStatus(id, TaskStatus.SUCCESS);
 
@@ -36,8 +32,8 @@ class DeleteAndCleanupTests {
     }
 
     @Test
-    void failedAndCancelledTasksCanBeDeleted() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void failedAndCancelledTasksCanBeDeleted() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID failed = fixture.engine().submit("flaky", "f", 1);
             fixture.awaitStatus(failed, TaskStatus.FAILED);
             fixture.engine().resizeWorkers("paused", 0);
@@ -53,8 +49,8 @@ class DeleteAndCleanupTests {
     }
 
     @Test
-    void anUnfinishedTaskCannotBeDeleted() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void anUnfinishedTaskCannotBeDeleted() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID pending = fixture.submitIn("paused", "record", "waiting");
             UUID running = fixture.engine().submit("block", "running");
@@ -73,9 +69,9 @@ class DeleteAndCleanupTests {
     }
 
     @Test
-    void cleanupDeletesOnlyEndedTasksOlderThanTheCutOff() {
+    default void cleanupDeletesOnlyEndedTasksOlderThanTheCutOff() {
         MutableClock clock = new MutableClock();
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             TaskEngine engine = fixture.restart(EngineFixture.SETTINGS, clock);
             engine.resizeWorkers("paused", 0);
             UUID oldPending = fixture.submitIn("paused", "record", "old-pending");
@@ -102,8 +98,8 @@ class DeleteAndCleanupTests {
     }
 
     @Test
-    void cleanupRefusesANegativeAge() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void cleanupRefusesANegativeAge() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> fixture.engine().cleanup(Duration.ofSeconds(-1)))
                     .withMessageContaining("olderThan must be zero or more");
@@ -111,9 +107,9 @@ class DeleteAndCleanupTests {
     }
 
     @Test
-    void retentionDeletesEndedTasksWithoutBeingAsked() {
+    default void retentionDeletesEndedTasksWithoutBeingAsked() {
         TaskEngineSettings settings = EngineFixture.SETTINGS.withRetention(Duration.ofMillis(1), Duration.ofMillis(100));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID pending = fixture.submitIn("paused", "record", "kept");
             UUID ended = fixture.engine().submit("record", "expires");

@@ -9,20 +9,16 @@ import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A FAILED or CANCELLED task can be run again by hand, with its run state reset. */
-class ManualRetryTests {
+public interface ManualRetryContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void retryingAFailedTaskResetsItAndRunsItAgain() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void retryingAFailedTaskResetsItAndRunsItAgain() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit(TaskRequest.builder("flaky").args("k", 2).maxRetries(1).build());
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
             assertThat(failed.retryCount()).isEqualTo(1);
@@ -47,8 +43,8 @@ class ManualRetryTests {
     }
 
     @Test
-    void retryingACancelledTaskRunsIt() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void retryingACancelledTaskRunsIt() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID id = fixture.submitIn("paused", "record", "second-chance");
             fixture.engine().cancel(id);
@@ -62,8 +58,8 @@ class ManualRetryTests {
     }
 
     @Test
-    void aSuccessfulTaskCannotBeRetried() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aSuccessfulTaskCannotBeRetried() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("record", "done");
             fixture.awaitStatus(id, TaskStatus.SUCCESS);
 
@@ -77,8 +73,8 @@ class ManualRetryTests {
     }
 
     @Test
-    void aPendingTaskCannotBeRetried() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aPendingTaskCannotBeRetried() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID id = fixture.submitIn("paused", "record", "waiting");
 
@@ -90,16 +86,16 @@ class ManualRetryTests {
     }
 
     @Test
-    void retryingAnUnknownIdSaysSo() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void retryingAnUnknownIdSaysSo() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             assertThatExceptionOfType(TaskNotFoundException.class)
                     .isThrownBy(() -> fixture.engine().retry(UUID.randomUUID()));
         }
     }
 
     @Test
-    void retryFailedRetriesOnlyTheGivenCategory() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void retryFailedRetriesOnlyTheGivenCategory() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID a1 = fixture.submitIn("cat-a", "flaky", "a1", 1);
             UUID a2 = fixture.submitIn("cat-a", "flaky", "a2", 1);
             UUID b1 = fixture.submitIn("cat-b", "flaky", "b1", 1);

@@ -12,25 +12,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.event.TaskEvent;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Listeners hear every life-cycle change of a task, in order, each with the task as it was just then. */
-class TaskListenerTests {
+public interface TaskListenerContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     private static List<TaskEvent> eventsOf(EngineFixture fixture, UUID id) {
         return fixture.events().stream().filter(event -> event.task().id().equals(id)).toList();
     }
 
     @Test
-    void aSuccessfulRunIsSubmittedStartedProgressingAndSucceeded() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aSuccessfulRunIsSubmittedStartedProgressingAndSucceeded() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("progress", "p");
             fixture.tasks().awaitStarted("p");
             fixture.tasks().release("p");
@@ -52,8 +48,8 @@ class TaskListenerTests {
     }
 
     @Test
-    void aFailingRunIsRetriedThenFailed() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aFailingRunIsRetriedThenFailed() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit(TaskRequest.builder("flaky").args("f", 5).maxRetries(1).build());
             fixture.awaitStatus(id, TaskStatus.FAILED);
             EngineFixture.await().until(() -> eventsOf(fixture, id).size() == 7);
@@ -74,8 +70,8 @@ class TaskListenerTests {
     }
 
     @Test
-    void aCancelledTaskIsSubmittedThenCancelled() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aCancelledTaskIsSubmittedThenCancelled() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID id = fixture.submitIn("paused", "record", "never");
             fixture.engine().cancel(id);
@@ -88,8 +84,8 @@ class TaskListenerTests {
     }
 
     @Test
-    void aManualRetryIsAnnouncedAsSubmittedAgain() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aManualRetryIsAnnouncedAsSubmittedAgain() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("flaky", "m", 1);
             // the worker announces FAILED just after the task is FAILED; wait for it so the retry comes after
             EngineFixture.await().until(() -> eventsOf(fixture, id).size() == 4);

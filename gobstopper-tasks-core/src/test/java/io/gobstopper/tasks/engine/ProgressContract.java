@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A running task's progress is visible at once; a finished task shows 100 % and its result. */
-class ProgressTests {
+public interface ProgressContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void progressIsVisibleWhileTheTaskRunsAndIsCompleteWithTheResultAfterwards() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void progressIsVisibleWhileTheTaskRunsAndIsCompleteWithTheResultAfterwards() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("progress", "p");
             fixture.tasks().awaitStarted("p");
 
@@ -44,8 +40,8 @@ class ProgressTests {
     }
 
     @Test
-    void progressIsStoredSoThatItSurvivesARestart() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void progressIsStoredSoThatItSurvivesARestart() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("progress", "p");
             fixture.awaitStatus(id, TaskStatus.STARTED);
             fixture.tasks().release("p");
@@ -60,8 +56,8 @@ class ProgressTests {
     }
 
     @Test
-    void progressAboveOneHundredFailsTheTask() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void progressAboveOneHundredFailsTheTask() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("bad_progress", "b");
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);

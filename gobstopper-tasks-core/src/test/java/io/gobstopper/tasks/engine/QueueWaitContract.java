@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** How long a category's oldest waiting task has waited, against the category's max-wait. */
-class QueueWaitTests {
+public interface QueueWaitContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void aCategoryWhoseOldestTaskWaitsPastItsMaxWaitIsOverdueUntilItCatchesUp() {
+    default void aCategoryWhoseOldestTaskWaitsPastItsMaxWaitIsOverdueUntilItCatchesUp() {
         TaskEngineSettings settings = EngineFixture.SETTINGS.withCategory("slow",
                 new TaskEngineSettings.CategorySettings(0, null, null, null, Duration.ofMillis(200)));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             TaskEngine engine = fixture.engine();
             assertThat(engine.queues().get("slow").oldestWait()).isZero();
             assertThat(engine.queues().get("slow").overdue()).isFalse();
@@ -41,7 +37,7 @@ class QueueWaitTests {
     }
 
     @Test
-    void aMaxWaitOfZeroIsRefusedNamingTheSetting() {
+    default void aMaxWaitOfZeroIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> EngineFixture.SETTINGS.withCategory("x",
                 new TaskEngineSettings.CategorySettings(1, null, null, null, Duration.ZERO)))
                 .hasMessageContaining("categories.x.max-wait must be more than zero");

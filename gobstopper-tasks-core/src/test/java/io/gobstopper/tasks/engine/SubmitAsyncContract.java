@@ -8,14 +8,6 @@ import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,17 +20,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** submitAsync answers with a future of the id, completed once the task is stored; many share a commit. */
-class SubmitAsyncTests {
+public interface SubmitAsyncContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void theFutureCompletesWithTheIdOnceTheTaskIsStored() throws Exception {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void theFutureCompletesWithTheIdOnceTheTaskIsStored() throws Exception {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
 
             UUID id = fixture.engine().submitAsync(TaskRequest.builder("record").args("a").category("paused").build())
@@ -46,42 +35,14 @@ class SubmitAsyncTests {
 
             assertThat(fixture.engine().get(id).map(TaskInfo::status)).contains(TaskStatus.PENDING);
             fixture.engine().close();
-            try (DuckDbTaskStore store = new DuckDbTaskStore(fixture.file(), Duration.ofMillis(50))) {
-                assertThat(store.open(Instant.now())).extracting(task -> task.id()).containsExactly(id);
-            }
+            assertThat(fixture.storedUnfinished()).extracting(TaskInfo::id).containsExactly(id);
         }
     }
+
 
     @Test
-    void submitAndSubmitAsyncAnswerWithTasksTheTableHoldsOnceTheWriterCaughtUp() throws Exception {
-        // that an answered submit survives a crash is shown by SubmitDurabilityTests and JournalRestoreTests
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
-            fixture.engine().resizeWorkers("paused", 0);
-
-            UUID sync = fixture.submitIn("paused", "record", "sync");
-            UUID async = fixture.engine().submitAsync(TaskRequest.builder("record").args("async").category("paused")
-                    .build()).get(10, TimeUnit.SECONDS);
-            fixture.engine().list(TaskFilter.all()); // waits for pending writes
-            assertThat(committedRows(fixture.file(), sync)).isEqualTo(1);
-            assertThat(committedRows(fixture.file(), async)).isEqualTo(1);
-        }
-    }
-
-    /** Counts the task's rows through a connection of its own, which sees committed rows only. */
-    private static long committedRows(Path file, UUID id) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
-                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM tasks WHERE id = ?")) {
-            statement.setObject(1, id);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    @Test
-    void anInvalidRequestIsRefusedAtOnce() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void anInvalidRequestIsRefusedAtOnce() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             assertThatExceptionOfType(InvalidTaskArgumentsException.class)
                     .isThrownBy(() -> fixture.engine().submitAsync(TaskRequest.of("record")))
                     .withMessageContaining("missing argument 'label'");
@@ -90,11 +51,11 @@ class SubmitAsyncTests {
     }
 
     @Test
-    void manyConcurrentSubmitsAllCompleteAndEveryTaskRunsExactlyOnce() throws Exception {
+    default void manyConcurrentSubmitsAllCompleteAndEveryTaskRunsExactlyOnce() throws Exception {
         int threads = 4;
         int perThread = 250;
         ExecutorService submitters = Executors.newFixedThreadPool(threads);
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             CyclicBarrier start = new CyclicBarrier(threads);
             List<Future<List<CompletableFuture<UUID>>>> batches = new ArrayList<>();
             for (int t = 0; t < threads; t++) {

@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TimeoutAndCancelTests {
+public interface TimeoutAndCancelContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
-    private final FlowTasks flow = new FlowTasks();
 
     @Test
-    void aRunLongerThanItsTimeoutIsInterruptedAndFailsSayingSo() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, flow)) {
+    default void aRunLongerThanItsTimeoutIsInterruptedAndFailsSayingSo() {
+        FlowTasks flow = new FlowTasks();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, flow)) {
             UUID id = fixture.engine().submit("sleepy", "a");
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -34,8 +30,9 @@ class TimeoutAndCancelTests {
     }
 
     @Test
-    void aTimeoutCountsAsAFailedAttemptAndIsRetried() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, flow)) {
+    default void aTimeoutCountsAsAFailedAttemptAndIsRetried() {
+        FlowTasks flow = new FlowTasks();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, flow)) {
             UUID id = fixture.engine().submit("sleepy_retried", "b");
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -46,8 +43,9 @@ class TimeoutAndCancelTests {
     }
 
     @Test
-    void aSubmitCanSetItsOwnTimeout() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, flow)) {
+    default void aSubmitCanSetItsOwnTimeout() {
+        FlowTasks flow = new FlowTasks();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, flow)) {
             UUID id = fixture.engine().submit(TaskRequest.builder("block").args("held").timeout(Duration.ofMillis(200))
                     .build());
 
@@ -59,8 +57,9 @@ class TimeoutAndCancelTests {
     }
 
     @Test
-    void aRunningTaskThatChecksIsCancelledEndsCancelledWithinASecond() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, flow)) {
+    default void aRunningTaskThatChecksIsCancelledEndsCancelledWithinASecond() {
+        FlowTasks flow = new FlowTasks();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, flow)) {
             UUID id = fixture.engine().submit("cooperative", "c");
             EngineFixture.await().until(() -> flow.hasStarted("c"));
 
@@ -77,8 +76,9 @@ class TimeoutAndCancelTests {
     }
 
     @Test
-    void aTaskThatIgnoresTheRequestKeepsRunningAndSaysSoThenEndsCancelled() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, flow)) {
+    default void aTaskThatIgnoresTheRequestKeepsRunningAndSaysSoThenEndsCancelled() {
+        FlowTasks flow = new FlowTasks();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, flow)) {
             UUID id = fixture.engine().submit("stubborn", "d");
             EngineFixture.await().until(() -> flow.hasStarted("d"));
 
@@ -97,9 +97,10 @@ class TimeoutAndCancelTests {
     }
 
     @Test
-    void anInterruptForOneRunNeverReachesTheWorkersNextTask() {
+    default void anInterruptForOneRunNeverReachesTheWorkersNextTask() {
+        FlowTasks flow = new FlowTasks();
         TaskEngineSettings oneWorker = EngineFixture.SETTINGS.withWorkers(1);
-        try (EngineFixture fixture = EngineFixture.start(dir, oneWorker, flow)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), oneWorker, flow)) {
             for (int i = 0; i < 20; i++) {
                 UUID cancelled = fixture.engine().submit("cooperative", "x" + i);
                 UUID next = fixture.engine().submit("block", "n" + i);

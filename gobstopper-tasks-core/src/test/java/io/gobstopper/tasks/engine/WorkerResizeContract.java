@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A category's workers can be resized while it runs: 0 pauses it, more workers run more at once. */
-class WorkerResizeTests {
+public interface WorkerResizeContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void zeroWorkersPauseACategoryAndOneResumesIt() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void zeroWorkersPauseACategoryAndOneResumesIt() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             TaskEngine engine = fixture.engine();
             UUID running = fixture.submitIn("pausable", "block", "running");
             fixture.tasks().awaitStarted("running");
@@ -47,8 +43,8 @@ class WorkerResizeTests {
     }
 
     @Test
-    void moreWorkersRunMoreTasksAtOnce() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS.withWorkers(1))) {
+    default void moreWorkersRunMoreTasksAtOnce() {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
             TaskEngine engine = fixture.engine();
             fixture.submitIn("wide", "block", "one");
             fixture.tasks().awaitStarted("one");
@@ -65,8 +61,8 @@ class WorkerResizeTests {
     }
 
     @Test
-    void sizesOutsideZeroToTwoHundredFiftySixAreRefused() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void sizesOutsideZeroToTwoHundredFiftySixAreRefused() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> fixture.engine().resizeWorkers("default", -1))
                     .withMessage("workers must be between 0 and 256, got -1");

@@ -4,27 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
-import io.gobstopper.tasks.store.LiveTask;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** close() lets running tasks finish within the shutdown timeout and hands the rest to the next start. */
-class GracefulShutdownTests {
+public interface GracefulShutdownContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void aTaskRunningAtCloseCompletesAndIsNotRunAgainAfterARestart() throws Exception {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS.withWorkers(1))) {
+    default void aTaskRunningAtCloseCompletesAndIsNotRunAgainAfterARestart() throws Exception {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
             TaskEngine engine = fixture.engine();
             UUID finishing = engine.submit("block", "finishing");
             fixture.tasks().awaitStarted("finishing");
@@ -49,9 +42,9 @@ class GracefulShutdownTests {
     }
 
     @Test
-    void aTaskStillRunningAtTheTimeoutIsInterruptedLeftPendingAndRunsAtTheNextStart() throws Exception {
+    default void aTaskStillRunningAtTheTimeoutIsInterruptedLeftPendingAndRunsAtTheNextStart() throws Exception {
         Duration timeout = Duration.ofMillis(300);
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS.withShutdownTimeout(timeout))) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withShutdownTimeout(timeout))) {
             TaskEngine engine = fixture.engine();
             UUID stuck = engine.submit("progress", "stuck");
             fixture.tasks().awaitStarted("stuck");
@@ -61,18 +54,15 @@ class GracefulShutdownTests {
             Duration took = Duration.ofNanos(System.nanoTime() - began);
 
             assertThat(took).isGreaterThanOrEqualTo(timeout).isLessThan(timeout.plusSeconds(3));
-            try (DuckDbTaskStore store = new DuckDbTaskStore(fixture.file(), Duration.ofMillis(50))) {
-                List<LiveTask> unfinished = store.open(Instant.now());
-                assertThat(unfinished).singleElement().satisfies(task -> {
-                    TaskInfo info = task.snapshot();
-                    assertThat(info.id()).isEqualTo(stuck);
-                    assertThat(info.status()).isEqualTo(TaskStatus.PENDING);
-                    assertThat(info.retryCount()).isZero();
-                    assertThat(info.startedAt()).isNull();
-                    assertThat(info.progress()).isZero();
-                    assertThat(info.error()).isNull();
-                });
-            }
+            List<TaskInfo> unfinished = fixture.storedUnfinished();
+            assertThat(unfinished).singleElement().satisfies(info -> {
+                assertThat(info.id()).isEqualTo(stuck);
+                assertThat(info.status()).isEqualTo(TaskStatus.PENDING);
+                assertThat(info.retryCount()).isZero();
+                assertThat(info.startedAt()).isNull();
+                assertThat(info.progress()).isZero();
+                assertThat(info.error()).isNull();
+            });
 
             fixture.tasks().release("stuck");
             fixture.restart(EngineFixture.SETTINGS);

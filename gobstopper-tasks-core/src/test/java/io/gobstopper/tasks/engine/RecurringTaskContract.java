@@ -11,10 +11,6 @@ import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.UnknownScheduleException;
 import io.gobstopper.tasks.engine.RecurringTasksBean.EveryTwoSeconds;
 import io.gobstopper.tasks.engine.TaskEngineSettings.ScheduleOverride;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,7 +20,6 @@ import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,19 +27,17 @@ import tools.jackson.databind.json.JsonMapper;
  * (even when a clock runs behind), runs a fire time missed while down once at startup, can be paused (across
  * restarts), resumed and triggered, and can be overridden or switched off by settings.
  */
-class RecurringTaskTests {
+public interface RecurringTaskContract extends EngineContract {
 
-    private static final String EVERY_TWO = EveryTwoSeconds.NAME;
+    static final String EVERY_TWO = EveryTwoSeconds.NAME;
 
-    @TempDir
-    Path dir;
 
     @Test
-    void aTaskEveryTwoSecondsFiresThreeTimesOrSoInSevenSecondsAndIsListedWithItsSchedule() {
+    default void aTaskEveryTwoSecondsFiresThreeTimesOrSoInSevenSecondsAndIsListedWithItsSchedule() {
         EveryTwoSeconds bean = new EveryTwoSeconds();
         Instant windowStart = Instant.now();
         Instant windowEnd = windowStart.plusSeconds(7);
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             TaskEngine engine = fixture.engine();
 
             Duration left = Duration.between(Instant.now(), windowEnd);
@@ -58,7 +51,7 @@ class RecurringTaskTests {
             assertThat(runs).extracting(TaskInfo::id)
                     .containsExactlyInAnyOrderElementsOf(bean.runs().stream().map(RecurringTasksBean.Run::taskId)
                             .toList());
-            assertThat(runs).extracting(TaskInfo::runAt).doesNotHaveDuplicates().allMatch(RecurringTaskTests::isEven);
+            assertThat(runs).extracting(TaskInfo::runAt).doesNotHaveDuplicates().allMatch(RecurringTaskContract::isEven);
             for (RecurringTasksBean.Run run : bean.runs()) {
                 Instant fireTime = engine.get(run.taskId()).orElseThrow().runAt();
                 assertThat(run.startedAt()).as("run of %s", fireTime).isAfterOrEqualTo(fireTime)
@@ -83,9 +76,9 @@ class RecurringTaskTests {
     }
 
     @Test
-    void aFireTimeNeverRunsTwiceAcrossRestartsEvenWhenTheNewClockRunsBehind() {
+    default void aFireTimeNeverRunsTwiceAcrossRestartsEvenWhenTheNewClockRunsBehind() {
         EveryTwoSeconds bean = new EveryTwoSeconds();
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             EngineFixture.await().until(() -> !bean.runs().isEmpty());
 
             fixture.restart(EngineFixture.SETTINGS);
@@ -103,24 +96,28 @@ class RecurringTaskTests {
             List<TaskInfo> runs = stored(engine, EVERY_TWO);
             assertThat(runs).hasSizeGreaterThanOrEqualTo(3);
             assertThat(runs).extracting(TaskInfo::runAt).as("fire times").doesNotHaveDuplicates()
-                    .allMatch(RecurringTaskTests::isEven, "an even second");
+                    .allMatch(RecurringTaskContract::isEven, "an even second");
             assertThat(bean.runs()).extracting(RecurringTasksBean.Run::taskId).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(runs.stream().map(TaskInfo::id).toList());
         }
     }
 
     @Test
-    void fireTimesMissedWhileDownRunOnceAtStartupForTheLatestOfThem() throws Exception {
+    default void fireTimesMissedWhileDownRunOnceAtStartupForTheLatestOfThem() throws Exception {
         EveryTwoSeconds bean = new EveryTwoSeconds();
         // a first start creates the database; the schedule is off so that it stores no run
-        EngineFixture fixture = EngineFixture.start(dir,
+        EngineFixture fixture = EngineFixture.start(storage(),
                 EngineFixture.SETTINGS.withSchedule(EVERY_TWO, new ScheduleOverride("-", null)), bean);
         try {
             fixture.engine().close();
             // a month back: over a million fire times were missed
             Instant hourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(30));
             hourAgo = hourAgo.minusSeconds(hourAgo.getEpochSecond() % 2);
-            setLastFireAt(fixture.file(), EVERY_TWO, hourAgo);
+            Instant lastFire = hourAgo;
+            fixture.inspect(store -> {
+                store.resumeSchedule(EVERY_TWO, lastFire); // unpaused, with this as its latest fire time
+                return null;
+            });
 
             Instant before = Instant.now();
             TaskEngine engine = fixture.restart(EngineFixture.SETTINGS);
@@ -129,7 +126,7 @@ class RecurringTaskTests {
             List<TaskInfo> atStartup = stored(engine, EVERY_TWO);
             assertThat(atStartup).as("runs stored by the startup, not one per missed fire time").hasSizeBetween(1, 2);
             TaskInfo missed = atStartup.stream().min(Comparator.comparing(TaskInfo::runAt)).orElseThrow();
-            assertThat(missed.runAt()).as("the latest missed fire time").matches(RecurringTaskTests::isEven)
+            assertThat(missed.runAt()).as("the latest missed fire time").matches(RecurringTaskContract::isEven)
                     .isAfter(before.minusSeconds(2)).isBeforeOrEqualTo(afterStart);
             EngineFixture.await().atMost(Duration.ofSeconds(1)).until(() -> !bean.runs().isEmpty());
             assertThat(bean.runs().get(0).taskId()).isEqualTo(missed.id());
@@ -145,9 +142,9 @@ class RecurringTaskTests {
     }
 
     @Test
-    void fireTimesMissedWhilePausedDoNotRunAfterAResumeAndARestart() {
+    default void fireTimesMissedWhilePausedDoNotRunAfterAResumeAndARestart() {
         EveryTwoSeconds bean = new EveryTwoSeconds();
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             EngineFixture.await().until(() -> !stored(fixture.engine(), EVERY_TWO).isEmpty());
             Instant pausedAt = Instant.now();
             fixture.engine().pauseSchedule(EVERY_TWO);
@@ -166,9 +163,9 @@ class RecurringTaskTests {
     }
 
     @Test
-    void aPausedScheduleStaysPausedAcrossARestartUntilResumedAndCanBeTriggeredMeanwhile() {
+    default void aPausedScheduleStaysPausedAcrossARestartUntilResumedAndCanBeTriggeredMeanwhile() {
         EveryTwoSeconds bean = new EveryTwoSeconds();
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             ScheduleInfo pausedInfo = fixture.engine().pauseSchedule(EVERY_TWO);
             assertThat(pausedInfo.paused()).isTrue();
             assertThat(pausedInfo.nextRunAt()).isNull();
@@ -216,11 +213,11 @@ class RecurringTaskTests {
     }
 
     @Test
-    void aScheduleSwitchedOffBySettingsIsNotListedAndNeverFires() {
+    default void aScheduleSwitchedOffBySettingsIsNotListedAndNeverFires() {
         RecurringTasksBean.Overridable bean = new RecurringTasksBean.Overridable();
         TaskEngineSettings settings = EngineFixture.SETTINGS
                 .withSchedule("switched_off", new ScheduleOverride("-", null));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings, bean)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings, bean)) {
             assertThat(fixture.engine().schedules()).extracting(ScheduleInfo::name).containsExactly("yearly");
 
             EngineFixture.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
@@ -235,13 +232,13 @@ class RecurringTaskTests {
     }
 
     @Test
-    void settingsGiveATaskAnotherScheduleOrOneOfItsOwn() {
+    default void settingsGiveATaskAnotherScheduleOrOneOfItsOwn() {
         RecurringTasksBean.Overridable bean = new RecurringTasksBean.Overridable();
         TaskEngineSettings settings = EngineFixture.SETTINGS
                 .withSchedule("switched_off", new ScheduleOverride("-", null))
                 .withSchedule("yearly", new ScheduleOverride("* * * * * *", "Europe/Paris"))
                 .withSchedule("plain", new ScheduleOverride("* * * * * *", null));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings, bean)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings, bean)) {
             assertThat(fixture.engine().schedules()).extracting(ScheduleInfo::name, ScheduleInfo::cron,
                             ScheduleInfo::zone)
                     .containsExactly(
@@ -256,22 +253,22 @@ class RecurringTaskTests {
     }
 
     @Test
-    void aBadScheduleFailsTheStartNamingWhatIsWrong() {
+    default void aBadScheduleFailsTheStartNamingWhatIsWrong() {
         TaskEngineSettings unknown = EngineFixture.SETTINGS
                 .withSchedule("no_such_task", new ScheduleOverride("0 * * * * *", null));
-        assertThatThrownBy(() -> EngineFixture.start(dir, unknown, new RecurringTasksBean.Overridable()))
+        assertThatThrownBy(() -> EngineFixture.start(storage(), unknown, new RecurringTasksBean.Overridable()))
                 .isInstanceOf(InvalidTaskDefinitionException.class)
                 .hasMessageContaining("gobstopper.tasks.schedules.no_such_task")
                 .hasMessageContaining("yearly");
 
         TaskEngineSettings badOverride = EngineFixture.SETTINGS
                 .withSchedule("yearly", new ScheduleOverride("every hour", null));
-        assertThatThrownBy(() -> EngineFixture.start(dir, badOverride, new RecurringTasksBean.Overridable()))
+        assertThatThrownBy(() -> EngineFixture.start(storage(), badOverride, new RecurringTasksBean.Overridable()))
                 .isInstanceOf(InvalidTaskDefinitionException.class)
                 .hasMessageContaining("gobstopper.tasks.schedules.yearly")
                 .hasMessageContaining("Write six fields");
 
-        assertThatThrownBy(() -> EngineFixture.start(dir, EngineFixture.SETTINGS, new RecurringTasksBean.WithArgument()))
+        assertThatThrownBy(() -> EngineFixture.start(storage(), EngineFixture.SETTINGS, new RecurringTasksBean.WithArgument()))
                 .isInstanceOf(InvalidTaskDefinitionException.class)
                 .hasMessageContaining("needs_argument")
                 .hasMessageContaining("must take no arguments");
@@ -309,17 +306,5 @@ class RecurringTaskTests {
             assertThat(info.paused()).isTrue();
             assertThat(info.nextRunAt()).isNull();
         });
-    }
-
-    /** Sets a schedule's stored last fire time, through a plain connection on the closed database file. */
-    private static void setLastFireAt(Path file, String name, Instant lastFire) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
-                PreparedStatement statement = connection.prepareStatement("INSERT INTO gobstopper_schedules "
-                        + "VALUES (?, false, make_timestamp(?)) ON CONFLICT (name) DO UPDATE "
-                        + "SET last_fire_at = excluded.last_fire_at, paused = false")) {
-            statement.setString(1, name);
-            statement.setLong(2, ChronoUnit.MICROS.between(Instant.EPOCH, lastFire));
-            assertThat(statement.executeUpdate()).isEqualTo(1);
-        }
     }
 }

@@ -6,26 +6,22 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Unfinished tasks outlive the engine: the next start queues them again, each when it is due. */
-class RestartRecoveryTests {
+public interface RestartRecoveryContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void pendingTasksQueuedAtCloseRunAtTheNextStartInPriorityOrder() {
+    default void pendingTasksQueuedAtCloseRunAtTheNextStartInPriorityOrder() {
         TaskEngineSettings paused = EngineFixture.SETTINGS
                 .withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
-        try (EngineFixture fixture = EngineFixture.start(dir, paused)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), paused)) {
             List<UUID> ids = new ArrayList<>();
             List<String> expected = new ArrayList<>();
             expected.add("urgent");
@@ -45,10 +41,10 @@ class RestartRecoveryTests {
     }
 
     @Test
-    void aRetryDueInTheFutureWaitsForItsTimeAfterARestart() {
+    default void aRetryDueInTheFutureWaitsForItsTimeAfterARestart() {
         TaskEngineSettings patient = EngineFixture.SETTINGS
                 .withCategory("patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
-        try (EngineFixture fixture = EngineFixture.start(dir, patient)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), patient)) {
             UUID retrying = fixture.engine().submit(TaskRequest.builder("flaky").args("k", 1)
                     .category("patient").maxRetries(2).build());
             TaskInfo waiting = fixture.awaitStatus(retrying, TaskStatus.RETRY);

@@ -7,19 +7,17 @@ import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tasks that misbehave harm only themselves: an Error fails its task and the worker carries on; a run that ignores
  * its timeout's interrupt is recorded as timed out and its worker replaced; a run that never returns cannot hold up
  * shutdown past the shutdown timeout.
  */
-class RunawayTasksTests {
+public interface RunawayTasksContract extends EngineContract {
 
     /** Tasks that throw Errors or refuse to stop. */
     public static class Runaways {
@@ -61,19 +59,16 @@ class RunawayTasksTests {
         }
     }
 
-    @TempDir
-    Path dir;
 
-    private final Runaways runaways = new Runaways();
-
-    private EngineFixture start(Duration shutdownTimeout) {
-        return EngineFixture.start(dir, EngineFixture.SETTINGS.withShutdownTimeout(shutdownTimeout)
+    private EngineFixture start(Runaways runaways, Duration shutdownTimeout) {
+        return EngineFixture.start(storage(), EngineFixture.SETTINGS.withShutdownTimeout(shutdownTimeout)
                 .withCategory("single", new TaskEngineSettings.CategorySettings(1, null)), runaways);
     }
 
     @Test
-    void anErrorFailsOnlyItsTaskAndTheOneWorkerCarriesOn() {
-        try (EngineFixture fixture = start(Duration.ofSeconds(5))) {
+    default void anErrorFailsOnlyItsTaskAndTheOneWorkerCarriesOn() {
+        Runaways runaways = new Runaways();
+        try (EngineFixture fixture = start(runaways, Duration.ofSeconds(5))) {
             UUID stack = fixture.engine().submit("overflow_stack", 0);
             UUID memory = fixture.engine().submit("exhaust_memory");
             UUID after = fixture.engine().submit("ok");
@@ -86,8 +81,9 @@ class RunawayTasksTests {
     }
 
     @Test
-    void aRunThatIgnoresItsTimeoutIsRecordedAsTimedOutAndItsWorkerIsReplaced() {
-        try (EngineFixture fixture = start(Duration.ofSeconds(5))) {
+    default void aRunThatIgnoresItsTimeoutIsRecordedAsTimedOutAndItsWorkerIsReplaced() {
+        Runaways runaways = new Runaways();
+        try (EngineFixture fixture = start(runaways, Duration.ofSeconds(5))) {
             UUID stuck = fixture.engine().submit("ignore_timeout");
             UUID after = fixture.engine().submit("ok");
 
@@ -106,8 +102,9 @@ class RunawayTasksTests {
     }
 
     @Test
-    void aRunThatNeverReturnsCannotHoldUpShutdownPastTheShutdownTimeout() {
-        EngineFixture fixture = start(Duration.ofMillis(500));
+    default void aRunThatNeverReturnsCannotHoldUpShutdownPastTheShutdownTimeout() {
+        Runaways runaways = new Runaways();
+        EngineFixture fixture = start(runaways, Duration.ofMillis(500));
         try {
             UUID stuck = fixture.engine().submit(TaskRequest.of("never_return"));
             EngineFixture.await().until(() -> fixture.engine().get(stuck).orElseThrow().status() == TaskStatus.STARTED);

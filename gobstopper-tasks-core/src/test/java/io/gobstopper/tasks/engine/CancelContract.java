@@ -9,20 +9,16 @@ import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Cancel stops PENDING and RETRY tasks for good, and refuses tasks that run or have ended. */
-class CancelTests {
+public interface CancelContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void aCancelledTaskAlreadyInTheWorkersQueueNeverRuns() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS.withWorkers(1))) {
+    default void aCancelledTaskAlreadyInTheWorkersQueueNeverRuns() {
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
             TestTasks tasks = fixture.tasks();
             fixture.engine().submit("block", "gate");
             tasks.awaitStarted("gate");
@@ -47,8 +43,8 @@ class CancelTests {
     }
 
     @Test
-    void aCancelledTaskOfAPausedCategoryNeverRunsWhenTheCategoryResumes() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aCancelledTaskOfAPausedCategoryNeverRunsWhenTheCategoryResumes() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID cancelled = fixture.submitIn("paused", "record", "cancelled");
             fixture.engine().cancel(cancelled);
@@ -63,8 +59,8 @@ class CancelTests {
     }
 
     @Test
-    void aCancelledTaskStaysCancelledAfterARestart() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aCancelledTaskStaysCancelledAfterARestart() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID cancelled = fixture.submitIn("paused", "record", "cancelled");
             fixture.engine().cancel(cancelled);
@@ -79,10 +75,10 @@ class CancelTests {
     }
 
     @Test
-    void aTaskWaitingInRetryCanBeCancelled() {
+    default void aTaskWaitingInRetryCanBeCancelled() {
         TaskEngineSettings settings = EngineFixture.SETTINGS
                 .withCategory("patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             UUID id = fixture.engine().submit(TaskRequest.builder("flaky").args("k", 5)
                     .category("patient").maxRetries(3).build());
             fixture.awaitStatus(id, TaskStatus.RETRY);
@@ -97,8 +93,8 @@ class CancelTests {
     }
 
     @Test
-    void aRunningTaskIsInterruptedAndEndsCancelled() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aRunningTaskIsInterruptedAndEndsCancelled() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("block", "running");
             fixture.tasks().awaitStarted("running");
 
@@ -114,8 +110,8 @@ class CancelTests {
 
 
     @Test
-    void anEndedTaskCannotBeCancelled() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void anEndedTaskCannotBeCancelled() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("record", "done");
             fixture.awaitStatus(id, TaskStatus.SUCCESS);
 
@@ -133,8 +129,8 @@ class CancelTests {
     }
 
     @Test
-    void aCancelledTaskCannotBeCancelledAgain() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aCancelledTaskCannotBeCancelledAgain() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID id = fixture.submitIn("paused", "record", "twice");
             fixture.engine().cancel(id);
@@ -146,8 +142,8 @@ class CancelTests {
     }
 
     @Test
-    void cancellingAnUnknownIdSaysSo() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void cancellingAnUnknownIdSaysSo() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID unknown = UUID.randomUUID();
 
             assertThatExceptionOfType(TaskNotFoundException.class)

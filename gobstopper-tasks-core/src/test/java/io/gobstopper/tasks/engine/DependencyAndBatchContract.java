@@ -10,24 +10,20 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.UnknownTaskException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DependencyAndBatchTests {
+public interface DependencyAndBatchContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     private static TaskRequest after(String name, String key, UUID... parents) {
         return TaskRequest.builder(name).args(key).dependsOn(parents).build();
     }
 
     @Test
-    void aDependantRunsOnlyAfterItsParentSucceeded() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aDependantRunsOnlyAfterItsParentSucceeded() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID parent = fixture.engine().submit("block", "parent");
             UUID child = fixture.engine().submit(after("record", "child", parent));
             fixture.tasks().awaitStarted("parent");
@@ -45,8 +41,8 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void whenAParentFailsItsDependantsAreCancelledTransitivelyWithTheReason() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void whenAParentFailsItsDependantsAreCancelledTransitivelyWithTheReason() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID parent = fixture.engine().submit("block", "parent");
             UUID child = fixture.engine().submit(after("record", "child", parent));
             UUID grandchild = fixture.engine().submit(after("record", "grandchild", child));
@@ -64,8 +60,8 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void aFailedParentCancelsItsDependant() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aFailedParentCancelsItsDependant() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("default", 0);
             UUID parent = fixture.engine().submit("fail_fast", "parent");
             UUID child = fixture.engine().submit(after("record", "child", parent));
@@ -78,8 +74,8 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void unknownOrFailedParentsAreRefusedAtSubmitAndSucceededOnesNeedNoWait() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void unknownOrFailedParentsAreRefusedAtSubmitAndSucceededOnesNeedNoWait() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID unknown = UUID.randomUUID();
             assertThatExceptionOfType(InvalidTaskArgumentsException.class)
                     .isThrownBy(() -> fixture.engine().submit(after("record", "x", unknown)))
@@ -101,9 +97,9 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void aDependantStillWaitsForItsParentAfterARestart() {
+    default void aDependantStillWaitsForItsParentAfterARestart() {
         TaskEngineSettings paused = EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
-        try (EngineFixture fixture = EngineFixture.start(dir, paused)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), paused)) {
             UUID parent = fixture.submitIn("later", "record", "parent");
             UUID child = fixture.engine().submit(after("record", "child", parent));
 
@@ -118,8 +114,8 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void aChainRunsInOrderAndIsStoredAtOnce() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aChainRunsInOrderAndIsStoredAtOnce() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             List<UUID> ids = fixture.engine()
                     .chain(TaskRequest.of("record", "a"))
                     .then("record", "b")
@@ -134,8 +130,8 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void aBatchWithOneInvalidItemStoresNothingAndNamesTheItem() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aBatchWithOneInvalidItemStoresNothingAndNamesTheItem() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().submit("record", "before");
             long before = fixture.engine().list(TaskFilter.all()).total();
 
@@ -164,8 +160,8 @@ class DependencyAndBatchTests {
     }
 
     @Test
-    void aValidBatchStoresAndRunsEveryTask() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aValidBatchStoresAndRunsEveryTask() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             List<UUID> ids = fixture.engine().submitAll(List.of(
                     TaskRequest.of("record", "p"), TaskRequest.of("record", "q"), TaskRequest.of("record", "r")));
 

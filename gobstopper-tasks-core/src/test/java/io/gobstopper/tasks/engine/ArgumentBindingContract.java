@@ -11,7 +11,6 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.UnknownTaskException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,9 @@ import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Arguments are bound to the declared parameter types at submit time; a submit that does not fit stores nothing. */
-class ArgumentBindingTests {
+public interface ArgumentBindingContract extends EngineContract {
 
     public record Order(String sku, int quantity) {}
 
@@ -78,72 +76,81 @@ class ArgumentBindingTests {
         public Ping ping;
     }
 
-    @TempDir
-    Path dir;
 
-    private EngineFixture fixture;
-    private BindingTasks tasks;
+    /** The engine and tasks of each running test, by test instance: an interface holds no fields of its own. */
+    Map<ArgumentBindingContract, Running> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One test's engine and the tasks it runs. */
+    record Running(EngineFixture fixture, BindingTasks tasks) {}
 
     @BeforeEach
-    void start() {
-        tasks = new BindingTasks();
-        fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, tasks);
+    default void start() {
+        BindingTasks tasks = new BindingTasks();
+        RUNNING.put(this, new Running(EngineFixture.start(storage(), EngineFixture.SETTINGS, tasks), tasks));
     }
 
     @AfterEach
-    void stop() {
-        fixture.close();
+    default void stop() {
+        RUNNING.remove(this).fixture().close();
+    }
+
+    private EngineFixture fixture() {
+        return RUNNING.get(this).fixture();
+    }
+
+    private BindingTasks tasks() {
+        return RUNNING.get(this).tasks();
     }
 
     private ThrowableAssertAlternative<InvalidTaskArgumentsException> assertRefused(TaskRequest request) {
         ThrowableAssertAlternative<InvalidTaskArgumentsException> refused =
                 assertThatExceptionOfType(InvalidTaskArgumentsException.class)
-                        .isThrownBy(() -> fixture.engine().submit(request));
-        assertThat(fixture.engine().list(TaskFilter.all()).total()).as("tasks stored after a refused submit").isZero();
+                        .isThrownBy(() -> fixture().engine().submit(request));
+        assertThat(fixture().engine().list(TaskFilter.all()).total()).as("tasks stored after a refused submit").isZero();
         return refused;
     }
 
     private List<Object> runAndReceive(TaskRequest request) {
-        UUID id = fixture.engine().submit(request);
-        fixture.awaitStatus(id, TaskStatus.SUCCESS);
-        return tasks.received.get(id);
+        UUID id = fixture().engine().submit(request);
+        fixture().awaitStatus(id, TaskStatus.SUCCESS);
+        return tasks().received.get(id);
     }
 
     @Test
-    void bindsPositionalArgumentsToTheDeclaredTypes() {
+    default void bindsPositionalArgumentsToTheDeclaredTypes() {
         assertThat(runAndReceive(TaskRequest.of("pair", "a", 7))).containsExactly("a", 7);
     }
 
     @Test
-    void bindsNamedArgumentsOnly() {
+    default void bindsNamedArgumentsOnly() {
         TaskRequest request = TaskRequest.builder("pair").kwarg("number", 3).kwarg("text", "b").build();
 
         assertThat(runAndReceive(request)).containsExactly("b", 3);
     }
 
     @Test
-    void bindsPositionalAndNamedArgumentsTogether() {
+    default void bindsPositionalAndNamedArgumentsTogether() {
         TaskRequest request = TaskRequest.builder("pair").args("c").kwarg("number", 4).build();
 
         assertThat(runAndReceive(request)).containsExactly("c", 4);
     }
 
     @Test
-    void refusesAStringForAnInt() {
+    default void refusesAStringForAnInt() {
         assertRefused(TaskRequest.of("pair", "a", "abc"))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("argument 'number' must be int, got \"abc\"");
     }
 
     @Test
-    void refusesANumericStringForAnIntRatherThanCoerceIt() {
+    default void refusesANumericStringForAnIntRatherThanCoerceIt() {
         assertRefused(TaskRequest.of("pair", "a", "12"))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("argument 'number' must be int");
     }
 
     @Test
-    void refusesANumberOrABooleanForAStringRatherThanTurnItIntoText() {
+    default void refusesANumberOrABooleanForAStringRatherThanTurnItIntoText() {
         assertRefused(TaskRequest.of("pair", 123, 1))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("argument 'text' must be String, got 123")
@@ -153,21 +160,21 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesTooManyPositionalArguments() {
+    default void refusesTooManyPositionalArguments() {
         assertRefused(TaskRequest.of("pair", "a", 1, 2))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("takes 2 arguments (text: String, number: int), got 3");
     }
 
     @Test
-    void refusesAMissingArgument() {
+    default void refusesAMissingArgument() {
         assertRefused(TaskRequest.of("pair", "a"))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("missing argument 'number' (int)");
     }
 
     @Test
-    void refusesAnUnknownNamedArgumentListingTheParameters() {
+    default void refusesAnUnknownNamedArgumentListingTheParameters() {
         TaskRequest request = TaskRequest.builder("pair").args("a", 1).kwarg("colour", "red").build();
 
         assertRefused(request)
@@ -177,7 +184,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesTheSameParameterByPositionAndByName() {
+    default void refusesTheSameParameterByPositionAndByName() {
         TaskRequest request = TaskRequest.builder("pair").args("a", 1).kwarg("text", "again").build();
 
         assertRefused(request)
@@ -186,7 +193,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesNullForAPrimitive() {
+    default void refusesNullForAPrimitive() {
         assertRefused(TaskRequest.of("pair", "a", null))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("argument 'number' must be int, got null");
@@ -196,21 +203,21 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void bindsAnObjectParameterFromAMap() {
+    default void bindsAnObjectParameterFromAMap() {
         List<Object> received = runAndReceive(TaskRequest.of("place_order", Map.of("sku", "A-1", "quantity", 2)));
 
         assertThat(received).containsExactly(new Order("A-1", 2));
     }
 
     @Test
-    void bindsAnObjectParameterFromTheObjectItself() {
+    default void bindsAnObjectParameterFromTheObjectItself() {
         List<Object> received = runAndReceive(TaskRequest.builder("place_order").kwarg("order", new Order("B-2", 5)).build());
 
         assertThat(received).containsExactly(new Order("B-2", 5));
     }
 
     @Test
-    void bindsAListOfObjectsToItsElementType() {
+    default void bindsAListOfObjectsToItsElementType() {
         List<Object> received = runAndReceive(TaskRequest.of("place_orders",
                 List.of(Map.of("sku", "A", "quantity", 1), new Order("B", 2))));
 
@@ -219,7 +226,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesAnUnknownFieldInAnObject() {
+    default void refusesAnUnknownFieldInAnObject() {
         assertRefused(TaskRequest.of("place_order", Map.of("sku", "A", "quantity", 1, "colour", "red")))
                 .withMessageContaining("Task 'place_order'")
                 .withMessageContaining("argument 'order' must be Order")
@@ -227,7 +234,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void typeHintsInAPayloadNeverMakeAnObjectOfAnotherType() {
+    default void typeHintsInAPayloadNeverMakeAnObjectOfAnotherType() {
         // the shapes of Jackson's polymorphic type information: a property, a wrapper array, a wrapper object
         Map<String, Object> asProperty = Map.of("@class", "java.io.File", "path", "/etc/passwd");
         List<Object> asArray = List.of("java.net.URL", "http://example.com/");
@@ -244,22 +251,22 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesAWrongTypeInsideAListOfObjects() {
+    default void refusesAWrongTypeInsideAListOfObjects() {
         assertRefused(TaskRequest.of("place_orders", List.of(Map.of("sku", "A", "quantity", "many"))))
                 .withMessageContaining("Task 'place_orders'")
                 .withMessageContaining("argument 'orders' must be List");
     }
 
     @Test
-    void injectsTheTaskContextInsteadOfBindingIt() {
-        UUID id = fixture.engine().submit(TaskRequest.of("contextual", "hello"));
-        fixture.awaitStatus(id, TaskStatus.SUCCESS);
+    default void injectsTheTaskContextInsteadOfBindingIt() {
+        UUID id = fixture().engine().submit(TaskRequest.of("contextual", "hello"));
+        fixture().awaitStatus(id, TaskStatus.SUCCESS);
 
-        assertThat(tasks.received.get(id)).containsExactly(id, "contextual", "default", 1, "hello");
+        assertThat(tasks().received.get(id)).containsExactly(id, "contextual", "default", 1, "hello");
     }
 
     @Test
-    void theTaskContextIsNotAParameterAnArgumentCanFill() {
+    default void theTaskContextIsNotAParameterAnArgumentCanFill() {
         assertRefused(TaskRequest.of("contextual", "hello", "extra"))
                 .withMessageContaining("Task 'contextual'")
                 .withMessageContaining("takes 1 argument (text: String), got 2");
@@ -270,7 +277,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesAPositionalArgumentThatCannotBeWrittenAsJsonNamingTheParameter() {
+    default void refusesAPositionalArgumentThatCannotBeWrittenAsJsonNamingTheParameter() {
         assertRefused(TaskRequest.of("anything", new Loop()))
                 .withMessageContaining("Task 'anything'")
                 .withMessageContaining("'payload'")
@@ -278,7 +285,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesANamedArgumentThatCannotBeWrittenAsJson() {
+    default void refusesANamedArgumentThatCannotBeWrittenAsJson() {
         Ping ping = new Ping();
         ping.pong = new Pong();
         ping.pong.ping = ping;
@@ -290,20 +297,20 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesAnUnknownTaskListingTheRegisteredOnes() {
+    default void refusesAnUnknownTaskListingTheRegisteredOnes() {
         assertThatExceptionOfType(UnknownTaskException.class)
-                .isThrownBy(() -> fixture.engine().submit("no_such_task", 1))
+                .isThrownBy(() -> fixture().engine().submit("no_such_task", 1))
                 .withMessageContaining("No task named 'no_such_task' is registered")
                 .withMessageContaining("registered tasks: ")
                 .withMessageContaining("pair")
                 .withMessageContaining("place_order")
                 .withMessageContaining("record")
                 .satisfies(ex -> assertThat(ex.taskName()).isEqualTo("no_such_task"));
-        assertThat(fixture.engine().list(TaskFilter.all()).total()).isZero();
+        assertThat(fixture().engine().list(TaskFilter.all()).total()).isZero();
     }
 
     @Test
-    void refusesAnInvalidCategoryOverride() {
+    default void refusesAnInvalidCategoryOverride() {
         assertRefused(TaskRequest.builder("pair").args("a", 1).category("no spaces allowed").build())
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("category 'no spaces allowed' is invalid");
@@ -312,7 +319,7 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void refusesMaxRetriesOutOfRange() {
+    default void refusesMaxRetriesOutOfRange() {
         assertRefused(TaskRequest.builder("pair").args("a", 1).maxRetries(-1).build())
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("maxRetries must be between 0 and 100, got -1");
@@ -321,9 +328,9 @@ class ArgumentBindingTests {
     }
 
     @Test
-    void storesTheArgumentsAsJson() {
-        UUID id = fixture.engine().submit(TaskRequest.builder("pair").args("a").kwarg("number", 9).build());
-        TaskInfo task = fixture.awaitStatus(id, TaskStatus.SUCCESS);
+    default void storesTheArgumentsAsJson() {
+        UUID id = fixture().engine().submit(TaskRequest.builder("pair").args("a").kwarg("number", 9).build());
+        TaskInfo task = fixture().awaitStatus(id, TaskStatus.SUCCESS);
 
         assertThat(task.args()).isEqualTo("[\"a\"]");
         assertThat(task.kwargs()).isEqualTo("{\"number\":9}");

@@ -6,7 +6,6 @@ import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Cancel racing a worker's start: exactly one of them wins, and the store agrees with the winner. */
-class CancelRaceTests {
+public interface CancelRaceContract extends EngineContract {
 
-    private static final int ROUNDS = 300;
+    static final int ROUNDS = 300;
 
-    @TempDir
-    Path dir;
 
     /** Busy-waits: varies which side of the race arrives first. Correctness never depends on it. */
     private static void spin(long nanos) {
@@ -38,9 +34,9 @@ class CancelRaceTests {
     }
 
     @Test
-    void cancelRacingAStartHasExactlyOneWinner() throws Exception {
+    default void cancelRacingAStartHasExactlyOneWinner() throws Exception {
         ExecutorService canceller = Executors.newSingleThreadExecutor();
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             TaskEngine engine = fixture.engine();
             List<UUID> ids = new ArrayList<>();
             List<Boolean> cancelled = new ArrayList<>();

@@ -7,22 +7,18 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Listing is newest first with filters and paging; stats count every stored task and show the live queues. */
-class ListingAndStatsTests {
+public interface ListingAndStatsContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void listsNewestFirstWithFiltersAndPages() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void listsNewestFirstWithFiltersAndPages() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             TaskEngine engine = fixture.engine();
             List<UUID> records = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -63,10 +59,10 @@ class ListingAndStatsTests {
     }
 
     @Test
-    void statsCountEveryStoredTaskAndShowTheQueues() {
+    default void statsCountEveryStoredTaskAndShowTheQueues() {
         TaskEngineSettings settings = EngineFixture.SETTINGS
                 .withCategory("configured", new TaskEngineSettings.CategorySettings(3, null));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             TaskEngine engine = fixture.engine();
             UUID ok1 = engine.submit("record", "ok1");
             UUID ok2 = fixture.submitIn("beta", "record", "ok2");
@@ -105,8 +101,8 @@ class ListingAndStatsTests {
     }
 
     @Test
-    void registeredTasksAreDescribed() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void registeredTasksAreDescribed() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             assertThat(fixture.engine().describe("fail_fast")).hasValueSatisfying(task -> {
                 assertThat(task.maxRetries()).isEqualTo(5);
                 assertThat(task.category()).isEqualTo("default");

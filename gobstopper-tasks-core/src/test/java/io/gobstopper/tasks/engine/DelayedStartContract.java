@@ -3,38 +3,32 @@ package io.gobstopper.tasks.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gobstopper.tasks.ChildJvm;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delayed starts: a task submitted with a delay or a runAt waits PENDING until then, starts promptly at its time,
  * and keeps its time across a graceful restart and a kill -9.
  */
-class DelayedStartTests {
+public interface DelayedStartContract extends EngineContract {
 
     /** How late after its runAt a delayed task may start on an idle engine. */
-    private static final Duration PROMPT = Duration.ofMillis(100);
+    static final Duration PROMPT = Duration.ofMillis(100);
 
-    @TempDir
-    Path dir;
 
-    private final DelayedTasksBean bean = new DelayedTasksBean();
 
     @Test
-    void aDelayedTaskWaitsPendingUntilCreatedAtPlusItsDelayThenStartsPromptly() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+    default void aDelayedTaskWaitsPendingUntilCreatedAtPlusItsDelayThenStartsPromptly() {
+        DelayedTasksBean bean = new DelayedTasksBean();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             UUID id = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("later")
                     .delay(Duration.ofMillis(800)).build());
 
@@ -44,15 +38,16 @@ class DelayedStartTests {
             assertThat(waiting.startedAt()).isNull();
 
             TaskInfo done = fixture.awaitStatus(id, TaskStatus.SUCCESS);
-            assertStartedPromptlyAt(id, waiting.runAt());
+            assertStartedPromptlyAt(bean, id, waiting.runAt());
             assertThat(done.runAt()).as("runAt is kept once it ran").isEqualTo(waiting.runAt());
             assertThat(done.startedAt()).isAfterOrEqualTo(waiting.runAt());
         }
     }
 
     @Test
-    void runAtWorksLikeADelayAndATimeInThePastRunsAtOnce() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+    default void runAtWorksLikeADelayAndATimeInThePastRunsAtOnce() {
+        DelayedTasksBean bean = new DelayedTasksBean();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             Instant at = Instant.now().plusMillis(600).truncatedTo(ChronoUnit.MICROS);
             UUID later = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("at").runAt(at).build());
             Instant pastSubmitted = Instant.now();
@@ -70,13 +65,14 @@ class DelayedStartTests {
                     .isEmpty();
 
             fixture.awaitStatus(later, TaskStatus.SUCCESS);
-            assertStartedPromptlyAt(later, at);
+            assertStartedPromptlyAt(bean, later, at);
         }
     }
 
     @Test
-    void aDelayAndARunAtTogetherOrANegativeDelayAreRefusedAndNothingIsStored() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+    default void aDelayAndARunAtTogetherOrANegativeDelayAreRefusedAndNothingIsStored() {
+        DelayedTasksBean bean = new DelayedTasksBean();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             TaskRequest both = TaskRequest.builder("delayed_stamp").args("both").delay(Duration.ofSeconds(1))
                     .runAt(Instant.now().plusSeconds(1)).build();
             assertThatThrownBy(() -> fixture.engine().submit(both))
@@ -95,8 +91,9 @@ class DelayedStartTests {
     }
 
     @Test
-    void aDelayedTaskSurvivesAGracefulRestartAndRunsAfterItsTimeNotBefore() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+    default void aDelayedTaskSurvivesAGracefulRestartAndRunsAfterItsTimeNotBefore() {
+        DelayedTasksBean bean = new DelayedTasksBean();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             UUID id = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("restart")
                     .delay(Duration.ofMillis(1500)).build());
             Instant runAt = fixture.engine().get(id).orElseThrow().runAt();
@@ -110,50 +107,15 @@ class DelayedStartTests {
             assertThat(bean.starts(id)).isEmpty();
 
             TaskInfo done = fixture.awaitStatus(id, TaskStatus.SUCCESS);
-            assertStartedPromptlyAt(id, runAt);
+            assertStartedPromptlyAt(bean, id, runAt);
             assertThat(done.retryCount()).isZero();
         }
     }
 
     @Test
-    void aDelayedTaskSurvivesAKillAndRunsOnceAfterItsTime() throws Exception {
-        Path db = dir.resolve("tasks.duckdb"); // the file EngineFixture opens
-        Path log = dir.resolve("runs.log");
-        UUID id;
-        Instant runAt;
-        try (ChildJvm child = ChildJvm.start(DelayedCrashChild.class, db.toString(), log.toString(), "3000")) {
-            List<String> submitted = child.expect("submitted", Duration.ofSeconds(60));
-            id = UUID.fromString(submitted.get(0));
-            runAt = DelayedCrashChild.fromMicros(Long.parseLong(submitted.get(1)));
-            child.kill();
-        }
-        DelayedCrashChild.LoggingTasks tasks = new DelayedCrashChild.LoggingTasks(log);
-        assertThat(tasks.lines()).as("nothing ran before the kill").isEmpty();
-
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, tasks)) {
-            TaskInfo recovered = fixture.engine().get(id).orElseThrow();
-            assertThat(Instant.now()).as("the engine reopened before the task's time").isBefore(runAt);
-            assertThat(recovered.status()).isEqualTo(TaskStatus.PENDING);
-            assertThat(recovered.runAt()).isEqualTo(runAt);
-
-            TaskInfo done = fixture.awaitStatus(id, TaskStatus.SUCCESS);
-
-            assertThat(done.retryCount()).isZero();
-            assertThat(done.startedAt()).isAfterOrEqualTo(runAt);
-            assertThat(tasks.lines()).singleElement().satisfies(line -> {
-                String[] words = line.split(" ");
-                assertThat(words[1]).isEqualTo(id.toString());
-                Instant started = DelayedCrashChild.fromMicros(Long.parseLong(words[2]));
-                assertThat(started).as("started at or after its runAt").isAfterOrEqualTo(runAt);
-            });
-            assertThat(fixture.engine().list(TaskFilter.all()).tasks()).extracting(TaskInfo::id)
-                    .containsExactly(id);
-        }
-    }
-
-    @Test
-    void aDelayedTaskCancelledBeforeItsTimeNeverRuns() {
-        try (EngineFixture fixture = EngineFixture.start(dir, EngineFixture.SETTINGS, bean)) {
+    default void aDelayedTaskCancelledBeforeItsTimeNeverRuns() {
+        DelayedTasksBean bean = new DelayedTasksBean();
+        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             UUID cancelled = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("cancelled")
                     .delay(Duration.ofMillis(500)).build());
             UUID control = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("control")
@@ -173,7 +135,7 @@ class DelayedStartTests {
     }
 
     /** The task ran once, starting no earlier than {@code runAt} and at most {@link #PROMPT} after it. */
-    private void assertStartedPromptlyAt(UUID id, Instant runAt) {
+    private static void assertStartedPromptlyAt(DelayedTasksBean bean, UUID id, Instant runAt) {
         assertThat(bean.starts(id)).singleElement().satisfies(start -> {
             assertThat(start.at()).as("started no earlier than its runAt").isAfterOrEqualTo(runAt);
             assertThat(Duration.between(runAt, start.at())).as("lateness after its runAt").isLessThan(PROMPT);

@@ -6,27 +6,23 @@ import static org.assertj.core.api.Assertions.within;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Failed runs are retried with backoff until maxRetries is used up; the wait does not hold a worker. */
-class RetryBackoffTests {
+public interface RetryBackoffContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     private static TaskRequest flaky(String key, int failures, int maxRetries) {
         return TaskRequest.builder("flaky").args(key, failures).maxRetries(maxRetries).build();
     }
 
     @Test
-    void aTaskThatFailsTwiceWithThreeRetriesEndsSuccessAfterTwoRetries() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aTaskThatFailsTwiceWithThreeRetriesEndsSuccessAfterTwoRetries() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit(flaky("twice", 2, 3));
 
             TaskInfo task = fixture.awaitStatus(id, TaskStatus.SUCCESS);
@@ -40,8 +36,8 @@ class RetryBackoffTests {
     }
 
     @Test
-    void aTaskThatFailsMoreOftenThanItMayRetryEndsFailedWithTheError() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aTaskThatFailsMoreOftenThanItMayRetryEndsFailedWithTheError() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit(flaky("often", 2, 1));
 
             TaskInfo task = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -55,8 +51,8 @@ class RetryBackoffTests {
     }
 
     @Test
-    void withoutRetriesTheFirstFailureIsFinal() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void withoutRetriesTheFirstFailureIsFinal() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit(flaky("once", 1, 0));
 
             TaskInfo task = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -67,8 +63,8 @@ class RetryBackoffTests {
     }
 
     @Test
-    void anExceptionListedInNoRetryForFailsAtOnceDespiteRetriesLeft() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void anExceptionListedInNoRetryForFailsAtOnceDespiteRetriesLeft() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             UUID id = fixture.engine().submit("fail_fast", "x");
 
             TaskInfo task = fixture.awaitStatus(id, TaskStatus.FAILED);
@@ -81,10 +77,10 @@ class RetryBackoffTests {
     }
 
     @Test
-    void aTaskWaitingOutItsBackoffDoesNotHoldTheCategorysOnlyWorker() {
+    default void aTaskWaitingOutItsBackoffDoesNotHoldTheCategorysOnlyWorker() {
         TaskEngineSettings settings = EngineFixture.SETTINGS
                 .withCategory("patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
-        try (EngineFixture fixture = EngineFixture.start(dir, settings)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             Instant before = Instant.now();
             UUID failing = fixture.engine().submit(TaskRequest.builder("flaky").args("later", 1)
                     .category("patient").maxRetries(1).build());

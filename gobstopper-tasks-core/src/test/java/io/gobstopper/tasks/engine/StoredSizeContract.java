@@ -7,22 +7,18 @@ import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.TaskArgumentsTooLargeException;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What a task stores is bounded: too large arguments are refused, a too large result or error is cut and marked. */
-class StoredSizeTests {
+public interface StoredSizeContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     @Test
-    void argumentsLargerThanATaskMayCarryAreRefusedAndNothingIsStored() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void argumentsLargerThanATaskMayCarryAreRefusedAndNothingIsStored() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             String huge = "x".repeat(StoredText.MAX_ARGUMENTS + 1);
             assertThatThrownBy(() -> fixture.engine().submit("record", huge))
                     .isInstanceOf(TaskArgumentsTooLargeException.class)
@@ -34,8 +30,8 @@ class StoredSizeTests {
     }
 
     @Test
-    void aResultLargerThanTheLimitIsStoredAsAMarkedPreview() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void aResultLargerThanTheLimitIsStoredAsAMarkedPreview() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             String label = "r".repeat(StoredText.MAX_RESULT + 10);
             UUID id = fixture.engine().submit("record", label);
             TaskInfo done = fixture.awaitStatus(id, TaskStatus.SUCCESS);
@@ -49,8 +45,8 @@ class StoredSizeTests {
     }
 
     @Test
-    void anErrorLongerThanTheLimitIsCutAndSaysHowLongItWas() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void anErrorLongerThanTheLimitIsCutAndSaysHowLongItWas() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             String key = "e".repeat(StoredText.MAX_ERROR * 2);
             UUID id = fixture.engine().submit("fail_fast", key);
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);

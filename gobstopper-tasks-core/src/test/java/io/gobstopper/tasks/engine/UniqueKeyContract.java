@@ -8,7 +8,6 @@ import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,21 +19,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class UniqueKeyTests {
+public interface UniqueKeyContract extends EngineContract {
 
-    @TempDir
-    Path dir;
 
     private static TaskRequest keyed(String name, String arg, String key) {
         return TaskRequest.builder(name).args(arg).uniqueKey(key).build();
     }
 
     @Test
-    void manyConcurrentSubmitsWithOneKeyYieldExactlyOneTask() throws Exception {
+    default void manyConcurrentSubmitsWithOneKeyYieldExactlyOneTask() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(16);
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             for (int round = 0; round < 20; round++) {
                 String key = "report-" + round;
                 CountDownLatch go = new CountDownLatch(1);
@@ -65,8 +61,8 @@ class UniqueKeyTests {
     }
 
     @Test
-    void theKeyBindsOnlyWhileTheTaskIsUnfinished() {
-        try (EngineFixture fixture = EngineFixture.start(dir)) {
+    default void theKeyBindsOnlyWhileTheTaskIsUnfinished() {
+        try (EngineFixture fixture = EngineFixture.start(storage())) {
             Submission first = fixture.engine().offer(keyed("block", "first", "k"));
             Submission again = fixture.engine().offer(keyed("block", "again", "k"));
 
@@ -83,9 +79,9 @@ class UniqueKeyTests {
     }
 
     @Test
-    void theKeyIsHeldAcrossARestartAndAFailedTaskCannotBeRetriedWhileAnotherHoldsIt() {
+    default void theKeyIsHeldAcrossARestartAndAFailedTaskCannotBeRetriedWhileAnotherHoldsIt() {
         TaskEngineSettings paused = EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
-        try (EngineFixture fixture = EngineFixture.start(dir, paused)) {
+        try (EngineFixture fixture = EngineFixture.start(storage(), paused)) {
             UUID failed = fixture.engine().submit(keyed("fail_fast", "f", "nightly"));
             fixture.awaitStatus(failed, TaskStatus.FAILED);
             UUID waiting = fixture.engine().submit(TaskRequest.builder("record").args("w").category("later")
