@@ -85,6 +85,7 @@ final class Claimer {
                 if (nowMillis - lastSweep >= pollMillis) {
                     Instant now = clock.instant();
                     store.sweep(now);
+                    queues.reading();
                     queues.refresh(store.waiting(now));
                     lastSweep = nowMillis;
                 }

@@ -19,11 +19,31 @@ final class StoreQueues {
     private static final TaskStore.Waiting NONE = new TaskStore.Waiting(0, null);
 
     private final Map<String, TaskStore.Waiting> waiting = new HashMap<>();
+    /**
+     * While the store is being read: this instance's submits made meanwhile, which the read may not see. Claims never
+     * overlap a read (the claimer makes both), so only submits can.
+     */
+    private Map<String, TaskStore.Waiting> submittedDuringRead;
 
-    /** The store's figures, as just read. */
+    /** The store is about to be read. */
+    synchronized void reading() {
+        submittedDuringRead = new HashMap<>();
+    }
+
+    /** The store's figures, as just read, with this instance's submits made while it was read. */
     synchronized void refresh(Map<String, TaskStore.Waiting> read) {
         waiting.clear();
         waiting.putAll(read);
+        if (submittedDuringRead != null) {
+            submittedDuringRead.forEach((category, submitted) -> waiting.merge(category, submitted, StoreQueues::sum));
+            submittedDuringRead = null;
+        }
+    }
+
+    private static TaskStore.Waiting sum(TaskStore.Waiting a, TaskStore.Waiting b) {
+        Instant oldest = a.oldestDue() == null || (b.oldestDue() != null && b.oldestDue().isBefore(a.oldestDue()))
+                ? b.oldestDue() : a.oldestDue();
+        return new TaskStore.Waiting(a.count() + b.count(), oldest);
     }
 
     /** This instance stored a task: it waits for a worker if it is due and waits for no parent. */
@@ -32,9 +52,11 @@ final class StoreQueues {
         if (!task.dependsOn().isEmpty() || due.isAfter(now)) {
             return;
         }
-        TaskStore.Waiting before = waiting.getOrDefault(task.category(), NONE);
-        Instant oldest = before.oldestDue() == null || due.isBefore(before.oldestDue()) ? due : before.oldestDue();
-        waiting.put(task.category(), new TaskStore.Waiting(before.count() + 1, oldest));
+        TaskStore.Waiting one = new TaskStore.Waiting(1, due);
+        waiting.merge(task.category(), one, StoreQueues::sum);
+        if (submittedDuringRead != null) {
+            submittedDuringRead.merge(task.category(), one, StoreQueues::sum);
+        }
     }
 
     /**

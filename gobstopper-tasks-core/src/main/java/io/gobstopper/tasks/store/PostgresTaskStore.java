@@ -1039,7 +1039,9 @@ public final class PostgresTaskStore implements TaskStore {
     /**
      * Reads a task row.
      *
-     * @param status the status to give it instead of the stored one, or {@code null}
+     * @param status the status to give it instead of the stored one, or {@code null}; given for a task just claimed,
+     *     which is read as waiting to start (not started yet, whatever the claim stored), as a store of one instance
+     *     holds it until its worker starts it
      */
     private static TaskInfo map(ResultSet rs, TaskStatus status) throws SQLException {
         long timeout = rs.getLong("timeout_ms");
@@ -1051,7 +1053,7 @@ public final class PostgresTaskStore implements TaskStore {
                 TaskPriority.ofLevel(rs.getInt("priority")),
                 status != null ? status : TaskStatus.valueOf(rs.getString("status")),
                 instant(rs, "created_at"),
-                instant(rs, "started_at"),
+                status != null ? null : instant(rs, "started_at"),
                 instant(rs, "completed_at"),
                 instant(rs, "run_at"),
                 rs.getString("result"),

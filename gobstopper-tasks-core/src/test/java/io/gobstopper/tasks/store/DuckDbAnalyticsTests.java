@@ -2,13 +2,13 @@ package io.gobstopper.tasks.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
+import io.gobstopper.tasks.contract.ExpectedAnalytics;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.engine.TaskEngine;
@@ -28,14 +28,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +79,7 @@ class DuckDbAnalyticsTests {
     @Test
     void analyticsOnOneHundredThousandRowsEqualFiguresComputedInJava() throws Exception {
         Path file = generate(100_000);
-        List<Row> rows = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> rows = rows("jdbc:duckdb:" + file, "tasks");
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
         store.open(now);
         Duration since = Duration.ofHours(24);
@@ -93,14 +88,14 @@ class DuckDbAnalyticsTests {
             TaskAnalytics analytics = store.analytics(since, now, groupBy, false);
             System.out.printf("analytics by %s on %d rows: %.1f ms%n", groupBy, rows.size(),
                     (System.nanoTime() - begin) / 1e6);
-            assertMatches(analytics, rows, now, since, groupBy);
+            ExpectedAnalytics.assertMatches(analytics, rows, now, since, groupBy);
         }
     }
 
     @Test
     void archivedTasksAreWrittenToParquetOnceAndStillCountWithIncludeArchive() throws Exception {
         Path file = generate(3_000);
-        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> before = rows("jdbc:duckdb:" + file, "tasks");
         Path archive = dir.resolve("archive");
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
         store.open(now);
@@ -109,7 +104,7 @@ class DuckDbAnalyticsTests {
 
         ArchiveResult result = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
 
-        long old = before.stream().filter(row -> row.ended() && row.completed < micros(now.minus(Duration.ofHours(12))))
+        long old = before.stream().filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
                 .count();
         assertThat(result.archived()).isEqualTo(old).isPositive();
         assertThat(result.files()).isNotEmpty().allMatch(name -> name.matches("day=\\d{4}-\\d{2}-\\d{2}/batch-.*\\.parquet"));
@@ -124,7 +119,7 @@ class DuckDbAnalyticsTests {
     @Test
     void aCrashBetweenWritingFilesAndDeletingRowsNeitherLosesNorDuplicatesTasks() throws Exception {
         Path file = generate(3_000);
-        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> before = rows("jdbc:duckdb:" + file, "tasks");
         Path archive = dir.resolve("archive");
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
         store.open(now);
@@ -149,7 +144,7 @@ class DuckDbAnalyticsTests {
         store.afterArchiveWritten(null);
         ArchiveResult rerun = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
 
-        long old = before.stream().filter(row -> row.ended() && row.completed < micros(now.minus(Duration.ofHours(12))))
+        long old = before.stream().filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
                 .count();
         assertThat(rerun.archived()).isEqualTo(old);
         assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true)).isEqualTo(expected);
@@ -161,7 +156,7 @@ class DuckDbAnalyticsTests {
     @Test
     void aBatchInterruptedBeforeItsDeleteIsFinishedWhenTheStoreOpensAgain() throws Exception {
         Path file = generate(2_000);
-        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> before = rows("jdbc:duckdb:" + file, "tasks");
         Path archive = dir.resolve("archive");
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
         store.open(now);
@@ -189,7 +184,7 @@ class DuckDbAnalyticsTests {
     @Test
     void theRetentionCleanupArchivesInsteadOfDeletingInArchiveMode() throws Exception {
         Path file = generate(2_000);
-        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> before = rows("jdbc:duckdb:" + file, "tasks");
         Path archive = dir.resolve("archive");
         JsonMapper mapper = JsonMapper.builder().build();
         TaskEngineSettings settings = TaskEngineSettings.DEFAULTS
@@ -204,20 +199,20 @@ class DuckDbAnalyticsTests {
         long cutoff = micros(Instant.now().minus(Duration.ofHours(12)));
         assertThat(rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet')"))
                 .as("only tasks that ended before the retention are archived")
-                .allMatch(row -> row.completed < cutoff);
+                .allMatch(row -> row.completed() < cutoff);
         assertThat(rows("jdbc:duckdb:" + file, "tasks"))
                 .as("every ended task past the retention (with a minute's slack) is archived")
-                .noneMatch(row -> row.ended() && row.completed < cutoff - 60_000_000L);
+                .noneMatch(row -> row.ended() && row.completed() < cutoff - 60_000_000L);
     }
 
     @Test
     void exportWritesTheFilteredTasksAsCsvJsonAndParquet() throws Exception {
         Path file = generate(500);
-        List<Row> before = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> before = rows("jdbc:duckdb:" + file, "tasks");
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
         store.open(now);
         TaskFilter failed = new TaskFilter("cat_1", TaskStatus.FAILED, null, TaskFilter.DEFAULT_LIMIT, 0);
-        long expected = before.stream().filter(row -> row.category.equals("cat_1") && row.status == TaskStatus.FAILED)
+        long expected = before.stream().filter(row -> row.category().equals("cat_1") && row.status() == TaskStatus.FAILED)
                 .count();
 
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
@@ -271,22 +266,14 @@ class DuckDbAnalyticsTests {
         return TaskRows.micros(instant);
     }
 
-    record Row(String id, String name, String category, TaskStatus status, long created, Long started, Long completed,
-            Long runAt) {
-
-        boolean ended() {
-            return status == TaskStatus.SUCCESS || status == TaskStatus.FAILED || status == TaskStatus.CANCELLED;
-        }
-    }
-
-    static List<Row> rows(String url, String source) throws Exception {
-        List<Row> rows = new ArrayList<>();
+    static List<ExpectedAnalytics.Row> rows(String url, String source) throws Exception {
+        List<ExpectedAnalytics.Row> rows = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url);
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT id::VARCHAR, name, category, status, epoch_us(created_at), "
                         + "epoch_us(started_at), epoch_us(completed_at), epoch_us(run_at) FROM " + source)) {
             while (rs.next()) {
-                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), TaskStatus.valueOf(rs.getString(4)),
+                rows.add(new ExpectedAnalytics.Row(rs.getString(1), rs.getString(2), rs.getString(3), TaskStatus.valueOf(rs.getString(4)),
                         rs.getLong(5), (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class),
                         (Long) rs.getObject(8, Long.class)));
             }
@@ -295,87 +282,21 @@ class DuckDbAnalyticsTests {
     }
 
     /** Every task generated is either still in the table or in exactly one archived Parquet row, never both. */
-    private static void assertEveryTaskOnce(Path file, Path archive, List<Row> before) throws Exception {
-        List<Row> live = rows("jdbc:duckdb:" + file, "tasks");
-        List<Row> archived = rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet', hive_partitioning = true)");
+    private static void assertEveryTaskOnce(Path file, Path archive, List<ExpectedAnalytics.Row> before) throws Exception {
+        List<ExpectedAnalytics.Row> live = rows("jdbc:duckdb:" + file, "tasks");
+        List<ExpectedAnalytics.Row> archived = rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet', hive_partitioning = true)");
         assertThat(archived).isNotEmpty();
         List<String> all = new ArrayList<>();
-        live.forEach(row -> all.add(row.id));
-        archived.forEach(row -> all.add(row.id));
+        live.forEach(row -> all.add(row.id()));
+        archived.forEach(row -> all.add(row.id()));
         assertThat(all).doesNotHaveDuplicates().hasSameSizeAs(before);
-        assertThat(new HashSet<>(all)).isEqualTo(new HashSet<>(before.stream().map(Row::id).toList()));
+        assertThat(new HashSet<>(all)).isEqualTo(new HashSet<>(before.stream().map(ExpectedAnalytics.Row::id).toList()));
         assertThat(new HashSet<>(archived)).isSubsetOf(before);
-        assertThat(archived).allMatch(Row::ended);
-    }
-
-    // ---- the expected figures, computed independently ----
-
-    /** Checks every figure against the same figure computed here from the rows. */
-    static void assertMatches(TaskAnalytics analytics, List<Row> rows, Instant now, Duration since,
-            TaskAnalytics.GroupBy groupBy) {
-        long from = micros(now.minus(since));
-        Function<Row, String> key = groupBy == TaskAnalytics.GroupBy.NAME ? Row::name : Row::category;
-        Map<String, List<Row>> groups = new TreeMap<>();
-        rows.stream().filter(row -> row.created >= from).forEach(row -> groups.computeIfAbsent(key.apply(row),
-                k -> new ArrayList<>()).add(row));
-        assertThat(analytics.since()).isEqualTo(since);
-        assertThat(analytics.groupBy()).isEqualTo(groupBy);
-        assertThat(analytics.groups()).extracting(TaskAnalytics.Group::key).containsExactlyElementsOf(groups.keySet());
-        for (TaskAnalytics.Group group : analytics.groups()) {
-            List<Row> members = groups.get(group.key());
-            Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
-            for (TaskStatus status : TaskStatus.values()) {
-                byStatus.put(status, members.stream().filter(row -> row.status == status).count());
-            }
-            assertThat(group.total()).isEqualTo(members.size());
-            assertThat(group.byStatus()).isEqualTo(byStatus);
-            long succeeded = byStatus.get(TaskStatus.SUCCESS);
-            long failed = byStatus.get(TaskStatus.FAILED);
-            assertThat(group.errorRate()).isCloseTo(succeeded + failed == 0 ? 0 : (double) failed / (succeeded + failed),
-                    within(1e-12));
-            List<Double> execution = members.stream().filter(row -> row.ended() && row.started != null)
-                    .map(row -> (row.completed - row.started) / 1e6).sorted().toList();
-            List<Double> waits = members.stream().filter(row -> row.started != null)
-                    .map(row -> (row.started - (row.runAt != null ? row.runAt : row.created)) / 1e6).sorted().toList();
-            assertThat(execution).hasSizeGreaterThan(100);
-            assertClose(group.execution().p50(), quantile(execution, 0.5));
-            assertClose(group.execution().p95(), quantile(execution, 0.95));
-            assertClose(group.execution().p99(), quantile(execution, 0.99));
-            assertClose(group.execution().max(), Collections.max(execution));
-            assertClose(group.waiting().p50(), quantile(waits, 0.5));
-            assertClose(group.waiting().p95(), quantile(waits, 0.95));
-        }
-        Map<Long, long[]> minutes = new TreeMap<>();
-        rows.stream()
-                .filter(row -> (row.status == TaskStatus.SUCCESS || row.status == TaskStatus.FAILED) && row.completed >= from)
-                .forEach(row -> minutes.computeIfAbsent(Math.floorDiv(row.completed, 60_000_000L) * 60_000_000L,
-                        m -> new long[2])[row.status == TaskStatus.SUCCESS ? 0 : 1]++);
-        assertThat(analytics.throughput()).hasSize(minutes.size());
-        int i = 0;
-        for (Map.Entry<Long, long[]> minute : minutes.entrySet()) {
-            TaskAnalytics.Minute actual = analytics.throughput().get(i++);
-            assertThat(actual.minute()).isEqualTo(Instant.EPOCH.plus(minute.getKey(), ChronoUnit.MICROS));
-            assertThat(actual.succeeded()).isEqualTo(minute.getValue()[0]);
-            assertThat(actual.failed()).isEqualTo(minute.getValue()[1]);
-        }
-    }
-
-    /** Linear interpolation between the closest ranks, as quantile_cont and percentile_cont define it. */
-    static double quantile(List<Double> sorted, double q) {
-        double rank = q * (sorted.size() - 1);
-        int low = (int) Math.floor(rank);
-        int high = (int) Math.ceil(rank);
-        double lowValue = sorted.get(low);
-        return low == high ? lowValue : lowValue + (rank - low) * (sorted.get(high) - lowValue);
-    }
-
-    private static void assertClose(Double actual, double expected) {
-        assertThat(actual).isNotNull();
-        assertThat(actual).isCloseTo(expected, within(1e-6));
+        assertThat(archived).allMatch(ExpectedAnalytics.Row::ended);
     }
 
     @SuppressWarnings("unused")
-    private static Set<String> ids(List<Row> rows) {
-        return new HashSet<>(rows.stream().map(Row::id).toList());
+    private static Set<String> ids(List<ExpectedAnalytics.Row> rows) {
+        return new HashSet<>(rows.stream().map(ExpectedAnalytics.Row::id).toList());
     }
 }

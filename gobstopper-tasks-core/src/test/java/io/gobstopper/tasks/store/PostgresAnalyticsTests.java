@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
+import io.gobstopper.tasks.contract.ExpectedAnalytics;
 import io.gobstopper.tasks.UnsupportedStoreOperationException;
 import io.gobstopper.tasks.shared.PostgresDatabase;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class PostgresAnalyticsTests {
 
     @Test
     void analyticsEqualFiguresComputedInJavaForBothGroupings() throws Exception {
-        List<DuckDbAnalyticsTests.Row> rows = generated(20_000);
+        List<ExpectedAnalytics.Row> rows = generated(20_000);
         store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
                 Duration.ofSeconds(1));
         store.open(now);
@@ -53,7 +54,7 @@ class PostgresAnalyticsTests {
                         + "started_at, completed_at, run_at) VALUES (?::uuid, ?, ?, 2, 0, '[]', '{}', ?, ?, ?, ?, ?)")) {
             connection.setAutoCommit(false);
             int n = 0;
-            for (DuckDbAnalyticsTests.Row row : rows) {
+            for (ExpectedAnalytics.Row row : rows) {
                 insert.setString(1, row.id());
                 insert.setString(2, row.name());
                 insert.setString(3, row.category());
@@ -72,7 +73,7 @@ class PostgresAnalyticsTests {
         }
         Duration since = Duration.ofHours(24);
         for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
-            DuckDbAnalyticsTests.assertMatches(store.analytics(since, now, groupBy, false), rows, now, since, groupBy);
+            ExpectedAnalytics.assertMatches(store.analytics(since, now, groupBy, false), rows, now, since, groupBy);
         }
     }
 
@@ -139,7 +140,7 @@ class PostgresAnalyticsTests {
     }
 
     /** Rows from the DuckDB test's generator, read back from a scratch DuckDB file. */
-    private List<DuckDbAnalyticsTests.Row> generated(int count) throws Exception {
+    private List<ExpectedAnalytics.Row> generated(int count) throws Exception {
         Path file = dir.resolve("scratch.duckdb");
         DuckDbTaskStore scratch = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
         scratch.open(now);

@@ -1,0 +1,26 @@
+package io.gobstopper.tasks.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gobstopper.tasks.contract.PostgresTestStorage;
+import io.gobstopper.tasks.contract.TestStorage;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The PostgreSQL store held to the store contract: its instance claims a task to run it. */
+class PostgresTaskStoreContractTests extends TaskStoreContract {
+
+    @Override
+    protected TestStorage storage() {
+        return new PostgresTestStorage();
+    }
+
+    @Override
+    protected LiveTask take(TaskStore store, UUID id, String category, Instant now) {
+        List<LiveTask> claimed = store.claim(category, 1, now);
+        assertThat(claimed).as("task %s is claimed", id).singleElement()
+                .satisfies(task -> assertThat(task.id()).isEqualTo(id));
+        return claimed.get(0);
+    }
+}
