@@ -52,8 +52,8 @@ final class TaskStoreFactory implements DisposableBean {
     /** A new, unopened store as configured; fails startup naming what to set when it cannot be made. */
     TaskStore create() {
         return switch (properties.getStore()) {
-            case DUCKDB -> new DuckDbTaskStore(Path.of(properties.getDatabasePath()),
-                    GobstopperTasksAutoConfiguration.WRITE_DELAY, Path.of(properties.getArchivePath()));
+            case DUCKDB -> new DuckDbTaskStore(Path.of(properties.duckdbPath()),
+                    GobstopperTasksAutoConfiguration.WRITE_DELAY, Path.of(properties.duckdbArchivePath()));
             case POSTGRES -> postgres();
         };
     }
@@ -63,7 +63,8 @@ final class TaskStoreFactory implements DisposableBean {
         if (properties.getStore() != GobstopperTasksProperties.Store.POSTGRES) {
             return null;
         }
-        return StringUtils.hasText(properties.getNodeId()) ? properties.getNodeId() : TaskEngine.defaultNodeId();
+        String nodeId = properties.postgresNodeId();
+        return StringUtils.hasText(nodeId) ? nodeId : TaskEngine.defaultNodeId();
     }
 
     private TaskStore postgres() {
@@ -75,8 +76,8 @@ final class TaskStoreFactory implements DisposableBean {
         }
         String schema = properties.getPostgres().getSchema();
         String nodeId = nodeId();
-        Duration leaseTimeout = properties.getLeaseTimeout();
-        Duration pollInterval = properties.getPollInterval();
+        Duration leaseTimeout = properties.postgresLeaseTimeout();
+        Duration pollInterval = properties.postgresPollInterval();
         // each setting judged alone by the store's own rules, so that a refusal names the one property at fault
         check("postgres.schema", schema, () -> new PostgresTaskStore(PROBE, schema, "probe", Duration.ofSeconds(30),
                 Duration.ofSeconds(1)));
@@ -91,7 +92,7 @@ final class TaskStoreFactory implements DisposableBean {
 
     /** The store's own pool when {@code gobstopper.tasks.datasource.url} is set, else the application's DataSource. */
     private DataSource dataSource() {
-        GobstopperTasksProperties.Datasource own = properties.getDatasource();
+        GobstopperTasksProperties.Datasource own = properties.postgresDatasource();
         if (!StringUtils.hasText(own.getUrl())) {
             if (StringUtils.hasText(own.getUsername()) || own.getPassword() != null) {
                 throw new InvalidConfigurationPropertyValueException(PREFIX + "datasource.url", own.getUrl(),
