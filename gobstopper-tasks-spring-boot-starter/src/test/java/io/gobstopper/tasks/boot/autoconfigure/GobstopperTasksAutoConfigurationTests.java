@@ -58,7 +58,7 @@ class GobstopperTasksAutoConfigurationTests {
     Path dir;
 
     private String databasePath() {
-        return "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb");
+        return "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb");
     }
 
     private static TaskInfo awaitEnd(TaskQueue queue, UUID id) {

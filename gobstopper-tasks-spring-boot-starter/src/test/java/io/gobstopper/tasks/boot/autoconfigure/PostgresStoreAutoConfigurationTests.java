@@ -74,8 +74,8 @@ class PostgresStoreAutoConfigurationTests {
     private String[] postgres(String... more) {
         List<String> values = new java.util.ArrayList<>(List.of("gobstopper.tasks.enabled=true",
                 "gobstopper.tasks.store=postgres", "gobstopper.tasks.postgres.schema=" + schema,
-                "gobstopper.tasks.poll-interval=100ms", "gobstopper.tasks.lease-timeout=2s",
-                "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb")));
+                "gobstopper.tasks.postgres.poll-interval=100ms", "gobstopper.tasks.postgres.lease-timeout=2s",
+                "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb")));
         values.addAll(List.of(more));
         return values.toArray(String[]::new);
     }
@@ -92,7 +92,7 @@ class PostgresStoreAutoConfigurationTests {
     void staysOnDuckDbByDefaultEvenWhenTheApplicationHasAPostgresDataSource() {
         runner.withUserConfiguration(ApplicationDataSource.class)
                 .withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb"))
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskQueue queue = context.getBean(TaskQueue.class);
@@ -109,7 +109,7 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void sharesTheApplicationsDataSourceWhenTheStoreIsPostgres() {
         runner.withUserConfiguration(ApplicationDataSource.class)
-                .withPropertyValues(postgres("gobstopper.tasks.node-id=node-a"))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.node-id=node-a"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(DataSource.class);
@@ -152,7 +152,8 @@ class PostgresStoreAutoConfigurationTests {
     void buildsAPoolOfItsOwnFromTheDatasourceUrlAndExposesNoDataSourceBean() {
         String applicationName = "gobstopper-" + schema;
         ApplicationContextRunner own = runner.withPropertyValues(
-                postgres("gobstopper.tasks.datasource.url=" + TestPostgres.url("ApplicationName=" + applicationName)));
+                postgres("gobstopper.tasks.postgres.datasource.url="
+                        + TestPostgres.url("ApplicationName=" + applicationName)));
         own.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(DataSource.class);
@@ -168,7 +169,7 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void prefersItsOwnPoolToTheApplicationsDataSourceWhenTheDatasourceUrlIsSet() {
         runner.withUserConfiguration(H2DataSource.class)
-                .withPropertyValues(postgres("gobstopper.tasks.datasource.url=" + TestPostgres.URL))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(DataSource.class);
@@ -189,7 +190,7 @@ class PostgresStoreAutoConfigurationTests {
             assertThat(analysis.getDescription()).contains("gobstopper.tasks.store=postgres")
                     .contains("no DataSource bean");
             assertThat(analysis.getAction()).contains("spring.datasource.url")
-                    .contains("gobstopper.tasks.datasource.url");
+                    .contains("gobstopper.tasks.postgres.datasource.url");
             assertThat(analysis.getCause()).isSameAs(failure);
             assertThat(TestPostgres.schemaExists(schema)).isFalse();
         });
@@ -203,14 +204,14 @@ class PostgresStoreAutoConfigurationTests {
                     setupFailure(context);
                     FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
                     assertThat(analysis.getDescription()).contains("2 DataSource beans and none is @Primary");
-                    assertThat(analysis.getAction()).contains("gobstopper.tasks.datasource.url");
+                    assertThat(analysis.getAction()).contains("gobstopper.tasks.postgres.datasource.url");
                 });
     }
 
     @Test
     void failsStartupNamingTheDriverWhenThePostgresDriverIsMissing() {
         runner.withClassLoader(new FilteredClassLoader("org.postgresql"))
-                .withPropertyValues(postgres("gobstopper.tasks.datasource.url=" + TestPostgres.URL))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL))
                 .run(context -> {
                     setupFailure(context);
                     FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
@@ -223,7 +224,7 @@ class PostgresStoreAutoConfigurationTests {
     void startsOnDuckDbWithoutThePostgresDriver() {
         runner.withClassLoader(new FilteredClassLoader("org.postgresql"))
                 .withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb"))
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(TaskQueue.class).health().store()).isEqualTo("duckdb");
@@ -233,11 +234,11 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void failsStartupNamingHikariCpWhenTheOwnPoolCannotBeBuilt() {
         runner.withClassLoader(new FilteredClassLoader("com.zaxxer.hikari"))
-                .withPropertyValues(postgres("gobstopper.tasks.datasource.url=" + TestPostgres.URL))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL))
                 .run(context -> {
                     setupFailure(context);
                     FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-                    assertThat(analysis.getDescription()).contains("gobstopper.tasks.datasource.url");
+                    assertThat(analysis.getDescription()).contains("gobstopper.tasks.postgres.datasource.url");
                     assertThat(analysis.getAction()).contains("com.zaxxer:HikariCP");
                 });
     }
@@ -274,43 +275,47 @@ class PostgresStoreAutoConfigurationTests {
 
     @Test
     void failsStartupNamingTheNodeIdPropertyWhenItHasAColon() {
-        assertInvalidProperty("gobstopper.tasks.node-id=host:8080", "gobstopper.tasks.node-id", "without ':'");
+        assertInvalidProperty("gobstopper.tasks.postgres.node-id=host:8080", "gobstopper.tasks.postgres.node-id",
+                "without ':'");
     }
 
     @Test
     void failsStartupNamingTheLeaseTimeoutWhenItIsBelowTheMinimum() {
-        assertInvalidProperty("gobstopper.tasks.lease-timeout=50ms", "gobstopper.tasks.lease-timeout", "100ms");
+        assertInvalidProperty("gobstopper.tasks.postgres.lease-timeout=50ms",
+                "gobstopper.tasks.postgres.lease-timeout", "100ms");
     }
 
     @Test
     void failsStartupNamingThePollIntervalWhenItIsBelowTheMinimum() {
-        assertInvalidProperty("gobstopper.tasks.poll-interval=1ms", "gobstopper.tasks.poll-interval", "10ms");
+        assertInvalidProperty("gobstopper.tasks.postgres.poll-interval=1ms",
+                "gobstopper.tasks.postgres.poll-interval", "10ms");
     }
 
     @Test
     void failsStartupNamingTheDatasourceUrlWhenItIsNotAPostgresUrl() {
-        assertInvalidProperty("gobstopper.tasks.datasource.url=jdbc:mysql://127.0.0.1/app",
-                "gobstopper.tasks.datasource.url", "jdbc:postgresql://");
+        assertInvalidProperty("gobstopper.tasks.postgres.datasource.url=jdbc:mysql://127.0.0.1/app",
+                "gobstopper.tasks.postgres.datasource.url", "jdbc:postgresql://");
     }
 
     @Test
     void failsStartupNamingTheDatasourceUrlWhenOnlyAUserIsSet() {
-        assertInvalidProperty("gobstopper.tasks.datasource.username=tasks", "gobstopper.tasks.datasource.url",
-                "must be set when gobstopper.tasks.datasource.username");
+        assertInvalidProperty("gobstopper.tasks.postgres.datasource.username=tasks",
+                "gobstopper.tasks.postgres.datasource.url",
+                "must be set when gobstopper.tasks.postgres.datasource.username");
     }
 
     @Test
     void ignoresThePostgresSettingsOnDuckDb() {
         runner.withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb"),
-                        "gobstopper.tasks.postgres.schema=Not-Checked", "gobstopper.tasks.lease-timeout=1ms")
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"),
+                        "gobstopper.tasks.postgres.schema=Not-Checked", "gobstopper.tasks.postgres.lease-timeout=1ms")
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
     void failsStartupNamingTheNodeIdPropertyWhenARunningInstanceUsesTheSameNodeId() {
         ApplicationContextRunner same = runner.withUserConfiguration(ApplicationDataSource.class)
-                .withPropertyValues(postgres("gobstopper.tasks.node-id=twin"));
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.node-id=twin"));
         same.run(first -> {
             assertThat(first).hasNotFailed();
             same.run(second -> {
@@ -319,7 +324,7 @@ class PostgresStoreAutoConfigurationTests {
                 assertThat(failure).isNotNull();
                 assertThat(failure.getMessage()).contains("'twin'").contains("in use");
                 FailureAnalysis analysis = FailureAnalyses.analyze(second.getStartupFailure());
-                assertThat(analysis.getAction()).contains("gobstopper.tasks.node-id");
+                assertThat(analysis.getAction()).contains("gobstopper.tasks.postgres.node-id");
             });
         });
     }
