@@ -78,7 +78,7 @@ public final class SseScenarios {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).run(
                 "--server.port=0", "--gobstopper.tasks.enabled=true",
                 "--gobstopper.tasks.workers=" + args.integer("workers", 4),
-                "--gobstopper.tasks.database-path=" + dir.resolve(UUID.randomUUID() + ".duckdb"),
+                "--gobstopper.tasks.duckdb.path=" + dir.resolve(UUID.randomUUID() + ".duckdb"),
                 // the default buffer unless told otherwise: the clients get their share of the events, not all of them
                 "--gobstopper.tasks.web.events.buffer-size=" + args.integer("buffer", 1_000),
                 "--spring.main.banner-mode=off", "--logging.level.root=WARN",

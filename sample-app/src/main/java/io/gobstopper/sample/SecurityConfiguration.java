@@ -11,7 +11,7 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * A secured setup: every call needs a signed-in user (HTTP Basic), except the health probe. {@code viewer} may read,
  * submit and watch the dashboard; only {@code admin}, who has the role named by
- * {@code gobstopper.tasks.dashboard.role} (TASKS_ADMIN), may cancel, retry, delete, clean up or resize. The starter
+ * {@code gobstopper.tasks.web.write-role} (TASKS_ADMIN), may cancel, retry, delete, clean up or resize. The starter
  * adds that role check; everything else here is the application's own choice.
  */
 @Configuration(proxyBeanMethods = false)

@@ -36,7 +36,7 @@ class SampleApplicationIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve("sample.duckdb").toString());
+        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("sample.duckdb").toString());
     }
 
     @LocalServerPort

@@ -55,7 +55,7 @@ class SamplePostgresProfileIntegrationTests {
         }
         registry.add("spring.datasource.url", () -> URL);
         registry.add("gobstopper.tasks.postgres.schema", () -> SCHEMA);
-        registry.add("gobstopper.tasks.node-id", () -> "sample-test");
+        registry.add("gobstopper.tasks.postgres.node-id", () -> "sample-test");
     }
 
     @AfterAll

@@ -18,7 +18,7 @@ import org.springframework.web.client.RestClient;
 
 /**
  * The secured sample: anonymous callers are turned away, a viewer reads but may not act on tasks, and the admin
- * (who has the role gobstopper.tasks.dashboard.role names) may.
+ * (who has the role gobstopper.tasks.web.write-role names) may.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleSecurityIntegrationTests {
@@ -28,7 +28,7 @@ class SampleSecurityIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve("sample.duckdb").toString());
+        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("sample.duckdb").toString());
     }
 
     @LocalServerPort
@@ -86,7 +86,7 @@ class SampleSecurityIntegrationTests {
             assertThat(refused.getStatusCode().value()).as(refused.toString()).isEqualTo(403);
             assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json");
             assertThat(refused.getBody()).contains("viewer").contains("TASKS_ADMIN")
-                    .contains("gobstopper.tasks.dashboard.role");
+                    .contains("gobstopper.tasks.web.write-role");
         }
         assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "viewer", null).getBody()).contains("\"PENDING\"");
     }

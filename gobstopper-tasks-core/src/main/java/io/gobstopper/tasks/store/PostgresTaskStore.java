@@ -256,7 +256,8 @@ public final class PostgresTaskStore implements TaskStore {
         if (!holders.isEmpty()) {
             throw new TaskStoreException("Node id '" + nodeId + "' is in use by another running instance of the shared"
                     + " task store " + schema + " (last seen " + holders.get(0).get("last_seen") + "). Give every"
-                    + " instance its own gobstopper.tasks.node-id, or leave it unset (host name and process id).", null);
+                    + " instance its own gobstopper.tasks.postgres.node-id, or leave it unset (host name and process"
+                    + " id).", null);
         }
         jdbc.update("INSERT INTO " + nodes + " (node_id, token, started_at, last_seen) VALUES (?, ?, now(), now()) "
                 + "ON CONFLICT (node_id) DO UPDATE SET token = excluded.token, started_at = now(), last_seen = now(), "

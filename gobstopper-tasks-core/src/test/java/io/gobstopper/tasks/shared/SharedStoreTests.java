@@ -226,6 +226,7 @@ class SharedStoreTests {
         PostgresTaskStore second = new PostgresTaskStore(cluster.database.dataSource(), cluster.database.schema(),
                 "same", Duration.ofSeconds(30), SharedEngines.POLL);
         assertThatThrownBy(() -> second.open(java.time.Instant.now()))
-                .hasMessageContaining("Node id 'same' is in use").hasMessageContaining("gobstopper.tasks.node-id");
+                .hasMessageContaining("Node id 'same' is in use")
+                .hasMessageContaining("gobstopper.tasks.postgres.node-id");
     }
 }

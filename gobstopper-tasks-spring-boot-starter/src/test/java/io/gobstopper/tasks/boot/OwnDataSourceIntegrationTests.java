@@ -48,7 +48,7 @@ class OwnDataSourceIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @Autowired

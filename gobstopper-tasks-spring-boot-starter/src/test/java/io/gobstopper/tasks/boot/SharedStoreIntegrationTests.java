@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Two instances of an application, each a real Spring Boot application with its own web server, on one PostgreSQL
  * schema: {@code node-one} on the application's DataSource ({@code spring.datasource.url}) with workers, and
- * {@code node-two} on a pool of the store's own ({@code gobstopper.tasks.datasource.url}, its application keeping an
- * H2 DataSource) with no workers, so every task runs on {@code node-one} and {@code node-two} only watches.
+ * {@code node-two} on a pool of the store's own ({@code gobstopper.tasks.postgres.datasource.url}, its application
+ * keeping an H2 DataSource) with no workers, so every task runs on {@code node-one} and {@code node-two} only watches.
  */
 class SharedStoreIntegrationTests {
 
@@ -45,7 +45,8 @@ class SharedStoreIntegrationTests {
         schema = TestPostgres.newSchema();
         one = start("node-one", "spring.datasource.url=" + TestPostgres.URL, "gobstopper.tasks.workers=2");
         TestPostgres.execute("CREATE TABLE " + schema + ".orders (id TEXT PRIMARY KEY)");
-        two = start("node-two", "gobstopper.tasks.datasource.url=" + TestPostgres.URL, "gobstopper.tasks.workers=0");
+        two = start("node-two", "gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL,
+                "gobstopper.tasks.workers=0");
         httpOne = new Http(port(one));
         httpTwo = new Http(port(two));
     }
@@ -57,9 +58,9 @@ class SharedStoreIntegrationTests {
                 "gobstopper.tasks.enabled=true",
                 "gobstopper.tasks.store=postgres",
                 "gobstopper.tasks.postgres.schema=" + schema,
-                "gobstopper.tasks.node-id=" + nodeId,
-                "gobstopper.tasks.lease-timeout=2s",
-                "gobstopper.tasks.poll-interval=200ms",
+                "gobstopper.tasks.postgres.node-id=" + nodeId,
+                "gobstopper.tasks.postgres.lease-timeout=2s",
+                "gobstopper.tasks.postgres.poll-interval=200ms",
                 "gobstopper.tasks.shutdown-timeout=5s",
                 "management.endpoint.health.show-details=always"));
         properties.addAll(List.of(more));

@@ -63,7 +63,7 @@ class TaskStoreLockIntegrationTests {
             SpringApplicationBuilder application = new SpringApplicationBuilder(App.class)
                     .web(WebApplicationType.NONE)
                     .properties("gobstopper.tasks.enabled=true",
-                            "gobstopper.tasks.database-path=" + database,
+                            "gobstopper.tasks.duckdb.path=" + database,
                             "spring.main.banner-mode=off");
 
             assertThatThrownBy(application::run)
@@ -78,7 +78,7 @@ class TaskStoreLockIntegrationTests {
             assertThat(output.getAll())
                     .contains("APPLICATION FAILED TO START")
                     .contains(database.toAbsolutePath().normalize().toString())
-                    .contains("gobstopper.tasks.database-path");
+                    .contains("gobstopper.tasks.duckdb.path");
             assertThat(Threads.gobstopperThreadsStartedSince(threadsBefore)).as("the failed start left no threads").isEmpty();
         } finally {
             holder.destroyForcibly();

@@ -21,14 +21,14 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Who may see the dashboard and act on tasks ({@code gobstopper.tasks.dashboard.*}).
+ * Who may see the dashboard ({@code gobstopper.tasks.dashboard.*}) and act on tasks ({@code gobstopper.tasks.web.*}).
  *
  * <ul>
  *   <li>Without Spring Security (no {@code spring-security-web}): the dashboard path answers only the local machine
- *       unless {@code allow-remote=true}.
+ *       unless {@code dashboard.allow-remote=true}.
  *   <li>With Spring Security: the application's {@code SecurityFilterChain} decides who reaches what (the starter
- *       adds no filter chain of its own); the REST API's management operations also need {@code role}.
- *   <li>Either way {@code read-only=true} refuses the management operations.
+ *       adds no filter chain of its own); the REST API's management operations also need {@code web.write-role}.
+ *   <li>Either way {@code web.read-only=true} refuses the management operations.
  * </ul>
  */
 @AutoConfiguration(after = GobstopperTasksWebAutoConfiguration.class)
@@ -43,7 +43,7 @@ public final class GobstopperTasksAccessAutoConfiguration {
     WebMvcConfigurer gobstopperTasksManagementGuard(
             GobstopperTasksProperties properties, ObjectProvider<OperatorCheck> operators) {
         String basePath = GobstopperTasksWebAutoConfiguration.basePath(properties);
-        ManagementOperationsGuard guard = new ManagementOperationsGuard(properties.getDashboard().isReadOnly(),
+        ManagementOperationsGuard guard = new ManagementOperationsGuard(properties.webReadOnly(),
                 operators.getIfAvailable());
         return new WebMvcConfigurer() {
             @Override
@@ -60,10 +60,10 @@ public final class GobstopperTasksAccessAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         OperatorCheck gobstopperTasksOperatorCheck(GobstopperTasksProperties properties) {
-            String role = properties.getDashboard().getRole();
+            String role = properties.webWriteRole();
             if (role == null || role.isBlank()) {
-                throw new InvalidConfigurationPropertyValueException(
-                        "gobstopper.tasks.dashboard.role", role, "name the role that may act on tasks, e.g. TASKS_ADMIN");
+                throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.web.write-role", role,
+                        "name the role that may act on tasks, e.g. TASKS_ADMIN");
             }
             return new SpringSecurityOperatorCheck(role.trim());
         }

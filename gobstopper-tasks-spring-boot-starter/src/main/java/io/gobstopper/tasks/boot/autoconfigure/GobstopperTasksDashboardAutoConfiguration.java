@@ -27,6 +27,6 @@ public final class GobstopperTasksDashboardAutoConfiguration {
         String path = GobstopperTasksWebAutoConfiguration.path("gobstopper.tasks.dashboard.path",
                 properties.getDashboard().getPath(), "/gobstopper");
         return new TasksDashboard(path, GobstopperTasksWebAutoConfiguration.basePath(properties),
-                properties.getDashboard().isReadOnly());
+                properties.webReadOnly());
     }
 }

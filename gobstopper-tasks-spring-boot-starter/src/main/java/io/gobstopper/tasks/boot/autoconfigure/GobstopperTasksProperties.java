@@ -5,12 +5,35 @@ import io.gobstopper.tasks.engine.TaskEngineSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
-/** Configuration of the task system, under {@code gobstopper.tasks}. */
+/**
+ * Configuration of the task system, under {@code gobstopper.tasks}. Properties that were renamed keep working under
+ * their old names; read them through the methods that resolve both names, such as {@link #duckdbPath()}.
+ */
 @ConfigurationProperties("gobstopper.tasks")
 public class GobstopperTasksProperties {
+
+    private static final Logger log = LoggerFactory.getLogger(GobstopperTasksProperties.class);
+
+    private static final String PREFIX = "gobstopper.tasks.";
+
+    private static final String DUCKDB_GROUP = "Grouped with the other settings of the DuckDB store.";
+
+    private static final String POSTGRES_GROUP = "Grouped with the other settings of the postgres store.";
+
+    private static final String WEB_GROUP = "Who may write over the REST API is a setting of the REST API, not of the "
+            + "dashboard page.";
+
+    /** The old names already warned about, so that each is logged once. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
      * Whether the task system runs. When false nothing is created (no database file, no threads), and the REST API
@@ -18,17 +41,11 @@ public class GobstopperTasksProperties {
      */
     private boolean enabled = false;
 
-    /**
-     * With store=duckdb: the DuckDB file that stores the tasks, relative to the working directory. One file serves one
-     * running instance.
-     */
-    private String databasePath = "gobstopper_tasks.duckdb";
+    /** Old name of duckdb.path: the DuckDB file that stores the tasks. */
+    private String databasePath;
 
-    /**
-     * With store=duckdb: the folder archived tasks are written to as Parquet files partitioned by day, relative to
-     * the working directory.
-     */
-    private String archivePath = "gobstopper-archive";
+    /** Old name of duckdb.archive-path: the folder archived tasks are written to as Parquet. */
+    private String archivePath;
 
     /** Worker threads per category (0-256; 0 pauses a category). */
     private int workers = 2;
@@ -41,7 +58,7 @@ public class GobstopperTasksProperties {
 
     /**
      * What the periodic retention cleanup does with ended tasks older than the retention: delete them, or archive
-     * them to Parquet under archive-path (store=duckdb only).
+     * them to Parquet under duckdb.archive-path (store=duckdb only).
      */
     private TaskEngineSettings.RetentionMode retentionMode = TaskEngineSettings.RetentionMode.DELETE;
 
@@ -72,7 +89,7 @@ public class GobstopperTasksProperties {
     /** The REST API. */
     private final Web web = new Web();
 
-    /** The dashboard page and who may act on tasks. */
+    /** The dashboard page. */
     private final Dashboard dashboard = new Dashboard();
 
     /** The {@code tasks} health component. */
@@ -84,32 +101,23 @@ public class GobstopperTasksProperties {
      */
     private Store store = Store.DUCKDB;
 
-    /**
-     * This instance's name among the instances that share a postgres store, 1-200 characters without ':'; empty for
-     * the host name and process id. Two running instances must not use the same name.
-     */
-    private String nodeId = "";
+    /** Old name of postgres.node-id: this instance's name among the instances that share a postgres store. */
+    private String nodeId;
 
-    /**
-     * With store=postgres: how long a silent instance (crashed, paused) keeps its running tasks before another
-     * instance takes them over and runs them again; renewed every third of it. At least 100ms.
-     */
-    private Duration leaseTimeout = Duration.ofSeconds(30);
+    /** Old name of postgres.lease-timeout: how long a silent instance keeps its running tasks. */
+    private Duration leaseTimeout;
 
-    /**
-     * With store=postgres: how often idle workers look for work besides being notified, and how often expired leases
-     * are swept. At least 10ms.
-     */
-    private Duration pollInterval = Duration.ofSeconds(1);
+    /** Old name of postgres.poll-interval: how often idle workers look for work besides being notified. */
+    private Duration pollInterval;
+
+    /** The DuckDB store. */
+    private final Duckdb duckdb = new Duckdb();
 
     /** The postgres store. */
     private final Postgres postgres = new Postgres();
 
-    /**
-     * A database of the postgres store's own; when its url is unset, store=postgres uses the application's
-     * DataSource.
-     */
-    private final Datasource datasource = new Datasource();
+    /** Old name of postgres.datasource: a database of the postgres store's own. */
+    private final RenamedDatasource datasource = new RenamedDatasource();
 
     public boolean isEnabled() {
         return enabled;
@@ -119,18 +127,36 @@ public class GobstopperTasksProperties {
         this.enabled = enabled;
     }
 
+    /**
+     * The old name's value, {@code null} when unset; {@link #duckdbPath()} is the file in effect.
+     *
+     * @deprecated use {@code gobstopper.tasks.duckdb.path} ({@link Duckdb#getPath()})
+     */
+    @Deprecated
+    @DeprecatedConfigurationProperty(replacement = PREFIX + "duckdb.path", reason = DUCKDB_GROUP)
     public String getDatabasePath() {
         return databasePath;
     }
 
+    /** @deprecated use {@code gobstopper.tasks.duckdb.path} ({@link Duckdb#setPath(String)}) */
+    @Deprecated
     public void setDatabasePath(String databasePath) {
         this.databasePath = databasePath;
     }
 
+    /**
+     * The old name's value, {@code null} when unset; {@link #duckdbArchivePath()} is the folder in effect.
+     *
+     * @deprecated use {@code gobstopper.tasks.duckdb.archive-path} ({@link Duckdb#getArchivePath()})
+     */
+    @Deprecated
+    @DeprecatedConfigurationProperty(replacement = PREFIX + "duckdb.archive-path", reason = DUCKDB_GROUP)
     public String getArchivePath() {
         return archivePath;
     }
 
+    /** @deprecated use {@code gobstopper.tasks.duckdb.archive-path} ({@link Duckdb#setArchivePath(String)}) */
+    @Deprecated
     public void setArchivePath(String archivePath) {
         this.archivePath = archivePath;
     }
@@ -215,42 +241,155 @@ public class GobstopperTasksProperties {
         this.store = store;
     }
 
+    /**
+     * The old name's value, {@code null} when unset; {@link #postgresNodeId()} is the name in effect.
+     *
+     * @deprecated use {@code gobstopper.tasks.postgres.node-id} ({@link Postgres#getNodeId()})
+     */
+    @Deprecated
+    @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.node-id", reason = POSTGRES_GROUP)
     public String getNodeId() {
         return nodeId;
     }
 
+    /** @deprecated use {@code gobstopper.tasks.postgres.node-id} ({@link Postgres#setNodeId(String)}) */
+    @Deprecated
     public void setNodeId(String nodeId) {
         this.nodeId = nodeId;
     }
 
+    /**
+     * The old name's value, {@code null} when unset; {@link #postgresLeaseTimeout()} is the timeout in effect.
+     *
+     * @deprecated use {@code gobstopper.tasks.postgres.lease-timeout} ({@link Postgres#getLeaseTimeout()})
+     */
+    @Deprecated
+    @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.lease-timeout", reason = POSTGRES_GROUP)
     public Duration getLeaseTimeout() {
         return leaseTimeout;
     }
 
+    /** @deprecated use {@code gobstopper.tasks.postgres.lease-timeout} ({@link Postgres#setLeaseTimeout(Duration)}) */
+    @Deprecated
     public void setLeaseTimeout(Duration leaseTimeout) {
         this.leaseTimeout = leaseTimeout;
     }
 
+    /**
+     * The old name's value, {@code null} when unset; {@link #postgresPollInterval()} is the interval in effect.
+     *
+     * @deprecated use {@code gobstopper.tasks.postgres.poll-interval} ({@link Postgres#getPollInterval()})
+     */
+    @Deprecated
+    @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.poll-interval", reason = POSTGRES_GROUP)
     public Duration getPollInterval() {
         return pollInterval;
     }
 
+    /** @deprecated use {@code gobstopper.tasks.postgres.poll-interval} ({@link Postgres#setPollInterval(Duration)}) */
+    @Deprecated
     public void setPollInterval(Duration pollInterval) {
         this.pollInterval = pollInterval;
+    }
+
+    public Duckdb getDuckdb() {
+        return duckdb;
     }
 
     public Postgres getPostgres() {
         return postgres;
     }
 
-    public Datasource getDatasource() {
+    /**
+     * The old names' values; {@link #postgresDatasource()} is the database in effect.
+     *
+     * @deprecated use {@code gobstopper.tasks.postgres.datasource.*} ({@link Postgres#getDatasource()})
+     */
+    @Deprecated
+    public RenamedDatasource getDatasource() {
         return datasource;
+    }
+
+    // ---- the values in effect of the renamed properties: every reader goes through these ----
+
+    /** The DuckDB file in effect: {@code duckdb.path}, or its old name {@code database-path}. */
+    public String duckdbPath() {
+        return renamed("database-path", databasePath, "duckdb.path", duckdb.path, duckdb.pathSet);
+    }
+
+    /** The archive folder in effect: {@code duckdb.archive-path}, or its old name {@code archive-path}. */
+    public String duckdbArchivePath() {
+        return renamed("archive-path", archivePath, "duckdb.archive-path", duckdb.archivePath,
+                duckdb.archivePathSet);
+    }
+
+    /** This instance's configured name in effect, empty when unset: {@code postgres.node-id}, or {@code node-id}. */
+    public String postgresNodeId() {
+        return renamed("node-id", nodeId, "postgres.node-id", postgres.nodeId, postgres.nodeIdSet);
+    }
+
+    /** The lease timeout in effect: {@code postgres.lease-timeout}, or its old name {@code lease-timeout}. */
+    public Duration postgresLeaseTimeout() {
+        return renamed("lease-timeout", leaseTimeout, "postgres.lease-timeout", postgres.leaseTimeout,
+                postgres.leaseTimeoutSet);
+    }
+
+    /** The poll interval in effect: {@code postgres.poll-interval}, or its old name {@code poll-interval}. */
+    public Duration postgresPollInterval() {
+        return renamed("poll-interval", pollInterval, "postgres.poll-interval", postgres.pollInterval,
+                postgres.pollIntervalSet);
+    }
+
+    /**
+     * The postgres store's own database in effect, each of url, username and password from
+     * {@code postgres.datasource.*} or its old name {@code datasource.*}; a copy, its url unset for the application's
+     * DataSource.
+     */
+    public Datasource postgresDatasource() {
+        Datasource own = postgres.datasource;
+        Datasource resolved = new Datasource();
+        resolved.setUrl(renamed("datasource.url", datasource.url, "postgres.datasource.url", own.url,
+                own.url != null));
+        resolved.setUsername(renamed("datasource.username", datasource.username, "postgres.datasource.username",
+                own.username, own.username != null));
+        resolved.setPassword(renamed("datasource.password", datasource.password, "postgres.datasource.password",
+                own.password, own.password != null));
+        return resolved;
+    }
+
+    /** Whether the REST API refuses management operations: {@code web.read-only}, or {@code dashboard.read-only}. */
+    public boolean webReadOnly() {
+        return renamed("dashboard.read-only", dashboard.readOnly, "web.read-only", web.readOnly, web.readOnlySet);
+    }
+
+    /** The role the REST API's writes need with Spring Security: {@code web.write-role}, or {@code dashboard.role}. */
+    public String webWriteRole() {
+        return renamed("dashboard.role", dashboard.role, "web.write-role", web.writeRole, web.writeRoleSet);
+    }
+
+    /**
+     * The value in effect of a renamed property: the new name's when the old one is unset; the old name's, with one
+     * WARN, when only it is set; and a startup failure naming both when both are set to different values.
+     */
+    private <T> T renamed(String oldName, T oldValue, String newName, T newValue, boolean newSet) {
+        if (oldValue == null) {
+            return newValue;
+        }
+        if (newSet && !oldValue.equals(newValue)) {
+            throw new InvalidConfigurationPropertyValueException(PREFIX + oldName,
+                    oldName.endsWith("password") ? "******" : oldValue, "it is the old name of " + PREFIX + newName
+                            + ", which is set to another value; keep only " + PREFIX + newName);
+        }
+        if (warned.add(oldName)) {
+            log.warn("{}{} is deprecated and will be removed: rename it to {}{}", PREFIX, oldName, PREFIX, newName);
+        }
+        return oldValue;
     }
 
     /** Where tasks are stored. */
     public enum Store {
 
-        /** A DuckDB file ({@code gobstopper.tasks.database-path}) that one running instance owns. */
+        /** A DuckDB file ({@code gobstopper.tasks.duckdb.path}) that one running instance owns. */
         DUCKDB,
 
         /** A PostgreSQL schema ({@code gobstopper.tasks.postgres.schema}) that several instances share. */
@@ -266,6 +405,32 @@ public class GobstopperTasksProperties {
          */
         private String schema = "gobstopper";
 
+        /**
+         * This instance's name among the instances that share the store, 1-200 characters without ':'; empty for the
+         * host name and process id. Two running instances must not use the same name.
+         */
+        private String nodeId = "";
+
+        /**
+         * How long a silent instance (crashed, paused) keeps its running tasks before another instance takes them
+         * over and runs them again; renewed every third of it. At least 100ms.
+         */
+        private Duration leaseTimeout = Duration.ofSeconds(30);
+
+        /**
+         * How often idle workers look for work besides being notified, and how often expired leases are swept. At
+         * least 10ms.
+         */
+        private Duration pollInterval = Duration.ofSeconds(1);
+
+        /** A database of the store's own; when its url is unset, the store uses the application's DataSource. */
+        private final Datasource datasource = new Datasource();
+
+        // whether the setters ran, i.e. the properties are set, even to their defaults: see renamed(...)
+        private boolean nodeIdSet;
+        private boolean leaseTimeoutSet;
+        private boolean pollIntervalSet;
+
         public String getSchema() {
             return schema;
         }
@@ -273,11 +438,80 @@ public class GobstopperTasksProperties {
         public void setSchema(String schema) {
             this.schema = schema;
         }
+
+        public String getNodeId() {
+            return nodeId;
+        }
+
+        public void setNodeId(String nodeId) {
+            this.nodeId = nodeId;
+            this.nodeIdSet = true;
+        }
+
+        public Duration getLeaseTimeout() {
+            return leaseTimeout;
+        }
+
+        public void setLeaseTimeout(Duration leaseTimeout) {
+            this.leaseTimeout = leaseTimeout;
+            this.leaseTimeoutSet = true;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+            this.pollIntervalSet = true;
+        }
+
+        public Datasource getDatasource() {
+            return datasource;
+        }
+    }
+
+    /** The DuckDB store. */
+    public static class Duckdb {
+
+        /**
+         * The DuckDB file that stores the tasks, relative to the working directory; one file serves one running
+         * instance.
+         */
+        private String path = "gobstopper_tasks.duckdb";
+
+        /**
+         * The folder archived tasks are written to as Parquet files partitioned by day, relative to the working
+         * directory.
+         */
+        private String archivePath = "gobstopper-archive";
+
+        // whether the setters ran, i.e. the properties are set, even to their defaults: see renamed(...)
+        private boolean pathSet;
+        private boolean archivePathSet;
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+            this.pathSet = true;
+        }
+
+        public String getArchivePath() {
+            return archivePath;
+        }
+
+        public void setArchivePath(String archivePath) {
+            this.archivePath = archivePath;
+            this.archivePathSet = true;
+        }
     }
 
     /**
      * A connection pool of the postgres store's own (HikariCP), never exposed as a bean; used instead of the
-     * application's DataSource when its url is set.
+     * application's DataSource when its url is set ({@code gobstopper.tasks.postgres.datasource.*}).
      */
     public static class Datasource {
 
@@ -313,6 +547,60 @@ public class GobstopperTasksProperties {
             return password;
         }
 
+        public void setPassword(String password) {
+            this.password = password;
+        }
+    }
+
+    /** The old names of {@code gobstopper.tasks.postgres.datasource.*}, each kept apart from its new name. */
+    public static class RenamedDatasource {
+
+        /** Old name of postgres.datasource.url: JDBC URL of the store's own database. */
+        private String url;
+
+        /** Old name of postgres.datasource.username: login user of the store's own database. */
+        private String username;
+
+        /** Old name of postgres.datasource.password: login password of the store's own database. */
+        private String password;
+
+        /** @deprecated use {@code gobstopper.tasks.postgres.datasource.url} */
+        @Deprecated
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.url", reason = POSTGRES_GROUP)
+        public String getUrl() {
+            return url;
+        }
+
+        /** @deprecated use {@code gobstopper.tasks.postgres.datasource.url} */
+        @Deprecated
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        /** @deprecated use {@code gobstopper.tasks.postgres.datasource.username} */
+        @Deprecated
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.username",
+                reason = POSTGRES_GROUP)
+        public String getUsername() {
+            return username;
+        }
+
+        /** @deprecated use {@code gobstopper.tasks.postgres.datasource.username} */
+        @Deprecated
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        /** @deprecated use {@code gobstopper.tasks.postgres.datasource.password} */
+        @Deprecated
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.password",
+                reason = POSTGRES_GROUP)
+        public String getPassword() {
+            return password;
+        }
+
+        /** @deprecated use {@code gobstopper.tasks.postgres.datasource.password} */
+        @Deprecated
         public void setPassword(String password) {
             this.password = password;
         }
@@ -517,8 +805,27 @@ public class GobstopperTasksProperties {
         /** Largest request body the REST API accepts; larger ones are refused with 413. */
         private DataSize maxBodySize = DataSize.ofMegabytes(1);
 
+        /**
+         * Whether the management operations are refused with 403: cancel, retry, delete, bulk-retry, cleanup,
+         * archive, resizing a category and pausing, resuming or triggering a schedule (and so the dashboard's actions,
+         * which use them). Reading and submitting tasks are not affected.
+         */
+        private boolean readOnly = false;
+
+        /**
+         * Role a user must have for the REST API's writes (submit, cancel, retry, delete, bulk-retry, cleanup, archive,
+         * resize, schedule pause/resume/trigger) when Spring Security is present; an authority of that name or with the
+         * ROLE_ prefix counts. Anonymous callers get 401, others without the role 403. Ignored without Spring
+         * Security.
+         */
+        private String writeRole = "TASKS_ADMIN";
+
         /** The live event stream, GET {base-path}/events. */
         private final Events events = new Events();
+
+        // whether the setters ran, i.e. the properties are set, even to their defaults: see renamed(...)
+        private boolean readOnlySet;
+        private boolean writeRoleSet;
 
         public Events getEvents() {
             return events;
@@ -546,6 +853,24 @@ public class GobstopperTasksProperties {
 
         public void setMaxBodySize(DataSize maxBodySize) {
             this.maxBodySize = maxBodySize;
+        }
+
+        public boolean isReadOnly() {
+            return readOnly;
+        }
+
+        public void setReadOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+            this.readOnlySet = true;
+        }
+
+        public String getWriteRole() {
+            return writeRole;
+        }
+
+        public void setWriteRole(String writeRole) {
+            this.writeRole = writeRole;
+            this.writeRoleSet = true;
         }
     }
 
@@ -578,7 +903,7 @@ public class GobstopperTasksProperties {
         }
     }
 
-    /** The dashboard page, and the rules for who may see it and act on tasks. */
+    /** The dashboard page, and who may see it. */
     public static class Dashboard {
 
         /** Whether the dashboard page is served. */
@@ -594,20 +919,11 @@ public class GobstopperTasksProperties {
          */
         private boolean allowRemote = false;
 
-        /**
-         * Whether the management operations are refused with 403: cancel, retry, delete, bulk-retry, cleanup, resizing
-         * a category and pausing, resuming or triggering a schedule, over the REST API (and so from the dashboard,
-         * which uses it). Reading and submitting tasks are not affected.
-         */
-        private boolean readOnly = false;
+        /** Old name of web.read-only: whether the management operations are refused with 403. */
+        private Boolean readOnly;
 
-        /**
-         * Role a user must have for the REST API's writes (submit, cancel, retry, delete, bulk-retry, cleanup, archive,
-         * resize, schedule pause/resume/trigger) when Spring Security is present; an authority of that name or with the
-         * ROLE_ prefix counts. Anonymous callers get 401, others without the role 403. Ignored without Spring
-         * Security.
-         */
-        private String role = "TASKS_ADMIN";
+        /** Old name of web.write-role: role a user must have for the REST API's writes with Spring Security. */
+        private String role;
 
         public boolean isEnabled() {
             return enabled;
@@ -633,18 +949,38 @@ public class GobstopperTasksProperties {
             this.allowRemote = allowRemote;
         }
 
-        public boolean isReadOnly() {
+        /**
+         * The old name's value, {@code null} when unset; {@link GobstopperTasksProperties#webReadOnly()} is the
+         * setting in effect.
+         *
+         * @deprecated use {@code gobstopper.tasks.web.read-only} ({@link Web#isReadOnly()})
+         */
+        @Deprecated
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "web.read-only", reason = WEB_GROUP)
+        public Boolean getReadOnly() {
             return readOnly;
         }
 
-        public void setReadOnly(boolean readOnly) {
+        /** @deprecated use {@code gobstopper.tasks.web.read-only} ({@link Web#setReadOnly(boolean)}) */
+        @Deprecated
+        public void setReadOnly(Boolean readOnly) {
             this.readOnly = readOnly;
         }
 
+        /**
+         * The old name's value, {@code null} when unset; {@link GobstopperTasksProperties#webWriteRole()} is the role
+         * in effect.
+         *
+         * @deprecated use {@code gobstopper.tasks.web.write-role} ({@link Web#getWriteRole()})
+         */
+        @Deprecated
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "web.write-role", reason = WEB_GROUP)
         public String getRole() {
             return role;
         }
 
+        /** @deprecated use {@code gobstopper.tasks.web.write-role} ({@link Web#setWriteRole(String)}) */
+        @Deprecated
         public void setRole(String role) {
             this.role = role;
         }

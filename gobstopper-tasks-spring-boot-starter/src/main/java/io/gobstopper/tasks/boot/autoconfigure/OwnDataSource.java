@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 
 /**
- * The postgres task store's own HikariCP pool ({@code gobstopper.tasks.datasource.*}). A class of its own so that
- * HikariCP, an optional dependency, is only loaded when the pool is wanted.
+ * The postgres task store's own HikariCP pool ({@code gobstopper.tasks.postgres.datasource.*}). A class of its own so
+ * that HikariCP, an optional dependency, is only loaded when the pool is wanted.
  */
 final class OwnDataSource {
 

@@ -18,7 +18,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Makes the store that {@code gobstopper.tasks.store} names: the DuckDB file, or the PostgreSQL schema on the
- * application's single {@link DataSource} or on a pool of the store's own ({@code gobstopper.tasks.datasource.url}).
+ * application's single {@link DataSource} or on a pool of the store's own
+ * ({@code gobstopper.tasks.postgres.datasource.url}).
  * That pool is never a bean, so it cannot compete with the application's; it is closed when the context closes,
  * after the engine has stopped.
  */
@@ -52,8 +53,8 @@ final class TaskStoreFactory implements DisposableBean {
     /** A new, unopened store as configured; fails startup naming what to set when it cannot be made. */
     TaskStore create() {
         return switch (properties.getStore()) {
-            case DUCKDB -> new DuckDbTaskStore(Path.of(properties.getDatabasePath()),
-                    GobstopperTasksAutoConfiguration.WRITE_DELAY, Path.of(properties.getArchivePath()));
+            case DUCKDB -> new DuckDbTaskStore(Path.of(properties.duckdbPath()),
+                    GobstopperTasksAutoConfiguration.WRITE_DELAY, Path.of(properties.duckdbArchivePath()));
             case POSTGRES -> postgres();
         };
     }
@@ -63,7 +64,8 @@ final class TaskStoreFactory implements DisposableBean {
         if (properties.getStore() != GobstopperTasksProperties.Store.POSTGRES) {
             return null;
         }
-        return StringUtils.hasText(properties.getNodeId()) ? properties.getNodeId() : TaskEngine.defaultNodeId();
+        String nodeId = properties.postgresNodeId();
+        return StringUtils.hasText(nodeId) ? nodeId : TaskEngine.defaultNodeId();
     }
 
     private TaskStore postgres() {
@@ -75,40 +77,43 @@ final class TaskStoreFactory implements DisposableBean {
         }
         String schema = properties.getPostgres().getSchema();
         String nodeId = nodeId();
-        Duration leaseTimeout = properties.getLeaseTimeout();
-        Duration pollInterval = properties.getPollInterval();
+        Duration leaseTimeout = properties.postgresLeaseTimeout();
+        Duration pollInterval = properties.postgresPollInterval();
         // each setting judged alone by the store's own rules, so that a refusal names the one property at fault
         check("postgres.schema", schema, () -> new PostgresTaskStore(PROBE, schema, "probe", Duration.ofSeconds(30),
                 Duration.ofSeconds(1)));
-        check("node-id", nodeId, () -> new PostgresTaskStore(PROBE, "probe", nodeId, Duration.ofSeconds(30),
+        check("postgres.node-id", nodeId, () -> new PostgresTaskStore(PROBE, "probe", nodeId, Duration.ofSeconds(30),
                 Duration.ofSeconds(1)));
-        check("lease-timeout", leaseTimeout, () -> new PostgresTaskStore(PROBE, "probe", "probe", leaseTimeout,
+        check("postgres.lease-timeout", leaseTimeout, () -> new PostgresTaskStore(PROBE, "probe", "probe", leaseTimeout,
                 Duration.ofSeconds(1)));
-        check("poll-interval", pollInterval, () -> new PostgresTaskStore(PROBE, "probe", "probe",
+        check("postgres.poll-interval", pollInterval, () -> new PostgresTaskStore(PROBE, "probe", "probe",
                 Duration.ofSeconds(30), pollInterval));
         return new PostgresTaskStore(dataSource(), schema, nodeId, leaseTimeout, pollInterval);
     }
 
-    /** The store's own pool when {@code gobstopper.tasks.datasource.url} is set, else the application's DataSource. */
+    /**
+     * The store's own pool when {@code gobstopper.tasks.postgres.datasource.url} is set, else the application's
+     * DataSource.
+     */
     private DataSource dataSource() {
-        GobstopperTasksProperties.Datasource own = properties.getDatasource();
+        GobstopperTasksProperties.Datasource own = properties.postgresDatasource();
         if (!StringUtils.hasText(own.getUrl())) {
             if (StringUtils.hasText(own.getUsername()) || own.getPassword() != null) {
-                throw new InvalidConfigurationPropertyValueException(PREFIX + "datasource.url", own.getUrl(),
-                        "it must be set when gobstopper.tasks.datasource.username or .password is; without it the "
-                                + "store uses the application's DataSource and those two are ignored");
+                throw new InvalidConfigurationPropertyValueException(PREFIX + "postgres.datasource.url", own.getUrl(),
+                        "it must be set when gobstopper.tasks.postgres.datasource.username or .password is; without "
+                                + "it the store uses the application's DataSource and those two are ignored");
             }
             return applicationDataSource();
         }
         if (!own.getUrl().startsWith("jdbc:postgresql:")) {
-            throw new InvalidConfigurationPropertyValueException(PREFIX + "datasource.url", own.getUrl(),
+            throw new InvalidConfigurationPropertyValueException(PREFIX + "postgres.datasource.url", own.getUrl(),
                     "it must be a PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/app");
         }
         if (!ClassUtils.isPresent(HIKARI_CLASS, classLoader)) {
-            throw new PostgresStoreSetupException("gobstopper.tasks.datasource.url is set, and the task store's own "
-                    + "connection pool needs HikariCP, which is not on the class path.",
+            throw new PostgresStoreSetupException("gobstopper.tasks.postgres.datasource.url is set, and the task "
+                    + "store's own connection pool needs HikariCP, which is not on the class path.",
                     "Add the dependency com.zaxxer:HikariCP (spring-boot-starter-jdbc brings it), or remove "
-                            + "gobstopper.tasks.datasource.url to use the application's DataSource.");
+                            + "gobstopper.tasks.postgres.datasource.url to use the application's DataSource.");
         }
         OwnDataSource pool = new OwnDataSource(own.getUrl(), own.getUsername(), own.getPassword());
         ownDataSource = pool;
@@ -124,10 +129,10 @@ final class TaskStoreFactory implements DisposableBean {
         String found = all.isEmpty() ? "The application has no DataSource bean"
                 : "The application has " + all.size() + " DataSource beans and none is @Primary";
         throw new PostgresStoreSetupException("gobstopper.tasks.store=postgres needs a DataSource to reach "
-                + "PostgreSQL. " + found + ", and gobstopper.tasks.datasource.url is not set.",
+                + "PostgreSQL. " + found + ", and gobstopper.tasks.postgres.datasource.url is not set.",
                 "Set spring.datasource.url (with spring.datasource.username and spring.datasource.password) so that "
                         + "Spring Boot makes the application's DataSource, which the tasks then share (a submit "
-                        + "joins the caller's transaction); or set gobstopper.tasks.datasource.url (with "
+                        + "joins the caller's transaction); or set gobstopper.tasks.postgres.datasource.url (with "
                         + ".username and .password) for a connection pool of the task store's own.");
     }
 

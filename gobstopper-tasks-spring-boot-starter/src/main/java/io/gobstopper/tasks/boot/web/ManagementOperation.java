@@ -7,8 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a REST operation that writes (submits tasks, or changes tasks or workers) rather than reads: reserved to
- * {@code gobstopper.tasks.dashboard.role} when Spring Security is present, and, unless {@link #whileReadOnly()},
- * refused while {@code gobstopper.tasks.dashboard.read-only=true}. See {@link ManagementOperationsGuard}.
+ * {@code gobstopper.tasks.web.write-role} when Spring Security is present, and, unless {@link #whileReadOnly()},
+ * refused while {@code gobstopper.tasks.web.read-only=true}. See {@link ManagementOperationsGuard}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -18,7 +18,7 @@ import java.lang.annotation.Target;
     String value();
 
     /**
-     * Whether it stays allowed while {@code dashboard.read-only=true}: read-only hides the dashboard's actions on
+     * Whether it stays allowed while {@code web.read-only=true}: read-only hides the dashboard's actions on
      * existing tasks, not the submitting of new ones; the role is needed either way.
      */
     boolean whileReadOnly() default false;

@@ -10,7 +10,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Guards the REST API's writes, its {@link ManagementOperation management operations} (submit, batch submit, cancel,
  * retry, delete, bulk-retry, cleanup, archive, resize, schedule pause/resume/trigger): the {@link OperatorCheck} (the
  * role check when Spring Security is present) decides who may run them, and all but submits are refused with 403
- * while {@code gobstopper.tasks.dashboard.read-only} is true. Reads pass untouched. Refusals are thrown, so that {@link TasksProblemResolver} answers them as problems.
+ * while {@code gobstopper.tasks.web.read-only} is true. Reads pass untouched. Refusals are thrown, so that
+ * {@link TasksProblemResolver} answers them as problems.
  */
 public final class ManagementOperationsGuard implements HandlerInterceptor {
 
@@ -33,7 +34,7 @@ public final class ManagementOperationsGuard implements HandlerInterceptor {
             if (operation != null) {
                 if (readOnly && !operation.whileReadOnly()) {
                     throw new ApiException(HttpStatus.FORBIDDEN, "The task system is read-only: you cannot "
-                            + operation.value() + ". Set gobstopper.tasks.dashboard.read-only=false to allow it.");
+                            + operation.value() + ". Set gobstopper.tasks.web.read-only=false to allow it.");
                 }
                 if (operators != null) {
                     operators.check(operation.value());

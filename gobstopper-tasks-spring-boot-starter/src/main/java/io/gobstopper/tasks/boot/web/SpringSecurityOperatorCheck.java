@@ -7,7 +7,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * With Spring Security: the management operations need the role {@code gobstopper.tasks.dashboard.role} (an
+ * With Spring Security: the management operations need the role {@code gobstopper.tasks.web.write-role} (an
  * authority of that name, or of that name with the {@code ROLE_} prefix). Anonymous callers get 401, signed-in
  * callers without the role 403. Everything else (who may read, submit or see the dashboard) is left to the
  * application's own security filter chain.
@@ -25,14 +25,14 @@ public final class SpringSecurityOperatorCheck implements OperatorCheck {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
         if (caller == null || !caller.isAuthenticated() || caller instanceof AnonymousAuthenticationToken) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign in to " + operation + ": it needs the role "
-                    + role + " (set by gobstopper.tasks.dashboard.role)");
+                    + role + " (set by gobstopper.tasks.web.write-role)");
         }
         boolean allowed = caller.getAuthorities().stream()
                 .map(GrantedAuthority::getAuthority)
                 .anyMatch(authority -> role.equals(authority) || ("ROLE_" + role).equals(authority));
         if (!allowed) {
             throw new ApiException(HttpStatus.FORBIDDEN, "User '" + caller.getName() + "' may not " + operation
-                    + ": it needs the role " + role + " (set by gobstopper.tasks.dashboard.role)");
+                    + ": it needs the role " + role + " (set by gobstopper.tasks.web.write-role)");
         }
     }
 }

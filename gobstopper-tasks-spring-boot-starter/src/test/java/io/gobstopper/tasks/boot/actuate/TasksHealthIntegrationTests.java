@@ -34,7 +34,7 @@ class TasksHealthIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve(UUID.randomUUID() + ".duckdb").toString());
+        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve(UUID.randomUUID() + ".duckdb").toString());
     }
 
     abstract static class OverdueCategory {

@@ -25,7 +25,7 @@ class FailureAnalyzersTests {
 
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).contains("/data/tasks.duckdb").contains("PID 4242");
-        assertThat(analysis.getAction()).contains("gobstopper.tasks.database-path").contains("other instance");
+        assertThat(analysis.getAction()).contains("gobstopper.tasks.duckdb.path").contains("other instance");
         assertThat(analysis.getCause()).isSameAs(cause);
     }
 
@@ -38,7 +38,7 @@ class FailureAnalyzersTests {
 
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).contains("/root-only/tasks.duckdb");
-        assertThat(analysis.getAction()).contains("gobstopper.tasks.database-path");
+        assertThat(analysis.getAction()).contains("gobstopper.tasks.duckdb.path");
     }
 
     @Test
@@ -64,7 +64,7 @@ class FailureAnalyzersTests {
         FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
 
         assertThat(analysis.getDescription()).contains("'web-1'");
-        assertThat(analysis.getAction()).contains("gobstopper.tasks.node-id").doesNotContain("database-path");
+        assertThat(analysis.getAction()).contains("gobstopper.tasks.postgres.node-id").doesNotContain("duckdb.path");
     }
 
     @Test
@@ -75,8 +75,8 @@ class FailureAnalyzersTests {
         FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
 
         assertThat(analysis.getDescription()).contains("permission denied");
-        assertThat(analysis.getAction()).contains("spring.datasource.url").contains("gobstopper.tasks.datasource.url")
-                .contains("gobstopper.tasks.postgres.schema");
+        assertThat(analysis.getAction()).contains("spring.datasource.url")
+                .contains("gobstopper.tasks.postgres.datasource.url").contains("gobstopper.tasks.postgres.schema");
     }
 
     @Test

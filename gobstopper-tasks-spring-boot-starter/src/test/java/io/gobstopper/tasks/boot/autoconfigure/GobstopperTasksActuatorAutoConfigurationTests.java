@@ -40,7 +40,7 @@ class GobstopperTasksActuatorAutoConfigurationTests {
             .withUserConfiguration(Tasks.class);
 
     private String[] enabled() {
-        return new String[] {"gobstopper.tasks.enabled=true", "gobstopper.tasks.database-path=" + dir.resolve("t.duckdb"),
+        return new String[] {"gobstopper.tasks.enabled=true", "gobstopper.tasks.duckdb.path=" + dir.resolve("t.duckdb"),
             "gobstopper.tasks.shutdown-timeout=5s"};
     }
 

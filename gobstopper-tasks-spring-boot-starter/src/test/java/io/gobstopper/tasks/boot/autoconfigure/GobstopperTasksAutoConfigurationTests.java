@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -29,6 +30,8 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -40,6 +43,7 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+@ExtendWith(OutputCaptureExtension.class)
 class GobstopperTasksAutoConfigurationTests {
 
     private static final AutoConfigurations ALL = AutoConfigurations.of(
@@ -58,7 +62,7 @@ class GobstopperTasksAutoConfigurationTests {
     Path dir;
 
     private String databasePath() {
-        return "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb");
+        return "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb");
     }
 
     private static TaskInfo awaitEnd(TaskQueue queue, UUID id) {
@@ -323,6 +327,47 @@ class GobstopperTasksAutoConfigurationTests {
                             .hasMessageContaining("must start with '/'");
                     assertThat(((InvalidConfigurationPropertyValueException) rootCause(context.getStartupFailure()))
                             .getName()).isEqualTo("gobstopper.tasks.web.base-path");
+                });
+    }
+
+    // ---- renamed properties: duckdb.path and duckdb.archive-path, once database-path and archive-path ----
+
+    @Test
+    void duckdbPathAndArchivePathDecideWhereTheTasksAndTheArchiveGo(CapturedOutput output) {
+        assertDuckDbFilesFollow("gobstopper.tasks.duckdb.path", "gobstopper.tasks.duckdb.archive-path");
+        assertThat(output.getAll()).doesNotContain("deprecated");
+    }
+
+    @Test
+    void theOldDatabasePathAndArchivePathStillDecideWhereTheTasksAndTheArchiveGo(CapturedOutput output) {
+        assertDuckDbFilesFollow("gobstopper.tasks.database-path", "gobstopper.tasks.archive-path");
+        assertThat(output.getAll())
+                .contains("gobstopper.tasks.database-path is deprecated and will be removed: rename it to "
+                        + "gobstopper.tasks.duckdb.path")
+                .contains("gobstopper.tasks.archive-path is deprecated and will be removed: rename it to "
+                        + "gobstopper.tasks.duckdb.archive-path");
+    }
+
+    @Test
+    void failsStartupNamingBothWhenDatabasePathAndDuckdbPathNameDifferentFiles() {
+        assertInvalidProperty("gobstopper.tasks.database-path=" + dir.resolve("other.duckdb"),
+                "gobstopper.tasks.database-path", "keep only gobstopper.tasks.duckdb.path");
+    }
+
+    private void assertDuckDbFilesFollow(String pathProperty, String archivePathProperty) {
+        Path database = dir.resolve("chosen.duckdb");
+        Path archive = dir.resolve("chosen-archive");
+        runner.withUserConfiguration(PlainTasks.class)
+                .withPropertyValues("gobstopper.tasks.enabled=true", pathProperty + "=" + database,
+                        archivePathProperty + "=" + archive)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TaskQueue queue = context.getBean(TaskQueue.class);
+                    assertThat(queue.health().location()).contains("chosen.duckdb");
+                    assertThat(awaitEnd(queue, queue.submit("greet", "Ada")).status()).isEqualTo(TaskStatus.SUCCESS);
+                    assertThat(database).exists();
+                    assertThat(queue.archive(Duration.ZERO).archived()).isEqualTo(1);
+                    assertThat(archive).isNotEmptyDirectory();
                 });
     }
 

@@ -28,7 +28,7 @@ class GobstopperTasksDashboardAutoConfigurationTests {
     private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(TASKS);
 
     private String[] enabled() {
-        return new String[] {"gobstopper.tasks.enabled=true", "gobstopper.tasks.database-path=" + dir.resolve("t.duckdb"),
+        return new String[] {"gobstopper.tasks.enabled=true", "gobstopper.tasks.duckdb.path=" + dir.resolve("t.duckdb"),
             "gobstopper.tasks.shutdown-timeout=5s"};
     }
 

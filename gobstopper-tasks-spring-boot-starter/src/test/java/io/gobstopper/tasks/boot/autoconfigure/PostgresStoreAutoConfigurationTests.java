@@ -14,14 +14,18 @@ import io.gobstopper.tasks.boot.actuate.TasksEndpoint;
 import io.gobstopper.tasks.boot.actuate.TasksHealthIndicator;
 import io.gobstopper.tasks.boot.support.FailureAnalyses;
 import io.gobstopper.tasks.boot.support.TestPostgres;
+import io.gobstopper.tasks.engine.TaskEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -33,6 +37,8 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
@@ -44,6 +50,7 @@ import tools.jackson.databind.node.ObjectNode;
  * a pool of its own, never a DataSource bean; and every way the setup can be wrong fails startup saying what to set.
  * The postgres cases run against a real PostgreSQL, each in a schema of its own.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PostgresStoreAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -72,12 +79,21 @@ class PostgresStoreAutoConfigurationTests {
     }
 
     private String[] postgres(String... more) {
-        List<String> values = new java.util.ArrayList<>(List.of("gobstopper.tasks.enabled=true",
-                "gobstopper.tasks.store=postgres", "gobstopper.tasks.postgres.schema=" + schema,
-                "gobstopper.tasks.poll-interval=100ms", "gobstopper.tasks.lease-timeout=2s",
-                "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb")));
-        values.addAll(List.of(more));
-        return values.toArray(String[]::new);
+        return postgresStore(concat(List.of("gobstopper.tasks.postgres.poll-interval=100ms",
+                "gobstopper.tasks.postgres.lease-timeout=2s"), more));
+    }
+
+    /** The postgres store in this test's schema, with no other postgres setting. */
+    private String[] postgresStore(String... more) {
+        return concat(List.of("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=postgres",
+                "gobstopper.tasks.postgres.schema=" + schema,
+                "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb")), more);
+    }
+
+    private static String[] concat(List<String> values, String... more) {
+        List<String> all = new java.util.ArrayList<>(values);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private static TaskInfo awaitEnd(TaskQueue queue, UUID id) {
@@ -92,7 +108,7 @@ class PostgresStoreAutoConfigurationTests {
     void staysOnDuckDbByDefaultEvenWhenTheApplicationHasAPostgresDataSource() {
         runner.withUserConfiguration(ApplicationDataSource.class)
                 .withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb"))
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskQueue queue = context.getBean(TaskQueue.class);
@@ -109,7 +125,7 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void sharesTheApplicationsDataSourceWhenTheStoreIsPostgres() {
         runner.withUserConfiguration(ApplicationDataSource.class)
-                .withPropertyValues(postgres("gobstopper.tasks.node-id=node-a"))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.node-id=node-a"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(DataSource.class);
@@ -152,7 +168,8 @@ class PostgresStoreAutoConfigurationTests {
     void buildsAPoolOfItsOwnFromTheDatasourceUrlAndExposesNoDataSourceBean() {
         String applicationName = "gobstopper-" + schema;
         ApplicationContextRunner own = runner.withPropertyValues(
-                postgres("gobstopper.tasks.datasource.url=" + TestPostgres.url("ApplicationName=" + applicationName)));
+                postgres("gobstopper.tasks.postgres.datasource.url="
+                        + TestPostgres.url("ApplicationName=" + applicationName)));
         own.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(DataSource.class);
@@ -168,7 +185,7 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void prefersItsOwnPoolToTheApplicationsDataSourceWhenTheDatasourceUrlIsSet() {
         runner.withUserConfiguration(H2DataSource.class)
-                .withPropertyValues(postgres("gobstopper.tasks.datasource.url=" + TestPostgres.URL))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(DataSource.class);
@@ -189,7 +206,7 @@ class PostgresStoreAutoConfigurationTests {
             assertThat(analysis.getDescription()).contains("gobstopper.tasks.store=postgres")
                     .contains("no DataSource bean");
             assertThat(analysis.getAction()).contains("spring.datasource.url")
-                    .contains("gobstopper.tasks.datasource.url");
+                    .contains("gobstopper.tasks.postgres.datasource.url");
             assertThat(analysis.getCause()).isSameAs(failure);
             assertThat(TestPostgres.schemaExists(schema)).isFalse();
         });
@@ -203,14 +220,14 @@ class PostgresStoreAutoConfigurationTests {
                     setupFailure(context);
                     FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
                     assertThat(analysis.getDescription()).contains("2 DataSource beans and none is @Primary");
-                    assertThat(analysis.getAction()).contains("gobstopper.tasks.datasource.url");
+                    assertThat(analysis.getAction()).contains("gobstopper.tasks.postgres.datasource.url");
                 });
     }
 
     @Test
     void failsStartupNamingTheDriverWhenThePostgresDriverIsMissing() {
         runner.withClassLoader(new FilteredClassLoader("org.postgresql"))
-                .withPropertyValues(postgres("gobstopper.tasks.datasource.url=" + TestPostgres.URL))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL))
                 .run(context -> {
                     setupFailure(context);
                     FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
@@ -223,7 +240,7 @@ class PostgresStoreAutoConfigurationTests {
     void startsOnDuckDbWithoutThePostgresDriver() {
         runner.withClassLoader(new FilteredClassLoader("org.postgresql"))
                 .withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb"))
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(TaskQueue.class).health().store()).isEqualTo("duckdb");
@@ -233,11 +250,11 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void failsStartupNamingHikariCpWhenTheOwnPoolCannotBeBuilt() {
         runner.withClassLoader(new FilteredClassLoader("com.zaxxer.hikari"))
-                .withPropertyValues(postgres("gobstopper.tasks.datasource.url=" + TestPostgres.URL))
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL))
                 .run(context -> {
                     setupFailure(context);
                     FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-                    assertThat(analysis.getDescription()).contains("gobstopper.tasks.datasource.url");
+                    assertThat(analysis.getDescription()).contains("gobstopper.tasks.postgres.datasource.url");
                     assertThat(analysis.getAction()).contains("com.zaxxer:HikariCP");
                 });
     }
@@ -274,43 +291,47 @@ class PostgresStoreAutoConfigurationTests {
 
     @Test
     void failsStartupNamingTheNodeIdPropertyWhenItHasAColon() {
-        assertInvalidProperty("gobstopper.tasks.node-id=host:8080", "gobstopper.tasks.node-id", "without ':'");
+        assertInvalidProperty("gobstopper.tasks.postgres.node-id=host:8080", "gobstopper.tasks.postgres.node-id",
+                "without ':'");
     }
 
     @Test
     void failsStartupNamingTheLeaseTimeoutWhenItIsBelowTheMinimum() {
-        assertInvalidProperty("gobstopper.tasks.lease-timeout=50ms", "gobstopper.tasks.lease-timeout", "100ms");
+        assertInvalidProperty("gobstopper.tasks.postgres.lease-timeout=50ms",
+                "gobstopper.tasks.postgres.lease-timeout", "100ms");
     }
 
     @Test
     void failsStartupNamingThePollIntervalWhenItIsBelowTheMinimum() {
-        assertInvalidProperty("gobstopper.tasks.poll-interval=1ms", "gobstopper.tasks.poll-interval", "10ms");
+        assertInvalidProperty("gobstopper.tasks.postgres.poll-interval=1ms",
+                "gobstopper.tasks.postgres.poll-interval", "10ms");
     }
 
     @Test
     void failsStartupNamingTheDatasourceUrlWhenItIsNotAPostgresUrl() {
-        assertInvalidProperty("gobstopper.tasks.datasource.url=jdbc:mysql://127.0.0.1/app",
-                "gobstopper.tasks.datasource.url", "jdbc:postgresql://");
+        assertInvalidProperty("gobstopper.tasks.postgres.datasource.url=jdbc:mysql://127.0.0.1/app",
+                "gobstopper.tasks.postgres.datasource.url", "jdbc:postgresql://");
     }
 
     @Test
     void failsStartupNamingTheDatasourceUrlWhenOnlyAUserIsSet() {
-        assertInvalidProperty("gobstopper.tasks.datasource.username=tasks", "gobstopper.tasks.datasource.url",
-                "must be set when gobstopper.tasks.datasource.username");
+        assertInvalidProperty("gobstopper.tasks.postgres.datasource.username=tasks",
+                "gobstopper.tasks.postgres.datasource.url",
+                "must be set when gobstopper.tasks.postgres.datasource.username");
     }
 
     @Test
     void ignoresThePostgresSettingsOnDuckDb() {
         runner.withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.database-path=" + dir.resolve("tasks.duckdb"),
-                        "gobstopper.tasks.postgres.schema=Not-Checked", "gobstopper.tasks.lease-timeout=1ms")
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"),
+                        "gobstopper.tasks.postgres.schema=Not-Checked", "gobstopper.tasks.postgres.lease-timeout=1ms")
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
     void failsStartupNamingTheNodeIdPropertyWhenARunningInstanceUsesTheSameNodeId() {
         ApplicationContextRunner same = runner.withUserConfiguration(ApplicationDataSource.class)
-                .withPropertyValues(postgres("gobstopper.tasks.node-id=twin"));
+                .withPropertyValues(postgres("gobstopper.tasks.postgres.node-id=twin"));
         same.run(first -> {
             assertThat(first).hasNotFailed();
             same.run(second -> {
@@ -319,13 +340,72 @@ class PostgresStoreAutoConfigurationTests {
                 assertThat(failure).isNotNull();
                 assertThat(failure.getMessage()).contains("'twin'").contains("in use");
                 FailureAnalysis analysis = FailureAnalyses.analyze(second.getStartupFailure());
-                assertThat(analysis.getAction()).contains("gobstopper.tasks.node-id");
+                assertThat(analysis.getAction()).contains("gobstopper.tasks.postgres.node-id");
             });
         });
     }
 
+    // ---- renamed properties: postgres.*, once node-id, lease-timeout, poll-interval and datasource.* ----
+
+    @Test
+    void nodeIdLeaseTimeoutPollIntervalAndDatasourceReachTheStore(CapturedOutput output) {
+        assertReachTheStore("gobstopper.tasks.postgres.");
+        assertThat(output.getAll()).doesNotContain("deprecated");
+    }
+
+    @Test
+    void theOldNodeIdLeaseTimeoutPollIntervalAndDatasourceStillReachTheStore(CapturedOutput output) {
+        assertReachTheStore("gobstopper.tasks.");
+        for (String name : List.of("node-id", "lease-timeout", "poll-interval", "datasource.url")) {
+            assertThat(output.getAll()).contains("gobstopper.tasks." + name
+                    + " is deprecated and will be removed: rename it to gobstopper.tasks.postgres." + name);
+        }
+    }
+
+    @Test
+    void failsStartupNamingBothWhenLeaseTimeoutAndPostgresLeaseTimeoutDisagree() {
+        assertInvalidProperty("gobstopper.tasks.lease-timeout=5s", "gobstopper.tasks.lease-timeout",
+                "keep only gobstopper.tasks.postgres.lease-timeout");
+    }
+
+    @Test
+    void failsStartupNamingBothWhenNodeIdAndPostgresNodeIdDisagree() {
+        assertInvalidProperty(
+                List.of("gobstopper.tasks.node-id=old-name", "gobstopper.tasks.postgres.node-id=new-name"),
+                "gobstopper.tasks.node-id", "keep only gobstopper.tasks.postgres.node-id");
+    }
+
+    /** Node id, lease timeout, poll interval and the store's own pool, all set under {@code prefix}. */
+    private void assertReachTheStore(String prefix) {
+        String applicationName = "gobstopper-" + schema;
+        runner.withUserConfiguration(HeldTask.class)
+                .withPropertyValues(postgresStore(prefix + "node-id=renamed-node", prefix + "lease-timeout=10m",
+                        prefix + "poll-interval=250ms",
+                        prefix + "datasource.url=" + TestPostgres.url("ApplicationName=" + applicationName)))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TaskEngine engine = context.getBean(TaskEngine.class);
+                    assertThat(engine.nodes()).extracting(NodeInfo::nodeId).containsExactly("renamed-node");
+                    assertThat(engine.store().pollInterval()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(TestPostgres.connectionsNamed(applicationName)).as("the store's own pool").isPositive();
+
+                    UUID id = engine.submit("hold");
+                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestPostgres.count(
+                            "SELECT count(*) FROM " + schema + ".tasks WHERE status = 'STARTED' "
+                                    + "AND lease_until > now() + interval '5 minutes'"))
+                            .as("a lease of 10 minutes, not the default 30 seconds").isEqualTo(1));
+                    context.getBean(HeldTask.class).release.countDown();
+                    assertThat(awaitEnd(engine, id).status()).isEqualTo(TaskStatus.SUCCESS);
+                });
+    }
+
     private void assertInvalidProperty(String setting, String property, String explanation) {
-        runner.withUserConfiguration(ApplicationDataSource.class).withPropertyValues(postgres(setting)).run(context -> {
+        assertInvalidProperty(List.of(setting), property, explanation);
+    }
+
+    private void assertInvalidProperty(List<String> settings, String property, String explanation) {
+        runner.withUserConfiguration(ApplicationDataSource.class)
+                .withPropertyValues(postgres(settings.toArray(String[]::new))).run(context -> {
             assertThat(context).hasFailed();
             InvalidConfigurationPropertyValueException failure = findCause(context.getStartupFailure(),
                     InvalidConfigurationPropertyValueException.class);
@@ -363,6 +443,18 @@ class PostgresStoreAutoConfigurationTests {
         @BackgroundTask
         public String greet(String name) {
             return "hello " + name;
+        }
+    }
+
+    /** A task that runs until the test releases it. */
+    @Configuration(proxyBeanMethods = false)
+    static class HeldTask {
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @BackgroundTask
+        public void hold() throws InterruptedException {
+            release.await(20, TimeUnit.SECONDS);
         }
     }
 

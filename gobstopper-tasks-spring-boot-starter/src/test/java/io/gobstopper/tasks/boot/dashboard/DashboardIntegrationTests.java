@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
             "server.servlet.context-path=/svc",
             "gobstopper.tasks.web.base-path=/jobs",
             "gobstopper.tasks.dashboard.path=/ops/board",
-            "gobstopper.tasks.dashboard.read-only=true"
+            "gobstopper.tasks.web.read-only=true"
         })
 @DirtiesContext
 class DashboardIntegrationTests extends ServerTestSupport {

@@ -38,7 +38,7 @@ class FullDiskIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @LocalServerPort

@@ -36,7 +36,7 @@ public abstract class ServerTestSupport {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.database-path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @LocalServerPort

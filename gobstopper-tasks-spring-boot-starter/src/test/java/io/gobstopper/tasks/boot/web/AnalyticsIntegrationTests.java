@@ -30,7 +30,7 @@ class AnalyticsIntegrationTests extends ServerTestSupport {
 
     @DynamicPropertySource
     static void archive(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.archive-path", () -> dir.resolve("archive").toString());
+        registry.add("gobstopper.tasks.duckdb.archive-path", () -> dir.resolve("archive").toString());
     }
 
     private List<String> runEchoes(int count) {

@@ -14,7 +14,7 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s",
-            "gobstopper.tasks.dashboard.read-only=true", "gobstopper.tasks.dashboard.path=/ops/tasks"})
+            "gobstopper.tasks.web.read-only=true", "gobstopper.tasks.dashboard.path=/ops/tasks"})
 @DirtiesContext
 class DashboardAccessIntegrationTests extends ServerTestSupport {
 
@@ -31,7 +31,7 @@ class DashboardAccessIntegrationTests extends ServerTestSupport {
         awaitStatus(id, "SUCCESS");
 
         assertProblem(http.post(API + "/" + id + "/retry", null), 403, "read-only",
-                "gobstopper.tasks.dashboard.read-only=false");
+                "gobstopper.tasks.web.read-only=false");
         assertProblem(http.post(API + "/" + id + "/cancel", null), 403, "read-only");
         assertProblem(http.delete(API + "/" + id), 403, "read-only");
         assertProblem(http.post(API + "/bulk-retry", "{}"), 403, "read-only");

@@ -50,7 +50,7 @@ class SpringSecurityOperatorCheckTests {
                 AuthorityUtils.createAuthorityList("ROLE_VIEWER")));
         assertThatThrownBy(() -> check.check("retry a task")).isInstanceOf(ApiException.class)
                 .hasMessageContaining("viewer").hasMessageContaining("retry a task")
-                .hasMessageContaining("TASKS_ADMIN").hasMessageContaining("gobstopper.tasks.dashboard.role");
+                .hasMessageContaining("TASKS_ADMIN").hasMessageContaining("gobstopper.tasks.web.write-role");
         assertThat(refusal(() -> check.check("retry a task"))).isEqualTo(HttpStatus.FORBIDDEN);
     }
 
