@@ -1,7 +1,7 @@
 package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.SharedTaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -25,7 +25,7 @@ final class Claimer {
     /** The most tasks one claim takes, so that one instance does not hoard a burst the others could share. */
     static final int BATCH = 16;
 
-    private final TaskStore store;
+    private final SharedTaskStore store;
     private final Supplier<Collection<String>> categories;
     private final Function<String, CategoryPool> pools;
     private final InstantSource clock;
@@ -40,7 +40,7 @@ final class Claimer {
     /**
      * @param queues told, after each sweep, of the tasks waiting in the store, and of every claim
      */
-    Claimer(TaskStore store, Supplier<Collection<String>> categories, Function<String, CategoryPool> pools,
+    Claimer(SharedTaskStore store, Supplier<Collection<String>> categories, Function<String, CategoryPool> pools,
             InstantSource clock, StoreQueues queues) {
         this.store = store;
         this.queues = queues;
@@ -85,7 +85,6 @@ final class Claimer {
                 if (nowMillis - lastSweep >= pollMillis) {
                     Instant now = clock.instant();
                     store.sweep(now);
-                    queues.reading();
                     queues.refresh(store.waiting(now));
                     lastSweep = nowMillis;
                 }

@@ -70,7 +70,7 @@ final class RecurringTasks {
      */
     RecurringTasks(TaskRegistry registry, TaskEngineSettings settings, TaskStore store, InstantSource clock, Fire fire) {
         this.store = store;
-        this.shared = store.shared();
+        this.shared = store instanceof io.gobstopper.tasks.store.SharedTaskStore;
         this.clock = clock;
         this.fire = fire;
         for (TaskDefinition task : registry.definitions()) {

@@ -15,16 +15,16 @@ final class RunningTaskContext implements TaskContext {
 
     private final LiveTask task;
     private final int attempt;
-    private final TaskEngine engine;
+    private final TaskRunner runner;
     private final Thread worker;
     private boolean finished;
     private boolean abandoned;
     private volatile boolean timedOut;
 
-    RunningTaskContext(LiveTask task, int attempt, TaskEngine engine, Thread worker) {
+    RunningTaskContext(LiveTask task, int attempt, TaskRunner runner, Thread worker) {
         this.task = task;
         this.attempt = attempt;
-        this.engine = engine;
+        this.runner = runner;
         this.worker = worker;
     }
 
@@ -59,7 +59,7 @@ final class RunningTaskContext implements TaskContext {
             throw new IllegalArgumentException("progress must be between 0 and 100, got " + percent);
         }
         String kept = message != null && message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
-        engine.progress(task, percent, kept);
+        runner.progress(task, percent, kept);
     }
 
     /** Interrupts the run if it is still in progress. */

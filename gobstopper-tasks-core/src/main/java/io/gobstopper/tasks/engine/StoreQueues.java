@@ -1,7 +1,7 @@
 package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.SharedTaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -11,39 +11,26 @@ import java.util.Set;
 /**
  * The tasks that wait for a worker in a store shared by several instances, per category: read from the store every
  * poll interval, and kept up to date in between with what this instance does itself (its submits and its claims). So
- * the queue figures of a shared store count the whole cluster's waiting tasks without a query per look, and are never
- * older than a poll interval.
+ * the queue figures of a shared store count the whole cluster's waiting tasks without a query per look. They are as
+ * of the last read: a submit racing a read can be counted twice, or not at all, until the next read a poll interval
+ * later, and other instances' work shows at the next read.
  */
 final class StoreQueues {
 
-    private static final TaskStore.Waiting NONE = new TaskStore.Waiting(0, null);
+    private static final SharedTaskStore.Waiting NONE = new SharedTaskStore.Waiting(0, null);
 
-    private final Map<String, TaskStore.Waiting> waiting = new HashMap<>();
-    /**
-     * While the store is being read: this instance's submits made meanwhile, which the read may not see. Claims never
-     * overlap a read (the claimer makes both), so only submits can.
-     */
-    private Map<String, TaskStore.Waiting> submittedDuringRead;
+    private final Map<String, SharedTaskStore.Waiting> waiting = new HashMap<>();
 
-    /** The store is about to be read. */
-    synchronized void reading() {
-        submittedDuringRead = new HashMap<>();
-    }
-
-    /** The store's figures, as just read, with this instance's submits made while it was read. */
-    synchronized void refresh(Map<String, TaskStore.Waiting> read) {
+    /** The store's figures, as just read. */
+    synchronized void refresh(Map<String, SharedTaskStore.Waiting> read) {
         waiting.clear();
         waiting.putAll(read);
-        if (submittedDuringRead != null) {
-            submittedDuringRead.forEach((category, submitted) -> waiting.merge(category, submitted, StoreQueues::sum));
-            submittedDuringRead = null;
-        }
     }
 
-    private static TaskStore.Waiting sum(TaskStore.Waiting a, TaskStore.Waiting b) {
+    private static SharedTaskStore.Waiting sum(SharedTaskStore.Waiting a, SharedTaskStore.Waiting b) {
         Instant oldest = a.oldestDue() == null || (b.oldestDue() != null && b.oldestDue().isBefore(a.oldestDue()))
                 ? b.oldestDue() : a.oldestDue();
-        return new TaskStore.Waiting(a.count() + b.count(), oldest);
+        return new SharedTaskStore.Waiting(a.count() + b.count(), oldest);
     }
 
     /** This instance stored a task: it waits for a worker if it is due and waits for no parent. */
@@ -52,11 +39,7 @@ final class StoreQueues {
         if (!task.dependsOn().isEmpty() || due.isAfter(now)) {
             return;
         }
-        TaskStore.Waiting one = new TaskStore.Waiting(1, due);
-        waiting.merge(task.category(), one, StoreQueues::sum);
-        if (submittedDuringRead != null) {
-            submittedDuringRead.merge(task.category(), one, StoreQueues::sum);
-        }
+        waiting.merge(task.category(), new SharedTaskStore.Waiting(1, due), StoreQueues::sum);
     }
 
     /**
@@ -65,7 +48,7 @@ final class StoreQueues {
      * @param exhausted whether the claim took fewer than it asked for: then none waits any more
      */
     synchronized void claimed(String category, int count, boolean exhausted) {
-        TaskStore.Waiting before = waiting.get(category);
+        SharedTaskStore.Waiting before = waiting.get(category);
         if (before == null) {
             return;
         }
@@ -73,7 +56,7 @@ final class StoreQueues {
         if (left == 0) {
             waiting.remove(category);
         } else {
-            waiting.put(category, new TaskStore.Waiting(left, before.oldestDue()));
+            waiting.put(category, new SharedTaskStore.Waiting(left, before.oldestDue()));
         }
     }
 

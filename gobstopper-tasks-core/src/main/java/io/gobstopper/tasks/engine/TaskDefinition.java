@@ -3,12 +3,12 @@ package io.gobstopper.tasks.engine;
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.InvalidTaskDefinitionException;
 import io.gobstopper.tasks.TaskDescriptor;
+import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.schedule.CronSchedule;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -35,11 +35,13 @@ public record TaskDefinition(
         Duration timeout,
         CronSchedule cron) {
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
-    private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-
-    /** The most retries a task may ask for. */
-    public static final int MAX_RETRIES = 100;
+    /**
+     * The most retries a task may ask for.
+     *
+     * @deprecated use {@link TaskLimits#MAX_RETRIES}
+     */
+    @Deprecated
+    public static final int MAX_RETRIES = TaskLimits.MAX_RETRIES;
 
     public TaskDefinition {
         noRetryFor = List.copyOf(noRetryFor);
@@ -59,17 +61,14 @@ public record TaskDefinition(
             Object bean, Method declared, Method invocable, BackgroundTask annotation, ObjectMapper mapper) {
         String name = annotation.name().isEmpty() ? declared.getName() : annotation.name();
         String where = "@BackgroundTask on " + declared.getDeclaringClass().getName() + "#" + declared.getName();
-        if (!NAME.matcher(name).matches()) {
-            throw new InvalidTaskDefinitionException(where + ": name '" + name
-                    + "' is invalid; use 1-100 letters, digits, '_', '-', '.' or ':'");
+        if (!TaskLimits.isValidName(name)) {
+            throw new InvalidTaskDefinitionException(where + ": " + TaskLimits.nameRefusal(name));
         }
-        if (!CATEGORY.matcher(annotation.category()).matches()) {
-            throw new InvalidTaskDefinitionException(where + ": category '" + annotation.category()
-                    + "' is invalid; use 1-64 letters, digits, '_', '-' or '.'");
+        if (!TaskLimits.isValidCategory(annotation.category())) {
+            throw new InvalidTaskDefinitionException(where + ": " + TaskLimits.categoryRefusal(annotation.category()));
         }
-        if (annotation.maxRetries() < 0 || annotation.maxRetries() > MAX_RETRIES) {
-            throw new InvalidTaskDefinitionException(where + ": maxRetries must be between 0 and " + MAX_RETRIES
-                    + ", got " + annotation.maxRetries());
+        if (!TaskLimits.isValidMaxRetries(annotation.maxRetries())) {
+            throw new InvalidTaskDefinitionException(where + ": " + TaskLimits.maxRetriesRefusal(annotation.maxRetries()));
         }
         Duration timeout = null;
         if (!annotation.timeout().isBlank()) {
@@ -99,9 +98,14 @@ public record TaskDefinition(
                 List.of(annotation.noRetryFor()), annotation.exposed(), method, timeout, cron);
     }
 
-    /** Whether a category name is valid: 1-64 letters, digits, '_', '-' or '.'. */
+    /**
+     * Whether a category name is valid.
+     *
+     * @deprecated use {@link TaskLimits#isValidCategory(String)}
+     */
+    @Deprecated
     public static boolean isValidCategory(String category) {
-        return category != null && CATEGORY.matcher(category).matches();
+        return TaskLimits.isValidCategory(category);
     }
 
     /** Whether this failure ends the task at once. */

@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.engine;
 
+import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
@@ -50,7 +51,7 @@ public record TaskEngineSettings(
     }
 
     /** The most workers one category may have. */
-    public static final int MAX_WORKERS = 256;
+    public static final int MAX_WORKERS = TaskLimits.MAX_WORKERS;
 
     public static final int DEFAULT_WORKERS = 2;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
@@ -74,9 +75,9 @@ public record TaskEngineSettings(
         Objects.requireNonNull(retry, "retry must be set");
         categories = new TreeMap<>(categories == null ? Map.of() : categories);
         categories.forEach((name, category) -> {
-            if (!TaskDefinition.isValidCategory(name)) {
+            if (!TaskLimits.isValidCategory(name)) {
                 throw new IllegalArgumentException("categories." + name
-                        + ": the category name is invalid; use 1-64 letters, digits, '_', '-' or '.'");
+                        + ": the category name is invalid; use " + TaskLimits.CATEGORY_RULE);
             }
             if (category.workers() != null) {
                 checkWorkers("categories." + name + ".workers", category.workers());
@@ -103,8 +104,8 @@ public record TaskEngineSettings(
 
     /** Checks a worker count: 0 to {@value #MAX_WORKERS}. */
     public static void checkWorkers(String setting, int workers) {
-        if (workers < 0 || workers > MAX_WORKERS) {
-            throw new IllegalArgumentException(setting + " must be between 0 and " + MAX_WORKERS + ", got " + workers);
+        if (!TaskLimits.isValidWorkers(workers)) {
+            throw new IllegalArgumentException(TaskLimits.workersRefusal(setting, workers));
         }
     }
 

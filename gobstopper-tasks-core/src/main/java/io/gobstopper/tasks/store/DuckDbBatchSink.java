@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TaskWrite;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;

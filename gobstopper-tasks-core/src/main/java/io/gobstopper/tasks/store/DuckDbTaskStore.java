@@ -31,6 +31,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TrackedTask;
+import io.gobstopper.tasks.store.support.UniqueKeys;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,7 +50,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * decides their transitions; a single writer then stores the outcomes in order, many per transaction. Reads go
  * through {@link JdbcTemplate} on connections duplicated from the one that holds the file open.
  */
-public final class DuckDbTaskStore implements TaskStore {
+public final class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
 
     private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
 
@@ -85,6 +88,18 @@ public final class DuckDbTaskStore implements TaskStore {
     private GroupCommitWriter<DuckDbBatchSink.Tx> writer;
     private JdbcTemplate reads;
     private volatile boolean open;
+
+    /** How long a task's changed state may wait before it is written, unless told otherwise: 50 ms. */
+    public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(50);
+
+    /**
+     * A store on a DuckDB file, with the {@linkplain #DEFAULT_WRITE_DELAY default write delay} and archive folder.
+     *
+     * @param path the database file, created on {@link #open} if missing
+     */
+    public DuckDbTaskStore(Path path) {
+        this(path, DEFAULT_WRITE_DELAY);
+    }
 
     /**
      * @param path the database file, created on {@link #open} if missing
@@ -132,8 +147,8 @@ public final class DuckDbTaskStore implements TaskStore {
             reads = new JdbcTemplate(new DuplicatingDataSource(root));
             List<LiveTask> tasks = new ArrayList<>(unfinished.size());
             for (TaskInfo row : unfinished) {
-                LiveTask task = LiveTask.stored(row);
-                live.add(task);
+                LiveTask task = LiveTask.of(row);
+                live.add(TrackedTask.stored(task));
                 keys.claim(task);
                 tasks.add(task);
             }
@@ -250,11 +265,14 @@ public final class DuckDbTaskStore implements TaskStore {
     @Override
     public CompletableFuture<Void> insert(List<LiveTask> tasks, boolean atomic) {
         ensureOpen();
-        tasks.forEach(live::add);
-        CompletableFuture<Void> stored = writer.insert(tasks, atomic);
+        List<TrackedTask> tracked = new ArrayList<>(tasks.size());
+        for (LiveTask task : tasks) {
+            tracked.add(live.add(TrackedTask.unstored(task)));
+        }
+        CompletableFuture<Void> stored = writer.insert(tracked, atomic);
         stored.whenComplete((ok, failure) -> {
             if (failure != null) {
-                tasks.forEach(this::untrack);
+                tracked.forEach(held -> untrack(held));
             }
         });
         return stored;
@@ -273,77 +291,62 @@ public final class DuckDbTaskStore implements TaskStore {
 
     @Override
     public LiveTask tracked(UUID id) {
-        return live.get(id);
+        TrackedTask tracked = live.get(id);
+        return tracked == null ? null : tracked.task();
+    }
+
+    private void untrack(TrackedTask tracked) {
+        live.remove(tracked);
+        keys.release(tracked.task());
     }
 
     private void untrack(LiveTask task) {
-        live.remove(task);
+        TrackedTask tracked = live.get(task.id());
+        if (tracked != null && tracked.task() == task) {
+            live.remove(tracked);
+        }
         keys.release(task);
     }
 
+    /** Memory decides: the change applies to the task held here, and the writer stores it within the write delay. */
     @Override
-    public boolean markStarted(LiveTask task, Instant now) {
-        return changed(task, task.start(now));
-    }
-
-    @Override
-    public boolean markProgress(LiveTask task, int percent, String message) {
-        return changed(task, task.progress(percent, message));
-    }
-
-    @Override
-    public boolean markSucceeded(LiveTask task, String result, Instant now) {
-        return changed(task, task.succeed(result, now));
-    }
-
-    @Override
-    public boolean markFailed(LiveTask task, String error, Instant now, Instant retryAt) {
-        return changed(task, task.fail(error, now, retryAt));
-    }
-
-    @Override
-    public boolean markRejected(LiveTask task, String error, Instant now) {
-        return changed(task, task.reject(error, now));
-    }
-
-    @Override
-    public boolean markReleased(LiveTask task) {
-        return changed(task, task.release());
-    }
-
-    @Override
-    public boolean markCancelled(LiveTask task, String reason, Instant now) {
-        return changed(task, task.cancel(now, reason));
-    }
-
-    @Override
-    public boolean markStopped(LiveTask task, String reason, Instant now) {
-        return changed(task, task.stopCancelled(reason, now));
-    }
-
-    private boolean changed(LiveTask task, boolean applied) {
-        if (applied) {
-            if (task.status().isCompleted()) {
-                keys.release(task); // a unique key binds unfinished tasks only
-            }
-            writer.changed(task);
+    public boolean apply(LiveTask task, TaskChange change) {
+        if (!task.apply(change)) {
+            return false;
         }
-        return applied;
+        changed(task);
+        return true;
+    }
+
+    private void changed(LiveTask task) {
+        if (task.status().isCompleted()) {
+            keys.release(task); // a unique key binds unfinished tasks only
+        }
+        TrackedTask tracked = live.get(task.id());
+        if (tracked != null && tracked.task() == task) {
+            writer.changed(tracked);
+        }
     }
 
     @Override
     public TaskInfo cancel(UUID id, Instant now) {
         ensureOpen();
-        LiveTask task = live.get(id);
-        if (task != null) {
-            if (task.requestCancel()) {
-                return task.snapshot(); // running: the engine interrupts it, and it ends CANCELLED when it stops
+        TrackedTask tracked = live.get(id);
+        if (tracked != null) {
+            LiveTask task = tracked.task();
+            TaskInfo asked;
+            boolean cancelled;
+            synchronized (task) { // one decision: a start cannot slip in between the two
+                asked = task.requestCancel();
+                cancelled = asked == null && task.apply(new TaskChange.Cancel(null, now));
             }
-            if (task.cancel(now, null)) {
-                keys.release(task);
-                writer.changed(task);
+            if (asked != null) {
+                return asked; // running: the engine interrupts it, and it ends CANCELLED when it stops
+            }
+            if (cancelled) {
+                changed(task);
                 TaskStore.await(writer.flush());
-                if (task.storedStatus() != TaskStatus.CANCELLED) {
+                if (tracked.storedStatus() != TaskStatus.CANCELLED) {
                     throw new TaskStoreException("Task " + id + " is cancelled and will not run, but the task "
                             + "database could not record it yet; it keeps trying", null);
                 }
@@ -369,7 +372,7 @@ public final class DuckDbTaskStore implements TaskStore {
             if (rows.isEmpty()) {
                 return null;
             }
-            LiveTask task = LiveTask.stored(rows.get(0));
+            LiveTask task = LiveTask.of(rows.get(0));
             LiveTask holder = keys.claim(task);
             if (holder != null) { // thrown inside the transaction, so the reset is rolled back
                 throw Refusals.uniqueKeyHeld(id, rows.get(0).status(), holder.id(), task.uniqueKey());
@@ -411,7 +414,7 @@ public final class DuckDbTaskStore implements TaskStore {
                         + "NOT NULL) WHERE newest > 1) RETURNING " + TaskRows.COLUMNS, TaskRows.MAPPER, args.toArray()));
                 rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
                 List<LiveTask> reset = new ArrayList<>(rows.size());
-                rows.forEach(row -> reset.add(track(LiveTask.stored(row))));
+                rows.forEach(row -> reset.add(track(LiveTask.of(row))));
                 return reset;
             });
             return new RetriedTasks(tasks, total);
@@ -420,7 +423,7 @@ public final class DuckDbTaskStore implements TaskStore {
     }
 
     private LiveTask track(LiveTask task) {
-        live.add(task);
+        live.add(TrackedTask.stored(task));
         return task;
     }
 
@@ -440,7 +443,7 @@ public final class DuckDbTaskStore implements TaskStore {
      * end stored.
      */
     private void settle(UUID id, java.util.function.BiFunction<UUID, TaskStatus, TaskStateException> refusal) {
-        LiveTask task = live.get(id);
+        LiveTask task = tracked(id);
         if (task == null) {
             return;
         }
@@ -481,7 +484,7 @@ public final class DuckDbTaskStore implements TaskStore {
     @Override
     public Optional<TaskInfo> find(UUID id) {
         ensureOpen();
-        LiveTask task = live.get(id);
+        LiveTask task = tracked(id);
         if (task != null) {
             return Optional.of(task.snapshot());
         }
@@ -507,7 +510,7 @@ public final class DuckDbTaskStore implements TaskStore {
                 + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?", TaskRows.MAPPER, args.toArray()));
         List<TaskInfo> tasks = new ArrayList<>(rows.size());
         for (TaskInfo row : rows) {
-            LiveTask task = live.get(row.id());
+            LiveTask task = tracked(row.id());
             tasks.add(task == null ? row : task.snapshot());
         }
         return new TaskPage(tasks, total == null ? 0 : total, filter.limit(), filter.offset());
@@ -529,7 +532,16 @@ public final class DuckDbTaskStore implements TaskStore {
     }
 
     @Override
-    public TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+    public TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy) {
+        return analytics(since, now, groupBy, false);
+    }
+
+    @Override
+    public TaskAnalytics analyticsWithArchive(Duration since, Instant now, TaskAnalytics.GroupBy groupBy) {
+        return analytics(since, now, groupBy, true);
+    }
+
+    private TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
         ensureOpen();
         TaskStore.await(writer.flush());
         String source = "tasks";
@@ -702,6 +714,11 @@ public final class DuckDbTaskStore implements TaskStore {
     }
 
     @Override
+    public java.util.Set<ExportFormat> exportFormats() {
+        return java.util.EnumSet.allOf(ExportFormat.class);
+    }
+
+    @Override
     public void export(TaskFilter filter, ExportFormat format, OutputStream out) throws IOException {
         ensureOpen();
         TaskStore.await(writer.flush());
@@ -776,7 +793,8 @@ public final class DuckDbTaskStore implements TaskStore {
     public boolean insertScheduled(LiveTask task, String name, Instant fireTime) {
         ensureOpen();
         TaskInfo row = task.snapshot();
-        Boolean stored = TaskStore.await(writer.execute(tx -> {
+        TrackedTask tracked = TrackedTask.stored(task); // its row goes in as it is now, with the fire time's record
+        return TaskStore.await(writer.execute(tx -> {
             JdbcTemplate jdbc = tx.jdbc();
             jdbc.update("INSERT INTO gobstopper_schedules VALUES (?, false, NULL) ON CONFLICT (name) DO NOTHING", name);
             long fire = TaskRows.micros(fireTime);
@@ -787,17 +805,13 @@ public final class DuckDbTaskStore implements TaskStore {
                 return false;
             }
             insertRow(jdbc, row, false);
-            live.add(task);
+            live.add(tracked);
             return true;
         }, done -> {
             if (done) {
-                live.remove(task);
+                live.remove(tracked);
             }
         }));
-        if (stored) {
-            task.written(new TaskWrite(row, null));
-        }
-        return stored;
     }
 
     @Override

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * An unfinished task held in memory by its store: the authoritative state the store decides transitions on,
- * plus what is still to be written. Only the store changes it, always under this object's monitor; everyone
- * else reads it through {@link #snapshot()}.
+ * A task in play: its fixed fields and the state that the store decides on, as a state machine. A store applies each
+ * {@link TaskChange} to the task under its monitor; a change applies only from the statuses it names, so two racing
+ * changes have one winner. Everyone else reads the task through {@link #snapshot()}. Each change that applies raises
+ * the task's {@link #version()}, so a store that writes behind can tell whether what it wrote is still the latest.
  */
 public final class LiveTask {
 
@@ -37,17 +38,9 @@ public final class LiveTask {
     private int retryCount;
     private int progress;
     private String progressMessage;
-    /** Someone asked to cancel the run in progress; not stored: a run cut off by a crash runs again. */
+    /** Someone asked to cancel the run in progress; not stored by a store of one instance (a crashed run runs again). */
     private boolean cancelRequested;
-
-    /** The status the store holds, as of the last committed write; {@code null} until the row is inserted. */
-    private TaskStatus storedStatus;
-    /** Whether state changed since the last write was taken. */
-    private boolean dirty;
-    /** Set once the store no longer tracks the task: its final state is written. */
-    private boolean detached;
-    /** Whether the task waits in the writer's queue of changed tasks. */
-    private boolean queuedForWrite;
+    private long version;
 
     /** Arguments bound at submit, handed to the first run so it need not bind them again. */
     private volatile Object[] preparedArguments;
@@ -74,6 +67,7 @@ public final class LiveTask {
         this.retryCount = info.retryCount();
         this.progress = info.progress();
         this.progressMessage = info.progressMessage();
+        this.cancelRequested = info.cancelRequested();
     }
 
     /**
@@ -121,19 +115,16 @@ public final class LiveTask {
                 false));
     }
 
-    /** A copy of this task's state, to try a transition on without changing the task. */
-    synchronized LiveTask copy() {
-        LiveTask copy = new LiveTask(snapshot());
-        copy.storedStatus = storedStatus;
-        copy.cancelRequested = cancelRequested;
-        return copy;
+    /** A task as a store holds it, e.g. read back from its table. */
+    public static LiveTask of(TaskInfo stored) {
+        return new LiveTask(stored);
     }
 
-    /** A task read back from the store, which holds it with the same status. */
-    static LiveTask stored(TaskInfo row) {
-        LiveTask task = new LiveTask(row);
-        task.storedStatus = row.status();
-        return task;
+    /** A copy of this task's state, to try a change on without changing the task. */
+    public synchronized LiveTask copy() {
+        LiveTask copy = new LiveTask(snapshot());
+        copy.version = version;
+        return copy;
     }
 
     public UUID id() {
@@ -202,6 +193,11 @@ public final class LiveTask {
         return cancelRequested;
     }
 
+    /** How many {@link TaskChange}s have applied to this task (a cancel request is none). */
+    public synchronized long version() {
+        return version;
+    }
+
     /** The current state as an immutable record. */
     public synchronized TaskInfo snapshot() {
         return new TaskInfo(
@@ -240,18 +236,60 @@ public final class LiveTask {
         this.preparedArguments = arguments;
     }
 
-    // ---- transitions, decided by the store: each returns whether it applied ----
+    // ---- the state machine ----
 
-    synchronized boolean isDetached() {
-        return detached;
+    /**
+     * Applies a change if the task's status allows it.
+     *
+     * @return whether it applied
+     */
+    public synchronized boolean apply(TaskChange change) {
+        boolean applied;
+        if (change instanceof TaskChange.Start start) {
+            applied = start(start.at());
+        } else if (change instanceof TaskChange.Progress progress) {
+            applied = progress(progress.percent(), progress.message());
+        } else if (change instanceof TaskChange.Succeed succeed) {
+            applied = succeed(succeed.result(), succeed.at());
+        } else if (change instanceof TaskChange.Fail fail) {
+            applied = fail(fail.error(), fail.at(), fail.retryAt());
+        } else if (change instanceof TaskChange.Reject reject) {
+            applied = reject(reject.error(), reject.at());
+        } else if (change instanceof TaskChange.Release) {
+            applied = release();
+        } else if (change instanceof TaskChange.Cancel cancel) {
+            applied = cancel(cancel.reason(), cancel.at());
+        } else if (change instanceof TaskChange.Stop stop) {
+            applied = stop(stop.reason(), stop.at());
+        } else {
+            throw new IllegalArgumentException("Unknown task change " + change);
+        }
+        if (applied) {
+            version++;
+        }
+        return applied;
     }
 
-    synchronized TaskStatus storedStatus() {
-        return storedStatus;
+    /**
+     * Asks the run in progress to stop: a later outcome ({@link TaskChange.Succeed}, {@link TaskChange.Fail}) no longer
+     * applies, and the run is to end with {@link TaskChange.Stop}.
+     *
+     * @return the task as the request found it (STARTED, the request recorded), or {@code null} if it is not running
+     */
+    public synchronized TaskInfo requestCancel() {
+        if (status != TaskStatus.STARTED) {
+            return null;
+        }
+        cancelRequested = true;
+        return snapshot();
     }
 
-    synchronized boolean start(Instant now) {
-        if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
+    private boolean waiting() {
+        return status == TaskStatus.PENDING || status == TaskStatus.RETRY;
+    }
+
+    private boolean start(Instant now) {
+        if (!waiting()) {
             return false;
         }
         status = TaskStatus.STARTED;
@@ -260,22 +298,19 @@ public final class LiveTask {
         progress = 0;
         progressMessage = null;
         cancelRequested = false;
-        dirty = true;
         return true;
     }
 
-    synchronized boolean progress(int percent, String message) {
+    private boolean progress(int percent, String message) {
         if (status != TaskStatus.STARTED) {
             return false;
         }
         progress = percent;
         progressMessage = message;
-        dirty = true;
         return true;
     }
 
-    /** STARTED to SUCCESS, unless a cancel was requested meanwhile (the run then ends CANCELLED). */
-    synchronized boolean succeed(String resultJson, Instant now) {
+    private boolean succeed(String resultJson, Instant now) {
         if (status != TaskStatus.STARTED || cancelRequested) {
             return false;
         }
@@ -284,12 +319,10 @@ public final class LiveTask {
         result = resultJson;
         error = null;
         progress = 100;
-        dirty = true;
         return true;
     }
 
-    /** STARTED to FAILED or RETRY, unless a cancel was requested meanwhile (the run then ends CANCELLED). */
-    synchronized boolean fail(String errorText, Instant now, Instant retryAt) {
+    private boolean fail(String errorText, Instant now, Instant retryAt) {
         if (status != TaskStatus.STARTED || cancelRequested) {
             return false;
         }
@@ -303,30 +336,22 @@ public final class LiveTask {
             runAt = retryAt;
             retryCount++;
         }
-        dirty = true;
         return true;
     }
 
-    /** A task that cannot run (its name is not registered) fails without starting. */
-    synchronized boolean reject(String errorText, Instant now) {
-        if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
+    private boolean reject(String errorText, Instant now) {
+        if (!waiting()) {
             return false;
         }
         status = TaskStatus.FAILED;
         error = errorText;
         completedAt = now;
         runAt = null;
-        dirty = true;
         return true;
     }
 
-    /**
-     * A waiting task ends CANCELLED.
-     *
-     * @param reason why, kept in {@code error}; or {@code null} when a user cancelled it
-     */
-    synchronized boolean cancel(Instant now, String reason) {
-        if (detached || (status != TaskStatus.PENDING && status != TaskStatus.RETRY)) {
+    private boolean cancel(String reason, Instant now) {
+        if (!waiting()) {
             return false;
         }
         status = TaskStatus.CANCELLED;
@@ -335,21 +360,10 @@ public final class LiveTask {
         if (reason != null) {
             error = reason;
         }
-        dirty = true;
         return true;
     }
 
-    /** Asks the run in progress to stop; {@code false} if the task is not running. */
-    synchronized boolean requestCancel() {
-        if (status != TaskStatus.STARTED) {
-            return false;
-        }
-        cancelRequested = true;
-        return true;
-    }
-
-    /** A run stopped after a cancel request: STARTED to CANCELLED. */
-    synchronized boolean stopCancelled(String reason, Instant now) {
+    private boolean stop(String reason, Instant now) {
         if (status != TaskStatus.STARTED) {
             return false;
         }
@@ -357,11 +371,10 @@ public final class LiveTask {
         completedAt = now;
         error = reason;
         cancelRequested = false;
-        dirty = true;
         return true;
     }
 
-    synchronized boolean release() {
+    private boolean release() {
         if (status != TaskStatus.STARTED) {
             return false;
         }
@@ -370,59 +383,6 @@ public final class LiveTask {
         startedAt = null;
         progress = 0;
         progressMessage = null;
-        dirty = true;
         return true;
-    }
-
-    // ---- writing: called by the writer thread ----
-
-    /**
-     * Takes the state to write and clears the dirty mark.
-     *
-     * @param insert whether the row is to be inserted (taken even when clean)
-     * @return the write, or {@code null} if there is nothing to write yet
-     */
-    synchronized TaskWrite takeWrite(boolean insert) {
-        queuedForWrite = false;
-        if (insert) {
-            dirty = false;
-            return new TaskWrite(snapshot(), null);
-        }
-        if (!dirty || storedStatus == null) {
-            return null;
-        }
-        dirty = false;
-        return new TaskWrite(snapshot(), storedStatus);
-    }
-
-    /**
-     * Records that a write was committed.
-     *
-     * @return whether the task is now detached: its final state is stored and nothing is pending
-     */
-    synchronized boolean written(TaskWrite write) {
-        storedStatus = write.task().status();
-        if (!dirty && status.isCompleted() && storedStatus == status) {
-            detached = true;
-        }
-        return detached;
-    }
-
-    /** Records that a write failed: the state is still to be written. */
-    synchronized void writeFailed() {
-        dirty = true;
-    }
-
-    /** Marks the task as queued for writing; returns {@code false} if it already is. */
-    synchronized boolean queueForWrite() {
-        if (queuedForWrite) {
-            return false;
-        }
-        queuedForWrite = true;
-        return true;
-    }
-
-    synchronized boolean isDirty() {
-        return dirty;
     }
 }

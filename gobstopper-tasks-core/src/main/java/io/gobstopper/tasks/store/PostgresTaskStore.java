@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import io.gobstopper.tasks.store.support.TextExport;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -68,7 +69,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * that data source they commit or roll back with it. {@code LISTEN/NOTIFY} wakes the other instances at once and
  * carries every life-cycle change to them; polling is the backstop.
  */
-public final class PostgresTaskStore implements TaskStore {
+public final class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTaskStore.class);
 
@@ -194,11 +195,6 @@ public final class PostgresTaskStore implements TaskStore {
     /** This instance's name. */
     public String nodeId() {
         return nodeId;
-    }
-
-    @Override
-    public boolean shared() {
-        return true;
     }
 
     @Override
@@ -372,7 +368,7 @@ public final class PostgresTaskStore implements TaskStore {
                     + "progress = 0, progress_message = NULL, cancel_requested = false FROM due WHERE t.id = due.id "
                     + "RETURNING t.*) SELECT c.*, pg_notify(?, 'e:STARTED:' || c.id || ':' || ?) FROM c", rs -> {
                         TaskInfo row = map(rs, TaskStatus.PENDING);
-                        LiveTask task = LiveTask.stored(row);
+                        LiveTask task = LiveTask.of(row);
                         claims.put(task.id(), new Claim(task, rs.getLong("fence")));
                         claimed.add(task);
                     }, category, ts(now), max, nodeId, leaseSeconds, ts(now), channel, nodeId);
@@ -386,25 +382,25 @@ public final class PostgresTaskStore implements TaskStore {
         return claim == null ? null : claim.task();
     }
 
+    /**
+     * Applies a change to a task this instance claimed and writes it, fenced: a start was stored by the claim; an
+     * outcome is turned away by a cancel requested in the store (see {@link #outcome}); any write fails once another
+     * instance took the task over.
+     */
     @Override
-    public boolean markStarted(LiveTask task, Instant now) {
-        return claims.containsKey(task.id()) && task.start(now); // the claim stored the start
+    public boolean apply(LiveTask task, TaskChange change) {
+        if (change instanceof TaskChange.Start) {
+            return claims.containsKey(task.id()) && task.apply(change); // the claim stored the start
+        }
+        if (TaskChange.isOutcome(change)) {
+            return outcome(task, change);
+        }
+        return task.apply(change) && write(task, notification(task, change), false) == Write.WRITTEN;
     }
 
-    @Override
-    public boolean markProgress(LiveTask task, int percent, String message) {
-        return task.progress(percent, message) && write(task, event(TaskEventType.PROGRESS, task.id(), nodeId), false) == Write.WRITTEN;
-    }
-
-    @Override
-    public boolean markSucceeded(LiveTask task, String result, Instant now) {
-        return outcome(task, next -> next.succeed(result, now), event(TaskEventType.SUCCEEDED, task.id(), nodeId));
-    }
-
-    @Override
-    public boolean markFailed(LiveTask task, String error, Instant now, Instant retryAt) {
-        return outcome(task, next -> next.fail(error, now, retryAt),
-                event(retryAt == null ? TaskEventType.FAILED : TaskEventType.RETRY, task.id(), nodeId));
+    /** What the other instances are told of a change: the event, or only that there may be work (a release). */
+    private String notification(LiveTask task, TaskChange change) {
+        return change.event() == null ? WORK : event(change.event(), task.id(), nodeId);
     }
 
     /**
@@ -412,15 +408,15 @@ public final class PostgresTaskStore implements TaskStore {
      * memory, the request wins, the outcome is not recorded and the task is marked to be stopped. The task is held
      * while the store decides, so a request made here meanwhile waits for that decision.
      */
-    private boolean outcome(LiveTask task, java.util.function.Predicate<LiveTask> transition, String notification) {
+    private boolean outcome(LiveTask task, TaskChange change) {
         synchronized (task) {
             LiveTask next = task.copy();
-            if (!transition.test(next)) {
+            if (!next.apply(change)) {
                 return false;
             }
-            switch (write(next, notification, true)) {
+            switch (write(next, notification(task, change), true)) {
                 case WRITTEN -> {
-                    transition.test(task);
+                    task.apply(change);
                     return true;
                 }
                 case CANCEL_REQUESTED -> {
@@ -432,28 +428,6 @@ public final class PostgresTaskStore implements TaskStore {
                 }
             }
         }
-    }
-
-    @Override
-    public boolean markRejected(LiveTask task, String error, Instant now) {
-        return task.reject(error, now) && write(task, event(TaskEventType.FAILED, task.id(), nodeId), false) == Write.WRITTEN;
-    }
-
-    @Override
-    public boolean markReleased(LiveTask task) {
-        return task.release() && write(task, WORK, false) == Write.WRITTEN;
-    }
-
-    @Override
-    public boolean markCancelled(LiveTask task, String reason, Instant now) {
-        return task.cancel(now, reason) && write(task, event(TaskEventType.CANCELLED, task.id(), nodeId), false)
-                == Write.WRITTEN;
-    }
-
-    @Override
-    public boolean markStopped(LiveTask task, String reason, Instant now) {
-        return task.stopCancelled(reason, now)
-                && write(task, event(TaskEventType.CANCELLED, task.id(), nodeId), false) == Write.WRITTEN;
     }
 
     /** What became of a fenced write. */
@@ -731,15 +705,20 @@ public final class PostgresTaskStore implements TaskStore {
         Claim claim = claims.get(id);
         if (claim != null) {
             LiveTask task = claim.task();
-            if (task.requestCancel()) {
-                // the answer is the task as the request found it: the run may stop (and end CANCELLED) at once
-                TaskInfo asked = task.snapshot();
-                // running here: the engine interrupts it; stored so that every instance shows the request
+            TaskInfo asked;
+            boolean cancelled;
+            synchronized (task) { // one decision: a start cannot slip in between the two
+                asked = task.requestCancel();
+                cancelled = asked == null && apply(task, new TaskChange.Cancel(null, now));
+            }
+            if (asked != null) {
+                // running here: the engine interrupts it; stored so that every instance shows the request. The answer
+                // is the task as the request found it: the run may stop (and end CANCELLED) at once
                 query(() -> jdbc.update("UPDATE " + tasks + " SET cancel_requested = true WHERE id = ? AND status = "
                         + "'STARTED' AND node_id = ? AND fence = ?", id, nodeId, claim.fence()));
                 return asked;
             }
-            if (markCancelled(task, null, now)) {
+            if (cancelled) {
                 cancelDependants(now, id);
                 return task.snapshot();
             }
@@ -781,7 +760,7 @@ public final class PostgresTaskStore implements TaskStore {
         if (rows.isEmpty()) {
             throw Refusals.cannotRetry(id, stored(id).status());
         }
-        return LiveTask.stored(rows.get(0));
+        return LiveTask.of(rows.get(0));
     }
 
     @Override
@@ -810,7 +789,7 @@ public final class PostgresTaskStore implements TaskStore {
                 (rs, n) -> map(rs, null), args.toArray()));
         List<LiveTask> reset = new ArrayList<>(rows.size());
         rows.stream().sorted(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id))
-                .forEach(row -> reset.add(LiveTask.stored(row)));
+                .forEach(row -> reset.add(LiveTask.of(row)));
         return new RetriedTasks(reset, total);
     }
 
@@ -874,25 +853,22 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public io.gobstopper.tasks.TaskAnalytics analytics(Duration since, Instant now,
-            io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+            io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy) {
         ensureOpen();
-        // nothing is archived from a PostgreSQL store, so includeArchive changes nothing
         return query(() -> TaskQueries.analytics(jdbc, TaskQueries.Dialect.POSTGRES, tasks, "?",
                 ts(now.minus(since)), since, groupBy));
     }
 
-    /**
-     * Streams csv or json row by row (a cursor in a read-only transaction, so the rows are never all in memory);
-     * Parquet is DuckDB-only.
-     */
+    @Override
+    public Set<io.gobstopper.tasks.ExportFormat> exportFormats() {
+        return Set.of(io.gobstopper.tasks.ExportFormat.CSV, io.gobstopper.tasks.ExportFormat.JSON);
+    }
+
+    /** Streams csv or json row by row (a cursor in a read-only transaction, so the rows are never all in memory). */
     @Override
     public void export(TaskFilter filter, io.gobstopper.tasks.ExportFormat format, java.io.OutputStream out)
             throws java.io.IOException {
         ensureOpen();
-        if (format == io.gobstopper.tasks.ExportFormat.PARQUET) {
-            throw new io.gobstopper.tasks.UnsupportedStoreOperationException("Exporting Parquet is DuckDB-only in "
-                    + "this release; the postgres store exports csv and json.");
-        }
         List<String> columns = new ArrayList<>();
         for (String column : TextExport.COLUMNS) {
             if (column.endsWith("_at")) {

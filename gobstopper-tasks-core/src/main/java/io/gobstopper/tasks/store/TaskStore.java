@@ -1,7 +1,5 @@
 package io.gobstopper.tasks.store;
 
-import io.gobstopper.tasks.ArchiveResult;
-import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
@@ -9,9 +7,6 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
-import io.gobstopper.tasks.UnsupportedStoreOperationException;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -24,9 +19,10 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
- * Where tasks live, and the judge of every state change: each {@code mark*} call is a guarded transition that
- * either applies or does not, so races such as cancel-versus-start have exactly one winner. The only place SQL
- * lives.
+ * Where tasks live, and the judge of every state change: each {@link TaskChange} applies or does not, so races such
+ * as cancel-versus-start have exactly one winner. This is what every store does; a store that several instances share
+ * is a {@link SharedTaskStore}, and a store may have the capabilities {@link TaskArchive} and {@link TaskExport}. A
+ * store is held to the contract suites in the core's test jar ({@code TaskStoreContract} and the engine's contracts).
  */
 public interface TaskStore extends AutoCloseable {
 
@@ -42,7 +38,8 @@ public interface TaskStore extends AutoCloseable {
      *
      * @param committed told of each batch of newly inserted tasks once it is committed, before their submitters
      *     are released, on the store's writer thread: keep it quick (queue them, don't run them)
-     * @return every PENDING and RETRY task, oldest first, for the engine to queue
+     * @return every PENDING and RETRY task, oldest first, for the engine to queue; none for a
+     *     {@link SharedTaskStore}, whose instances claim the tasks they run
      */
     List<LiveTask> open(Instant now, Consumer<List<LiveTask>> committed);
 
@@ -77,29 +74,15 @@ public interface TaskStore extends AutoCloseable {
     /** The task as held in memory while it is unfinished (or just ended), or {@code null}. */
     LiveTask tracked(UUID id);
 
-    /** PENDING or RETRY to STARTED; {@code false} if the task may not start (it was cancelled, say). */
-    boolean markStarted(LiveTask task, Instant now);
-
-    /** Records progress of a STARTED task; written unhurried. */
-    boolean markProgress(LiveTask task, int percent, String message);
-
-    /** STARTED to SUCCESS with the result as JSON. */
-    boolean markSucceeded(LiveTask task, String result, Instant now);
-
-    /** STARTED to FAILED, or to RETRY due at {@code retryAt} when that is not {@code null}. */
-    boolean markFailed(LiveTask task, String error, Instant now, Instant retryAt);
-
-    /** PENDING or RETRY to FAILED without running, for a task that cannot run. */
-    boolean markRejected(LiveTask task, String error, Instant now);
-
-    /** STARTED back to PENDING, for a run cut off by shutdown; it runs again at the next start. */
-    boolean markReleased(LiveTask task);
-
-    /** PENDING or RETRY to CANCELLED with the reason in {@code error}, e.g. because a parent failed. */
-    boolean markCancelled(LiveTask task, String reason, Instant now);
-
-    /** STARTED to CANCELLED, for a run that stopped after a cancel request. */
-    boolean markStopped(LiveTask task, String reason, Instant now);
+    /**
+     * Applies a change to a task this store holds ({@link #tracked}, a task just inserted, or one its instance claimed)
+     * and stores it; outcomes and the ends they bring are then durable as the store's write delay allows.
+     *
+     * @return whether it applied; {@code false} if the task's status does not allow it (it was cancelled, say), or, in
+     *     a store shared by several instances, when the task is no longer this instance's or a cancel requested
+     *     elsewhere turns an outcome away (the task is then {@linkplain LiveTask#cancelRequested() to be stopped})
+     */
+    boolean apply(LiveTask task, TaskChange change);
 
     /**
      * Cancels a PENDING or RETRY task, durably; for a STARTED task records the request (see
@@ -148,33 +131,8 @@ public interface TaskStore extends AutoCloseable {
     /** The most recently failed tasks, newest first. */
     List<TaskInfo> recentFailures(int limit);
 
-    /**
-     * Analytics over the tasks created at or after {@code now - since}, computed by the database.
-     *
-     * @param includeArchive whether archived tasks count too (stores that archive only)
-     */
-    TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive);
-
-    /**
-     * Moves ended tasks that completed before the cut-off to the archive (Parquet files) and deletes them from the
-     * live table; every task ends up in exactly one of the two, even across a crash.
-     *
-     * @throws UnsupportedStoreOperationException if the store does not archive
-     */
-    default ArchiveResult archiveCompletedBefore(Instant cutoff) {
-        throw new UnsupportedStoreOperationException("Archiving is DuckDB-only in this release; the " + kind()
-                + " store cannot archive. Use POST .../cleanup to delete old tasks instead.");
-    }
-
-    /**
-     * Writes the tasks a listing filter selects (ignoring its page) to {@code out} in a file format.
-     *
-     * @throws UnsupportedStoreOperationException if the store cannot export in that format
-     */
-    default void export(TaskFilter filter, ExportFormat format, OutputStream out) throws IOException {
-        throw new UnsupportedStoreOperationException("Exporting is DuckDB-only in this release; the " + kind()
-                + " store cannot export " + format.extension() + ".");
-    }
+    /** Analytics over the tasks created at or after {@code now - since}, computed by the store. */
+    TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy);
 
     /** The stored state of every recurring task's schedule, by task name. */
     Map<String, ScheduleState> scheduleStates();
@@ -198,54 +156,6 @@ public interface TaskStore extends AutoCloseable {
 
     /** Throws if the store cannot answer a query now. */
     void check();
-
-    // ---- stores shared by several instances ----
-
-    /**
-     * Whether several instances share this store. Then {@link #open} returns no tasks to queue and the store tells
-     * nobody of inserts to queue them: each instance claims due tasks with {@link #claim}, and hears through the
-     * {@link SharedStoreSignals} when to look.
-     */
-    default boolean shared() {
-        return false;
-    }
-
-    /** How often a shared store's instances look for work besides being told of it, and sweep. */
-    default Duration pollInterval() {
-        return Duration.ofSeconds(1);
-    }
-
-    /** Connects a shared store to the engine that uses it; called before {@link #open}. */
-    default void attach(SharedStoreSignals signals) {}
-
-    /**
-     * Claims up to {@code max} due tasks of a category for this instance, highest priority first and oldest first
-     * within a priority: ready PENDING and RETRY tasks whose parents have all succeeded. The claim is one guarded
-     * statement, so no two instances claim one task. The tasks come back waiting for {@link #markStarted}; a lease
-     * that this store renews while they run keeps them this instance's.
-     */
-    default List<LiveTask> claim(String category, int max, Instant now) {
-        throw new UnsupportedOperationException(kind() + " stores are not shared; nothing to claim");
-    }
-
-    /**
-     * Housekeeping of a shared store, run by every instance every poll interval: takes back the tasks of instances
-     * whose lease expired, and cancels the tasks that wait for a parent that failed or was cancelled.
-     */
-    default void sweep(Instant now) {}
-
-    /**
-     * Shared store: per category, the tasks that wait for a worker (ready: due, their parents succeeded), and when the
-     * one that has waited longest became due; categories without such a task are left out.
-     */
-    default Map<String, Waiting> waiting(Instant now) {
-        return Map.of();
-    }
-
-    /** The instances working on the store, this one first; empty for a store one instance owns. */
-    default List<io.gobstopper.tasks.NodeInfo> nodes() {
-        return List.of();
-    }
 
     /**
      * Waits for a store operation and rethrows its failure: a {@link TaskException} as it is, anything else as a
@@ -282,14 +192,6 @@ public interface TaskStore extends AutoCloseable {
      * @param byCategory per category
      */
     record TaskCounts(long total, Map<TaskStatus, Long> byStatus, Map<String, Long> byCategory) {}
-
-    /**
-     * The tasks of a category that wait for a worker.
-     *
-     * @param count how many
-     * @param oldestDue when the one that has waited longest became due
-     */
-    record Waiting(long count, Instant oldestDue) {}
 
     /**
      * A schedule's stored state.

@@ -23,7 +23,9 @@ public interface CancelContract extends EngineContract {
             fixture.engine().submit("block", "gate");
             tasks.awaitStarted("gate");
             UUID cancelled = fixture.engine().submit("record", "cancelled");
-            assertThat(fixture.engine().queues().get("default").queued()).isEqualTo(1);
+            // a shared store's queue figures are read every poll interval: they settle within one
+            EngineFixture.await().untilAsserted(() ->
+                    assertThat(fixture.engine().queues().get("default").queued()).isEqualTo(1));
 
             TaskInfo answer = fixture.engine().cancel(cancelled);
 

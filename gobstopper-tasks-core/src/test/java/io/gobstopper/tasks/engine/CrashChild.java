@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.engine;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.TaskFilter;
@@ -95,12 +96,7 @@ public final class CrashChild {
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(tasks);
         Semaphore succeeded = new Semaphore(0);
-        TaskEngine engine = new TaskEngine(registry, new DuckDbTaskStore(db, Duration.ofMillis(50)),
-                TaskEngineSettings.DEFAULTS.withWorkers(2), mapper, List.of(event -> {
-                    if (event.type() == TaskEventType.SUCCEEDED) {
-                        succeeded.release();
-                    }
-                }), InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(db, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(2)).mapper(mapper).listeners(List.of(event -> { if (event.type() == TaskEventType.SUCCEEDED) { succeeded.release(); } })).build();
         engine.start();
         if (mode.equals("crash")) {
             crash(engine, tasks, succeeded, Integer.parseInt(args[3]), Integer.parseInt(args[4]));

@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.engine;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.TaskInfo;
@@ -78,8 +79,7 @@ public final class DelayedCrashChild {
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new LoggingTasks(log));
         // a long write delay: the row waits in the journal, so the kill finds it there and not in DuckDB
-        TaskEngine engine = new TaskEngine(registry, new DuckDbTaskStore(db, Duration.ofSeconds(30)),
-                TaskEngineSettings.DEFAULTS, mapper, List.of(), InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(db, Duration.ofSeconds(30))).settings(TaskEngineSettings.DEFAULTS).mapper(mapper).build();
         engine.start();
         UUID id = engine.submit(TaskRequest.builder("delayed_logged").delay(delay).build());
         TaskInfo task = engine.get(id).orElseThrow();

@@ -2,6 +2,7 @@ package io.gobstopper.tasks.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
@@ -77,10 +78,14 @@ public final class EngineFixture implements AutoCloseable {
 
     /** A new engine on this fixture's storage and beans, not started. */
     public TaskEngine create(TaskEngineSettings settings, InstantSource clock) {
-        TaskRegistry registry = new TaskRegistry(mapper);
-        beans.forEach(registry::registerAnnotated);
-        return new TaskEngine(registry, storage.create(), settings, mapper,
-                List.of(events::add), clock);
+        return (TaskEngine) GobstopperTasks.builder()
+                .store(storage.create())
+                .tasks(beans.toArray())
+                .mapper(mapper)
+                .settings(settings)
+                .listener(events::add)
+                .clock(clock)
+                .build();
     }
 
     /** Closes the current engine and starts a new one on the same storage. */

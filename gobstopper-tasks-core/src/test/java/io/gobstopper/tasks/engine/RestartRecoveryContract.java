@@ -31,7 +31,9 @@ public interface RestartRecoveryContract extends EngineContract {
             }
             ids.add(fixture.engine().submit(TaskRequest.builder("record").args("urgent").category("later")
                     .priority(TaskPriority.CRITICAL).build()));
-            assertThat(fixture.engine().queues().get("later").queued()).isEqualTo(31);
+            // a shared store's queue figures are read every poll interval: they settle within one
+            EngineFixture.await().untilAsserted(() ->
+                    assertThat(fixture.engine().queues().get("later").queued()).isEqualTo(31));
 
             fixture.restart(EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(1, null)));
 

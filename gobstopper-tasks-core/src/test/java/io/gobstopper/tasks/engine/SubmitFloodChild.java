@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.engine;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.store.DuckDbTaskStore;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ public final class SubmitFloodChild {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new Tasks());
-        TaskEngine engine = new TaskEngine(registry, new DuckDbTaskStore(Path.of(args[0]), Duration.ofMillis(50)),
-                TaskEngineSettings.DEFAULTS.withWorkers(2), mapper, List.of(), InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(Path.of(args[0]), Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(2)).mapper(mapper).build();
         engine.start();
         System.out.println("@@ready");
         for (int t = 0; t < 4; t++) {

@@ -50,13 +50,15 @@ public interface WorkerResizeContract extends EngineContract {
             fixture.tasks().awaitStarted("one");
             fixture.submitIn("wide", "block", "two");
             fixture.submitIn("wide", "block", "three");
-            assertThat(engine.queues().get("wide").queued()).isEqualTo(2);
+            // a shared store's queue figures are read every poll interval: they settle within one
+            EngineFixture.await().untilAsserted(() -> assertThat(engine.queues().get("wide").queued()).isEqualTo(2));
 
             engine.resizeWorkers("wide", 3);
 
             fixture.tasks().awaitStarted("two");
             fixture.tasks().awaitStarted("three");
-            assertThat(engine.queues().get("wide")).isEqualTo(new TaskStats.QueueStats(0, 3, 3));
+            EngineFixture.await().untilAsserted(() ->
+                    assertThat(engine.queues().get("wide")).isEqualTo(new TaskStats.QueueStats(0, 3, 3)));
         }
     }
 

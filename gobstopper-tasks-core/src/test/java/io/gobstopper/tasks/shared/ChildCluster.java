@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.shared;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.ChildJvm;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.engine.EngineFixture;
@@ -40,9 +41,7 @@ final class ChildCluster implements AutoCloseable {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new RunLog(database.dataSource(), database.schema(), "submitter"));
-        submitter = new TaskEngine(registry, new PostgresTaskStore(database.dataSource(), database.schema(),
-                "submitter", lease, poll), EngineFixture.SETTINGS.withWorkers(0), mapper, List.of(),
-                InstantSource.system());
+        submitter = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new PostgresTaskStore(database.dataSource(), database.schema(), "submitter", lease, poll)).settings(EngineFixture.SETTINGS.withWorkers(0)).mapper(mapper).build();
         submitter.start(); // creates the store's tables
         RunLog.createTable(database.dataSource(), database.schema());
     }

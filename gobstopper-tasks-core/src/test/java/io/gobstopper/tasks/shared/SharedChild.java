@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.shared;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
@@ -38,10 +39,7 @@ public final class SharedChild {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new RunLog(database.dataSource(), schema, nodeId));
-        TaskEngine engine = new TaskEngine(registry,
-                new PostgresTaskStore(database.dataSource(), schema, nodeId, lease, poll),
-                TaskEngineSettings.DEFAULTS.withWorkers(workers).withShutdownTimeout(Duration.ofSeconds(10)), mapper,
-                List.of(), InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new PostgresTaskStore(database.dataSource(), schema, nodeId, lease, poll)).settings(TaskEngineSettings.DEFAULTS.withWorkers(workers).withShutdownTimeout(Duration.ofSeconds(10))).mapper(mapper).build();
         engine.start();
         send("ready " + nodeId);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

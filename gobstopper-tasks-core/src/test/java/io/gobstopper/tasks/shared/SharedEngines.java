@@ -1,19 +1,17 @@
 package io.gobstopper.tasks.shared;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.engine.EngineFixture;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
-import io.gobstopper.tasks.engine.TaskRegistry;
 import io.gobstopper.tasks.engine.TestTasks;
 import io.gobstopper.tasks.event.TaskEvent;
 import io.gobstopper.tasks.event.TaskListener;
 import io.gobstopper.tasks.store.PostgresTaskStore;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Several engines in this JVM on one PostgreSQL schema, as several instances of an application would be: each has
@@ -33,13 +31,7 @@ final class SharedEngines implements AutoCloseable {
 
     /** Starts one more engine on the schema. */
     Node start(String nodeId, Duration leaseTimeout, TaskEngineSettings settings, Object... extraBeans) {
-        JsonMapper mapper = JsonMapper.builder().build();
         TestTasks tasks = new TestTasks();
-        TaskRegistry registry = new TaskRegistry(mapper);
-        registry.registerAnnotated(tasks);
-        for (Object bean : extraBeans) {
-            registry.registerAnnotated(bean);
-        }
         List<TaskEvent> events = new CopyOnWriteArrayList<>();
         List<TaskEvent> remote = new CopyOnWriteArrayList<>();
         TaskListener listener = new TaskListener() {
@@ -60,8 +52,8 @@ final class SharedEngines implements AutoCloseable {
         };
         PostgresTaskStore store = new PostgresTaskStore(database.dataSource(), database.schema(), nodeId, leaseTimeout,
                 POLL);
-        TaskEngine engine = new TaskEngine(registry, store, settings, mapper, List.of(listener),
-                InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().store(store).tasks(tasks).tasks(extraBeans)
+                .settings(settings).listener(listener).build();
         engine.start();
         Node node = new Node(nodeId, engine, tasks, List.of(extraBeans), events, remote);
         nodes.add(node);

@@ -1,5 +1,6 @@
 package io.gobstopper.tasks.store;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -85,7 +86,7 @@ class DuckDbAnalyticsTests {
         Duration since = Duration.ofHours(24);
         for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
             long begin = System.nanoTime();
-            TaskAnalytics analytics = store.analytics(since, now, groupBy, false);
+            TaskAnalytics analytics = store.analytics(since, now, groupBy);
             System.out.printf("analytics by %s on %d rows: %.1f ms%n", groupBy, rows.size(),
                     (System.nanoTime() - begin) / 1e6);
             ExpectedAnalytics.assertMatches(analytics, rows, now, since, groupBy);
@@ -100,7 +101,7 @@ class DuckDbAnalyticsTests {
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
         store.open(now);
         Duration since = Duration.ofDays(3);
-        TaskAnalytics expected = store.analytics(since, now, TaskAnalytics.GroupBy.NAME, true);
+        TaskAnalytics expected = store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.NAME);
 
         ArchiveResult result = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
 
@@ -108,8 +109,8 @@ class DuckDbAnalyticsTests {
                 .count();
         assertThat(result.archived()).isEqualTo(old).isPositive();
         assertThat(result.files()).isNotEmpty().allMatch(name -> name.matches("day=\\d{4}-\\d{2}-\\d{2}/batch-.*\\.parquet"));
-        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME, true)).isEqualTo(expected);
-        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME, false).groups().stream()
+        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.NAME)).isEqualTo(expected);
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME).groups().stream()
                 .mapToLong(TaskAnalytics.Group::total).sum()).isEqualTo(before.size() - old);
         store.close();
         store = null;
@@ -124,7 +125,7 @@ class DuckDbAnalyticsTests {
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), archive);
         store.open(now);
         Duration since = Duration.ofDays(3);
-        TaskAnalytics expected = store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true);
+        TaskAnalytics expected = store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.CATEGORY);
         store.afterArchiveWritten(() -> {
             throw new TaskStoreException("simulated crash after writing the archive files", null);
         });
@@ -136,9 +137,9 @@ class DuckDbAnalyticsTests {
             assertThat(files.filter(path -> path.toString().endsWith(".parquet")).count())
                     .as("the files were written before the crash").isPositive();
         }
-        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME, false).groups().stream()
+        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME).groups().stream()
                 .mapToLong(TaskAnalytics.Group::total).sum()).as("no row was deleted").isEqualTo(before.size());
-        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true))
+        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.CATEGORY))
                 .as("the written but undeleted batch counts once").isEqualTo(expected);
 
         store.afterArchiveWritten(null);
@@ -147,7 +148,7 @@ class DuckDbAnalyticsTests {
         long old = before.stream().filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
                 .count();
         assertThat(rerun.archived()).isEqualTo(old);
-        assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.CATEGORY, true)).isEqualTo(expected);
+        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.CATEGORY)).isEqualTo(expected);
         store.close();
         store = null;
         assertEveryTaskOnce(file, archive, before);
@@ -190,8 +191,7 @@ class DuckDbAnalyticsTests {
         TaskEngineSettings settings = TaskEngineSettings.DEFAULTS
                 .withRetention(Duration.ofHours(12), Duration.ofMillis(100))
                 .withRetentionMode(TaskEngineSettings.RetentionMode.ARCHIVE);
-        try (TaskEngine engine = new TaskEngine(new TaskRegistry(mapper), new DuckDbTaskStore(file, Duration.ofMillis(20),
-                archive), settings, mapper, List.of(), InstantSource.system())) {
+        try (TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(new TaskRegistry(mapper)).store(new DuckDbTaskStore(file, Duration.ofMillis(20), archive)).settings(settings).mapper(mapper).build()) {
             engine.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> engine.stats().total() < before.size() / 2);
         }

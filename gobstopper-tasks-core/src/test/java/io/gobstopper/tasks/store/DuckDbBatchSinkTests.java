@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.duckdb.DuckDBConnection;
+import io.gobstopper.tasks.store.support.TaskWrite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,18 +62,18 @@ class DuckDbBatchSinkTests {
         for (int i = 0; i < size; i++) {
             pending.add(pending(i));
         }
-        sink.commit(write(pending.stream().map(task -> new TaskWrite(task, null)).toList(), true));
+        sink.commit(write(pending.stream().map(task -> new TaskWrite(task, null, 0)).toList(), true));
         assertThat(stored()).containsExactlyInAnyOrderElementsOf(pending);
 
         List<TaskInfo> finished = pending.stream().map(DuckDbBatchSinkTests::finished).toList();
         DuckDbBatchSink.Tx tx = sink.begin();
-        Set<UUID> missed = sink.update(tx, finished.stream().map(task -> new TaskWrite(task, TaskStatus.PENDING)).toList());
+        Set<UUID> missed = sink.update(tx, finished.stream().map(task -> new TaskWrite(task, TaskStatus.PENDING, 0)).toList());
         sink.commit(tx);
         assertThat(missed).isEmpty();
         assertThat(stored()).containsExactlyInAnyOrderElementsOf(finished);
 
         // the rows are no longer PENDING: a write that expects PENDING must not apply, and says which rows it missed
-        List<TaskWrite> stale = pending.stream().map(task -> new TaskWrite(task, TaskStatus.PENDING)).toList();
+        List<TaskWrite> stale = pending.stream().map(task -> new TaskWrite(task, TaskStatus.PENDING, 0)).toList();
         tx = sink.begin();
         missed = sink.update(tx, stale);
         sink.commit(tx);
@@ -85,7 +86,7 @@ class DuckDbBatchSinkTests {
     void aRolledBackBatchLeavesNothingBehind(int size) throws Exception {
         List<TaskWrite> rows = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            rows.add(new TaskWrite(pending(i), null));
+            rows.add(new TaskWrite(pending(i), null, 0));
         }
         DuckDbBatchSink.Tx tx = write(rows, true);
         sink.rollback(tx);
@@ -96,11 +97,11 @@ class DuckDbBatchSinkTests {
     @Test
     void anInsertWithOneBadRowIsAllOrNothingAndLeavesTheSinkUsable() throws Exception {
         TaskInfo existing = pending(0);
-        sink.commit(write(List.of(new TaskWrite(existing, null)), true));
+        sink.commit(write(List.of(new TaskWrite(existing, null, 0)), true));
         TaskInfo nameless = new TaskInfo(pending(4).id(), null, "default", TaskPriority.NORMAL, TaskStatus.PENDING,
                 existing.createdAt(), null, null, null, null, null, 0, 0, "[]", "{}", 0, null);
-        List<TaskWrite> withBadRow = List.of(new TaskWrite(pending(1), null), new TaskWrite(nameless, null),
-                new TaskWrite(pending(2), null));
+        List<TaskWrite> withBadRow = List.of(new TaskWrite(pending(1), null, 0), new TaskWrite(nameless, null, 0),
+                new TaskWrite(pending(2), null, 0));
 
         DuckDbBatchSink.Tx tx = sink.begin();
         assertThatThrownBy(() -> sink.insert(tx, withBadRow)).isInstanceOf(SQLException.class)
@@ -108,7 +109,7 @@ class DuckDbBatchSinkTests {
         sink.rollback(tx);
         assertThat(stored()).containsExactly(existing);
 
-        sink.commit(write(List.of(new TaskWrite(pending(3), null)), true));
+        sink.commit(write(List.of(new TaskWrite(pending(3), null, 0)), true));
         assertThat(stored()).containsExactlyInAnyOrder(existing, pending(3));
     }
 

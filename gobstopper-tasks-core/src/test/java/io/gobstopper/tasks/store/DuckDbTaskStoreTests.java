@@ -145,8 +145,8 @@ class DuckDbTaskStoreTests {
     void aTaskLeftStartedComesBackPendingWithTheAttemptCounted() throws Exception {
         open();
         LiveTask task = inserted("send");
-        assertThat(store.markStarted(task, now())).isTrue();
-        assertThat(store.markProgress(task, 50, "half")).isTrue();
+        assertThat(store.apply(task, new TaskChange.Start(now()))).isTrue();
+        assertThat(store.apply(task, new TaskChange.Progress(50, "half"))).isTrue();
         store.list(TaskFilter.all()); // flush: the file now says STARTED, as it would when the process dies
 
         List<LiveTask> unfinished = reopen();
@@ -168,8 +168,8 @@ class DuckDbTaskStoreTests {
         open();
         LiveTask task = inserted("send");
         Instant due = now().plus(Duration.ofMinutes(5));
-        store.markStarted(task, now());
-        assertThat(store.markFailed(task, "java.lang.RuntimeException: boom", now(), due)).isTrue();
+        store.apply(task, new TaskChange.Start(now()));
+        assertThat(store.apply(task, new TaskChange.Fail("java.lang.RuntimeException: boom", now(), due))).isTrue();
 
         List<LiveTask> unfinished = reopen();
 
@@ -186,11 +186,11 @@ class DuckDbTaskStoreTests {
     void endedTasksAreNotReturnedAsUnfinished() throws Exception {
         open();
         LiveTask succeeded = inserted("a");
-        store.markStarted(succeeded, now());
-        store.markSucceeded(succeeded, "42", now());
+        store.apply(succeeded, new TaskChange.Start(now()));
+        store.apply(succeeded, new TaskChange.Succeed("42", now()));
         LiveTask failed = inserted("b");
-        store.markStarted(failed, now());
-        store.markFailed(failed, "x", now(), null);
+        store.apply(failed, new TaskChange.Start(now()));
+        store.apply(failed, new TaskChange.Fail("x", now(), null));
         LiveTask cancelled = inserted("c");
         store.cancel(cancelled.id(), now());
         LiveTask pending = inserted("d");
@@ -212,19 +212,19 @@ class DuckDbTaskStoreTests {
         open();
         LiveTask task = inserted("send");
 
-        assertThat(store.markSucceeded(task, "1", now())).as("succeed a PENDING task").isFalse();
-        assertThat(store.markFailed(task, "e", now(), null)).as("fail a PENDING task").isFalse();
-        assertThat(store.markProgress(task, 10, null)).as("progress of a PENDING task").isFalse();
-        assertThat(store.markReleased(task)).as("release a PENDING task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Succeed("1", now()))).as("succeed a PENDING task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null))).as("fail a PENDING task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Progress(10, null))).as("progress of a PENDING task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Release())).as("release a PENDING task").isFalse();
         assertThat(task.status()).isEqualTo(TaskStatus.PENDING);
 
-        assertThat(store.markStarted(task, now())).isTrue();
-        assertThat(store.markStarted(task, now())).as("start a STARTED task").isFalse();
-        assertThat(store.markRejected(task, "e", now())).as("reject a STARTED task").isFalse();
-        assertThat(store.markSucceeded(task, "1", now())).isTrue();
-        assertThat(store.markSucceeded(task, "2", now())).as("succeed twice").isFalse();
-        assertThat(store.markFailed(task, "e", now(), null)).as("fail a SUCCESS task").isFalse();
-        assertThat(store.markStarted(task, now())).as("start a SUCCESS task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Start(now()))).isTrue();
+        assertThat(store.apply(task, new TaskChange.Start(now()))).as("start a STARTED task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Reject("e", now()))).as("reject a STARTED task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Succeed("1", now()))).isTrue();
+        assertThat(store.apply(task, new TaskChange.Succeed("2", now()))).as("succeed twice").isFalse();
+        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null))).as("fail a SUCCESS task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Start(now()))).as("start a SUCCESS task").isFalse();
         assertThatExceptionOfType(TaskStateException.class)
                 .isThrownBy(() -> store.cancel(task.id(), now()))
                 .satisfies(ex -> assertThat(ex.status()).isEqualTo(TaskStatus.SUCCESS));
@@ -238,15 +238,15 @@ class DuckDbTaskStoreTests {
     void aCancelRequestedWhileRunningWinsOverTheRunsOutcome() throws Exception {
         open();
         LiveTask task = inserted("send");
-        assertThat(store.markStarted(task, now())).isTrue();
+        assertThat(store.apply(task, new TaskChange.Start(now()))).isTrue();
 
         TaskInfo answer = store.cancel(task.id(), now());
 
         assertThat(answer.status()).as("still running").isEqualTo(TaskStatus.STARTED);
         assertThat(answer.cancelRequested()).isTrue();
-        assertThat(store.markSucceeded(task, "1", now())).as("succeed after the request").isFalse();
-        assertThat(store.markFailed(task, "e", now(), null)).as("fail after the request").isFalse();
-        assertThat(store.markStopped(task, "Cancelled while running", now())).isTrue();
+        assertThat(store.apply(task, new TaskChange.Succeed("1", now()))).as("succeed after the request").isFalse();
+        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null))).as("fail after the request").isFalse();
+        assertThat(store.apply(task, new TaskChange.Stop("Cancelled while running", now()))).isTrue();
         TaskInfo stored = store.list(TaskFilter.all()).tasks().get(0);
         assertThat(stored.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(stored.error()).isEqualTo("Cancelled while running");
@@ -260,7 +260,7 @@ class DuckDbTaskStoreTests {
         TaskInfo cancelled = store.cancel(task.id(), now());
 
         assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
-        assertThat(store.markStarted(task, now())).isFalse();
+        assertThat(store.apply(task, new TaskChange.Start(now()))).isFalse();
         assertThat(reopen()).isEmpty();
         assertThat(store.find(task.id()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
     }
@@ -271,15 +271,15 @@ class DuckDbTaskStoreTests {
         LiveTask task = inserted("send");
         assertThatExceptionOfType(TaskStateException.class).isThrownBy(() -> store.retry(task.id()));
         assertThatExceptionOfType(TaskStateException.class).isThrownBy(() -> store.delete(task.id()));
-        store.markStarted(task, now());
-        store.markFailed(task, "e", now(), null);
+        store.apply(task, new TaskChange.Start(now()));
+        store.apply(task, new TaskChange.Fail("e", now(), null));
 
         LiveTask again = store.retry(task.id());
 
         assertThat(again.snapshot().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(again.snapshot().error()).isNull();
-        assertThat(store.markStarted(again, now())).isTrue();
-        assertThat(store.markSucceeded(again, "null", now())).isTrue();
+        assertThat(store.apply(again, new TaskChange.Start(now()))).isTrue();
+        assertThat(store.apply(again, new TaskChange.Succeed("null", now()))).isTrue();
         store.delete(task.id());
         assertThat(store.find(task.id())).isEmpty();
         assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> store.delete(task.id()));

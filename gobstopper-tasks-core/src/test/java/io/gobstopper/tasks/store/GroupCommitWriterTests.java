@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.duckdb.DuckDBConnection;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TrackedTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +57,8 @@ class GroupCommitWriterTests {
 
     @Test
     void aFailingCommandFailsAloneWhileTheInsertsOfTheSameBatchAreCommitted() {
-        LiveTask first = task();
-        LiveTask second = task();
+        TrackedTask first = task();
+        TrackedTask second = task();
         // offered before the writer starts, so all three land in its first transaction
         CompletableFuture<Void> firstStored = writer.insert(List.of(first));
         CompletableFuture<Integer> broken = writer.execute(tx -> tx.jdbc().update("DELETE FROM no_such_table"), null);
@@ -68,19 +70,19 @@ class GroupCommitWriterTests {
         assertThatThrownBy(broken::join).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(TaskStoreException.class)
                 .hasMessageContaining("no_such_table");
-        assertThat(storedIds()).containsExactlyInAnyOrder(first.id(), second.id());
+        assertThat(storedIds()).containsExactlyInAnyOrder(first.task().id(), second.task().id());
     }
 
     @Test
     void aFailingInsertFailsOnlyItsSubmitterAndTheWriterCarriesOn() {
-        LiveTask original = task();
+        TrackedTask original = task();
         writer.start();
         writer.insert(List.of(original)).join();
 
         // a row the table refuses (a task without a name), sharing a batch with a good one
-        LiveTask bad = LiveTask.submitted(UUID.randomUUID(), null, "default", TaskPriority.NORMAL, 0, "[]", "{}",
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null);
-        LiveTask other = task();
+        TrackedTask bad = TrackedTask.unstored(LiveTask.submitted(UUID.randomUUID(), null, "default", TaskPriority.NORMAL, 0, "[]", "{}",
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null));
+        TrackedTask other = task();
         writer.close();
         writer = new GroupCommitWriter<>(sink, tasks -> {}, task -> {}, Duration.ofSeconds(30), "test-writer-2");
         CompletableFuture<Void> badStored = writer.insert(List.of(bad));
@@ -90,23 +92,23 @@ class GroupCommitWriterTests {
         assertThatThrownBy(badStored::join).hasCauseInstanceOf(TaskStoreException.class)
                 .hasMessageContaining("Could not store the task");
         otherStored.join();
-        LiveTask after = task();
+        TrackedTask after = task();
         writer.insert(List.of(after)).join();
-        assertThat(storedIds()).containsExactlyInAnyOrder(original.id(), other.id(), after.id());
+        assertThat(storedIds()).containsExactlyInAnyOrder(original.task().id(), other.task().id(), after.task().id());
     }
 
     @Test
     void aChangeWaitsForTheWriteDelayUnlessAFlushAsksForIt() {
-        LiveTask task = task();
+        TrackedTask task = task();
         writer.start();
         writer.insert(List.of(task)).join();
 
-        assertThat(task.start(Instant.now().truncatedTo(ChronoUnit.MICROS))).isTrue();
+        assertThat(task.task().apply(new TaskChange.Start(Instant.now().truncatedTo(ChronoUnit.MICROS)))).isTrue();
         writer.changed(task);
-        assertThat(storedStatus(task.id())).as("within the 30 s write delay").isEqualTo("PENDING");
+        assertThat(storedStatus(task.task().id())).as("within the 30 s write delay").isEqualTo("PENDING");
 
         writer.flush().join();
-        assertThat(storedStatus(task.id())).isEqualTo("STARTED");
+        assertThat(storedStatus(task.task().id())).isEqualTo("STARTED");
         assertThat(task.storedStatus()).isEqualTo(TaskStatus.STARTED);
     }
 
@@ -118,8 +120,8 @@ class GroupCommitWriterTests {
         return jdbc.queryForObject("SELECT status FROM tasks WHERE id = ?", String.class, id);
     }
 
-    private static LiveTask task() {
-        return LiveTask.submitted(UUID.randomUUID(), "noop", "default", TaskPriority.NORMAL, 0, "[]", "{}",
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null);
+    private static TrackedTask task() {
+        return TrackedTask.unstored(LiveTask.submitted(UUID.randomUUID(), "noop", "default", TaskPriority.NORMAL, 0,
+                "[]", "{}", Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null));
     }
 }

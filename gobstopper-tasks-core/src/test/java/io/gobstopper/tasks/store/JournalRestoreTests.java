@@ -52,8 +52,8 @@ class JournalRestoreTests {
         try (DuckDbTaskStore store = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
             store.open(Instant.now());
             store.insert(List.of(task)).join(); // journaled as record 1, then stored
-            assertThat(store.markStarted(task, Instant.now())).isTrue();
-            assertThat(store.markSucceeded(task, null, Instant.now())).isTrue();
+            assertThat(store.apply(task, new TaskChange.Start(Instant.now()))).isTrue();
+            assertThat(store.apply(task, new TaskChange.Succeed(null, Instant.now()))).isTrue();
             store.list(io.gobstopper.tasks.TaskFilter.all()); // writes the end
             store.delete(task.id());
         }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.GobstopperTasks;
+import io.gobstopper.tasks.ManagedTaskQueue;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.contract.ExpectedAnalytics;
 import io.gobstopper.tasks.UnsupportedStoreOperationException;
 import io.gobstopper.tasks.shared.PostgresDatabase;
+import io.gobstopper.tasks.store.support.TextExport;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,22 +76,29 @@ class PostgresAnalyticsTests {
         }
         Duration since = Duration.ofHours(24);
         for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
-            ExpectedAnalytics.assertMatches(store.analytics(since, now, groupBy, false), rows, now, since, groupBy);
+            ExpectedAnalytics.assertMatches(store.analytics(since, now, groupBy), rows, now, since, groupBy);
         }
     }
 
     @Test
-    void archivingIsRefusedNamingTheDuckDbStore() {
-        store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
-                Duration.ofSeconds(1));
-        store.open(now);
-        assertThatExceptionOfType(UnsupportedStoreOperationException.class)
-                .isThrownBy(() -> store.archiveCompletedBefore(now))
-                .withMessageContaining("DuckDB-only");
+    void archivingAndParquetAreRefusedNamingTheDuckDbStore() throws Exception {
+        assertThat(new PostgresTaskStore(database.dataSource(), database.schema(), "analytics",
+                Duration.ofSeconds(30), Duration.ofSeconds(1))).isNotInstanceOf(TaskArchive.class);
+        try (ManagedTaskQueue tasks = GobstopperTasks.builder().store(new PostgresTaskStore(database.dataSource(),
+                database.schema(), "analytics", Duration.ofSeconds(30), Duration.ofSeconds(1))).build()) {
+            tasks.start();
+            assertThatExceptionOfType(UnsupportedStoreOperationException.class)
+                    .isThrownBy(() -> tasks.archive(Duration.ZERO))
+                    .withMessageContaining("DuckDB-only");
+            assertThatExceptionOfType(UnsupportedStoreOperationException.class)
+                    .isThrownBy(() -> tasks.export(TaskFilter.all(), ExportFormat.PARQUET,
+                            new java.io.ByteArrayOutputStream()))
+                    .withMessageContaining("DuckDB-only");
+        }
     }
 
     @Test
-    void exportStreamsCsvAndJsonWithAwkwardTextIntactAndRefusesParquet() throws Exception {
+    void exportStreamsCsvAndJsonWithAwkwardTextIntactAndDeclaresNoParquet() throws Exception {
         store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
                 Duration.ofSeconds(1));
         store.open(now);
@@ -129,9 +139,8 @@ class PostgresAnalyticsTests {
         store.export(new TaskFilter("nothing-here", null, null, 50, 0), ExportFormat.JSON, none);
         assertThat(none.toString(java.nio.charset.StandardCharsets.UTF_8).strip()).isEqualTo("[]");
 
-        assertThatExceptionOfType(UnsupportedStoreOperationException.class)
-                .isThrownBy(() -> store.export(failed, ExportFormat.PARQUET, new java.io.ByteArrayOutputStream()))
-                .withMessageContaining("DuckDB-only");
+        assertThat(store.exportFormats()).as("Parquet is DuckDB-only")
+                .containsExactlyInAnyOrder(ExportFormat.CSV, ExportFormat.JSON);
     }
 
     private static java.time.OffsetDateTime ts(Long micros) {

@@ -26,12 +26,12 @@ public abstract class SharedTaskStoreContract {
     protected abstract TestStorage storage();
 
     private TestStorage storage;
-    private TaskStore store;
+    private SharedTaskStore store;
 
     @BeforeEach
     void openStore() {
         storage = storage();
-        store = storage.create();
+        store = (SharedTaskStore) storage.create();
         store.open(now());
     }
 
@@ -87,11 +87,11 @@ public abstract class SharedTaskStoreContract {
         assertThat(store.claim("children", 5, now())).as("parents unfinished").isEmpty();
         List<LiveTask> parents = store.claim("parents", 2, now());
         for (LiveTask task : parents) {
-            store.markStarted(task, now());
+            store.apply(task, new TaskChange.Start(now()));
             if (task.id().equals(parent.id())) {
-                store.markSucceeded(task, null, now());
+                store.apply(task, new TaskChange.Succeed(null, now()));
             } else {
-                store.markFailed(task, "boom", now(), null);
+                store.apply(task, new TaskChange.Fail("boom", now(), null));
             }
         }
         store.sweep(now());
@@ -114,11 +114,11 @@ public abstract class SharedTaskStoreContract {
         LiveTask parent = inserted("other", TaskPriority.NORMAL, base.plusSeconds(1), null, List.of());
         inserted("other", TaskPriority.NORMAL, base, null, List.of(parent.id()));
 
-        assertThat(store.waiting(now())).containsEntry("waiting", new TaskStore.Waiting(2, base))
-                .containsEntry("other", new TaskStore.Waiting(1, base.plusSeconds(1))).hasSize(2);
+        assertThat(store.waiting(now())).containsEntry("waiting", new SharedTaskStore.Waiting(2, base))
+                .containsEntry("other", new SharedTaskStore.Waiting(1, base.plusSeconds(1))).hasSize(2);
         store.claim("waiting", 5, now());
         assertThat(store.waiting(now())).doesNotContainKey("waiting");
         assertThat(store.waiting(later.plus(Duration.ofHours(1)))).as("once the delayed one is due")
-                .containsEntry("waiting", new TaskStore.Waiting(1, later));
+                .containsEntry("waiting", new SharedTaskStore.Waiting(1, later));
     }
 }

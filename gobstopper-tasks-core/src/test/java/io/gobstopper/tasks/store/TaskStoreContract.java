@@ -103,7 +103,7 @@ public abstract class TaskStoreContract {
 
     private LiveTask running(LiveTask task, Instant at) {
         LiveTask taken = take(store, task.id(), task.category(), at);
-        assertThat(store.markStarted(taken, at)).as("started").isTrue();
+        assertThat(store.apply(taken, new TaskChange.Start(at))).as("started").isTrue();
         return taken;
     }
 
@@ -164,12 +164,12 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("run"));
         Instant started = now();
         LiveTask taken = running(task, started);
-        assertThat(store.markProgress(taken, 40, "halfway")).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Progress(40, "halfway"))).isTrue();
         assertThat(stored(task.id())).extracting(TaskInfo::status, TaskInfo::progress, TaskInfo::progressMessage)
                 .containsExactly(TaskStatus.STARTED, 40, "halfway");
 
         Instant completed = started.plusMillis(250);
-        assertThat(store.markSucceeded(taken, "{\"ok\":true}", completed)).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Succeed("{\"ok\":true}", completed))).isTrue();
 
         for (boolean restarted : new boolean[] {false, true}) {
             TaskInfo done = (restarted ? reopen() : store).find(task.id()).orElseThrow();
@@ -188,7 +188,7 @@ public abstract class TaskStoreContract {
         LiveTask taken = running(task, now());
         Instant retryAt = now().plusMillis(200);
 
-        assertThat(store.markFailed(taken, "boom", now(), retryAt)).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Fail("boom", now(), retryAt))).isTrue();
         TaskInfo waiting = stored(task.id());
         assertThat(waiting.status()).isEqualTo(TaskStatus.RETRY);
         assertThat(waiting.runAt()).isEqualTo(retryAt);
@@ -197,7 +197,7 @@ public abstract class TaskStoreContract {
         assertThat(waiting.completedAt()).isNull();
 
         LiveTask again = running(task, retryAt.plusMillis(1));
-        assertThat(store.markFailed(again, "boom again", now(), null)).isTrue();
+        assertThat(store.apply(again, new TaskChange.Fail("boom again", now(), null))).isTrue();
         TaskInfo failed = stored(task.id());
         assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.retryCount()).isEqualTo(1);
@@ -211,18 +211,18 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("guards"));
         Instant now = now();
         LiveTask taken = take(store, task.id(), task.category(), now);
-        assertThat(store.markSucceeded(taken, null, now)).as("succeed before start").isFalse();
-        assertThat(store.markFailed(taken, "x", now, null)).as("fail before start").isFalse();
-        assertThat(store.markStopped(taken, "x", now)).as("stop before start").isFalse();
-        assertThat(store.markProgress(taken, 10, null)).as("progress before start").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Succeed(null, now))).as("succeed before start").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Fail("x", now, null))).as("fail before start").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Stop("x", now))).as("stop before start").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Progress(10, null))).as("progress before start").isFalse();
 
-        assertThat(store.markStarted(taken, now)).isTrue();
-        assertThat(store.markStarted(taken, now)).as("start twice").isFalse();
-        assertThat(store.markCancelled(taken, "x", now)).as("cancel a running task as if waiting").isFalse();
-        assertThat(store.markRejected(taken, "x", now)).as("reject a running task").isFalse();
-        assertThat(store.markSucceeded(taken, null, now)).isTrue();
-        assertThat(store.markSucceeded(taken, null, now)).as("succeed twice").isFalse();
-        assertThat(store.markFailed(taken, "x", now, null)).as("fail after success").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Start(now))).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Start(now))).as("start twice").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Cancel("x", now))).as("cancel a running task as if waiting").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Reject("x", now))).as("reject a running task").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Succeed(null, now))).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Succeed(null, now))).as("succeed twice").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Fail("x", now, null))).as("fail after success").isFalse();
         assertThat(stored(task.id()).status()).isEqualTo(TaskStatus.SUCCESS);
     }
 
@@ -231,22 +231,22 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("rejected"));
         LiveTask taken = take(store, task.id(), task.category(), now());
 
-        assertThat(store.markRejected(taken, "No task named 'x' is registered", now())).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Reject("No task named 'x' is registered", now()))).isTrue();
 
         TaskInfo failed = stored(task.id());
         assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.error()).isEqualTo("No task named 'x' is registered");
         assertThat(failed.startedAt()).isNull();
-        assertThat(store.markStarted(taken, now())).isFalse();
+        assertThat(store.apply(taken, new TaskChange.Start(now()))).isFalse();
     }
 
     @Test
     void aRunCutOffByShutdownIsReleasedToPendingAndRunsAgainWithoutCountingAnAttempt() {
         LiveTask task = inserted(newTask("released"));
         LiveTask taken = running(task, now());
-        assertThat(store.markProgress(taken, 30, "some")).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Progress(30, "some"))).isTrue();
 
-        assertThat(store.markReleased(taken)).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Release())).isTrue();
 
         TaskInfo released = reopen().find(task.id()).orElseThrow();
         assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
@@ -284,8 +284,8 @@ public abstract class TaskStoreContract {
         assertThat(answer.status()).isEqualTo(TaskStatus.STARTED);
         assertThat(answer.cancelRequested()).isTrue();
         assertThat(taken.cancelRequested()).isTrue();
-        assertThat(store.markSucceeded(taken, "\"late\"", now())).as("the request wins over the outcome").isFalse();
-        assertThat(store.markStopped(taken, "Cancelled while running", now())).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Succeed("\"late\"", now()))).as("the request wins over the outcome").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Stop("Cancelled while running", now()))).isTrue();
         TaskInfo stopped = stored(task.id());
         assertThat(stopped.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(stopped.error()).isEqualTo("Cancelled while running");
@@ -298,7 +298,7 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("dependant"));
         LiveTask taken = take(store, task.id(), task.category(), now());
 
-        assertThat(store.markCancelled(taken, "Cancelled: task x (y) that this task depends on ended FAILED", now()))
+        assertThat(store.apply(taken, new TaskChange.Cancel("Cancelled: task x (y) that this task depends on ended FAILED", now())))
                 .isTrue();
 
         assertThat(stored(task.id())).extracting(TaskInfo::status, TaskInfo::error)
@@ -320,7 +320,7 @@ public abstract class TaskStoreContract {
                 Future<Boolean> start = threads.submit(() -> {
                     go.await(10, TimeUnit.SECONDS);
                     LiveTask taken = takeIfThere(task);
-                    return taken != null && store.markStarted(taken, now());
+                    return taken != null && store.apply(taken, new TaskChange.Start(now()));
                 });
                 TaskStatus answer = cancel.get(10, TimeUnit.SECONDS);
                 boolean started = start.get(10, TimeUnit.SECONDS);
@@ -329,7 +329,7 @@ public abstract class TaskStoreContract {
                             .isEqualTo(TaskStatus.STARTED);
                     assertThat(stored(task.id()).status()).isEqualTo(TaskStatus.STARTED);
                     LiveTask taken = store.tracked(task.id());
-                    assertThat(store.markStopped(taken, "Cancelled while running", now())).isTrue();
+                    assertThat(store.apply(taken, new TaskChange.Stop("Cancelled while running", now()))).isTrue();
                 } else {
                     cancelWon++;
                     assertThat(answer).as("round %d: a cancel before the start wins", round)
@@ -358,7 +358,7 @@ public abstract class TaskStoreContract {
     void aFailedOrCancelledTaskIsPutBackToPendingWithAFreshCountAndNothingElseIs() {
         LiveTask failed = inserted(newTask("again"));
         LiveTask taken = running(failed, now());
-        store.markFailed(taken, "boom", now(), null);
+        store.apply(taken, new TaskChange.Fail("boom", now(), null));
         LiveTask cancelled = inserted(newTask("again"));
         store.cancel(cancelled.id(), now());
         LiveTask waiting = inserted(newTask("again"));
@@ -384,11 +384,11 @@ public abstract class TaskStoreContract {
         List<UUID> failedHere = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             LiveTask task = inserted(newTask("bulk"));
-            store.markFailed(running(task, now()), "boom", now(), null);
+            store.apply(running(task, now()), new TaskChange.Fail("boom", now(), null));
             failedHere.add(task.id());
         }
         LiveTask elsewhere = inserted(newTask("other"));
-        store.markFailed(running(elsewhere, now()), "boom", now(), null);
+        store.apply(running(elsewhere, now()), new TaskChange.Fail("boom", now(), null));
         List<String> runnable = failedHere.stream().map(id -> stored(id).name()).distinct().toList();
 
         TaskStore.RetriedTasks retried = store.retryFailed("bulk", runnable);
@@ -402,7 +402,7 @@ public abstract class TaskStoreContract {
     @Test
     void onlyEndedTasksAreDeleted() {
         LiveTask done = inserted(newTask("delete"));
-        store.markSucceeded(running(done, now()), null, now());
+        store.apply(running(done, now()), new TaskChange.Succeed(null, now()));
         LiveTask waiting = inserted(newTask("delete"));
 
         store.delete(done.id());
@@ -417,11 +417,11 @@ public abstract class TaskStoreContract {
     void cleanupDeletesOnlyEndedTasksThatEndedBeforeTheCutOff() {
         Instant old = now().minus(Duration.ofDays(2));
         LiveTask oldDone = inserted(newTask("cleanup"));
-        store.markSucceeded(running(oldDone, old), null, old);
+        store.apply(running(oldDone, old), new TaskChange.Succeed(null, old));
         LiveTask oldCancelled = inserted(newTask("cleanup"));
         store.cancel(oldCancelled.id(), old);
         LiveTask recentDone = inserted(newTask("cleanup"));
-        store.markSucceeded(running(recentDone, now()), null, now());
+        store.apply(running(recentDone, now()), new TaskChange.Succeed(null, now()));
         LiveTask waiting = inserted(newTask("cleanup", TaskPriority.NORMAL, old, null, null));
 
         assertThat(store.deleteCompletedBefore(now().minus(Duration.ofDays(1)))).isEqualTo(2);
@@ -444,7 +444,7 @@ public abstract class TaskStoreContract {
         assertThat(store.claimUniqueKey(second)).map(TaskInfo::id).contains(first.id());
         assertThat(store.claimUniqueKey(newTask("keys"))).as("no key, nothing held").isEmpty();
 
-        store.markSucceeded(running(first, now()), null, now());
+        store.apply(running(first, now()), new TaskChange.Succeed(null, now()));
         LiveTask third = newTask("keys", TaskPriority.NORMAL, now(), null, "nightly");
         assertThat(store.claimUniqueKey(third)).as("the holder ended").isEmpty();
         inserted(third);
@@ -494,7 +494,7 @@ public abstract class TaskStoreContract {
     @Test
     void aFailedTaskIsNotRetriedWhileAnotherHoldsItsKey() {
         LiveTask failed = inserted(newTask("keys", TaskPriority.NORMAL, now(), null, "report"));
-        store.markFailed(running(failed, now()), "boom", now(), null);
+        store.apply(running(failed, now()), new TaskChange.Fail("boom", now(), null));
         LiveTask holder = newTask("keys", TaskPriority.NORMAL, now(), null, "report");
         assertThat(store.claimUniqueKey(holder)).isEmpty();
         inserted(holder);
@@ -577,7 +577,7 @@ public abstract class TaskStoreContract {
             alpha.add(inserted(newTask("alpha", TaskPriority.NORMAL, base.plusSeconds(i), null, null)));
         }
         LiveTask beta = inserted(newTask("beta", TaskPriority.NORMAL, base.plusSeconds(10), null, null));
-        store.markFailed(running(beta, now()), "boom", now(), null);
+        store.apply(running(beta, now()), new TaskChange.Fail("boom", now(), null));
 
         TaskPage all = store.list(TaskFilter.all());
         assertThat(all.total()).isEqualTo(6);
@@ -603,7 +603,7 @@ public abstract class TaskStoreContract {
     void aRunningTaskIsReadWithItsLiveProgress() {
         LiveTask task = inserted(newTask("live"));
         LiveTask taken = running(task, now());
-        store.markProgress(taken, 70, "nearly");
+        store.apply(taken, new TaskChange.Progress(70, "nearly"));
 
         assertThat(stored(task.id())).extracting(TaskInfo::status, TaskInfo::progress)
                 .containsExactly(TaskStatus.STARTED, 70);
@@ -638,18 +638,18 @@ public abstract class TaskStoreContract {
                 started = null;
             } else if (i % 13 == 0) {
                 status = TaskStatus.FAILED;
-                store.markFailed(running(task, started), "boom", completed, null);
+                store.apply(running(task, started), new TaskChange.Fail("boom", completed, null));
             } else if (i % 17 == 0) {
                 status = TaskStatus.CANCELLED;
                 store.cancel(task.id(), completed);
                 started = null;
             } else if (i % 19 == 0) {
                 status = TaskStatus.FAILED;
-                store.markRejected(take(store, task.id(), category, started), "no such task", completed);
+                store.apply(take(store, task.id(), category, started), new TaskChange.Reject("no such task", completed));
                 started = null;
             } else {
                 status = TaskStatus.SUCCESS;
-                store.markSucceeded(running(task, started), null, completed);
+                store.apply(running(task, started), new TaskChange.Succeed(null, completed));
             }
             rows.add(new ExpectedAnalytics.Row(task.id().toString(), task.name(), category, status,
                     ExpectedAnalytics.micros(created), started == null ? null : ExpectedAnalytics.micros(started),
@@ -658,7 +658,7 @@ public abstract class TaskStoreContract {
         }
         Duration since = Duration.ofHours(36);
         for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
-            ExpectedAnalytics.assertMatches(store.analytics(since, now, groupBy, false), rows, now, since, groupBy);
+            ExpectedAnalytics.assertMatches(store.analytics(since, now, groupBy), rows, now, since, groupBy);
         }
     }
 }

@@ -1,13 +1,12 @@
 package io.gobstopper.tasks.boot.autoconfigure;
 
+import io.gobstopper.tasks.DisabledTaskQueue;
+import io.gobstopper.tasks.GobstopperTasks;
+import io.gobstopper.tasks.ManagedTaskQueue;
 import io.gobstopper.tasks.TaskQueue;
-import io.gobstopper.tasks.engine.DisabledTaskQueue;
-import io.gobstopper.tasks.engine.TaskEngine;
-import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import io.gobstopper.tasks.event.TaskListener;
-import java.time.Duration;
-import java.time.InstantSource;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,12 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties(GobstopperTasksProperties.class)
 public final class GobstopperTasksAutoConfiguration {
-
-    /**
-     * How long a task's changed state (started, progress, ended) may wait before it is written, so that changes
-     * share transactions; a crash loses only changes younger than this, and their tasks run again.
-     */
-    static final Duration WRITE_DELAY = Duration.ofMillis(50);
 
     static final String ENABLE_HINT = "Set gobstopper.tasks.enabled=true to switch it on.";
 
@@ -60,20 +53,23 @@ public final class GobstopperTasksAutoConfiguration {
         }
 
         @Bean
-        TaskEngine gobstopperTaskEngine(
+        ManagedTaskQueue gobstopperTaskEngine(
                 TaskRegistry registry,
                 GobstopperTasksProperties properties,
                 TaskStoreFactory storeFactory,
                 ObjectProvider<JsonMapper> jsonMapper,
                 ObjectProvider<TaskListener> listeners) {
-            TaskEngineSettings settings = EngineSettingsFactory.create(properties);
-            return new TaskEngine(registry, storeFactory.create(), settings,
-                    jsonMapper.getIfAvailable(JsonMapper::new), listeners.orderedStream().toList(),
-                    InstantSource.system());
+            return GobstopperTasks.builder()
+                    .store(storeFactory.create())
+                    .registry(registry)
+                    .settings(EngineSettingsFactory.create(properties))
+                    .mapper(jsonMapper.getIfAvailable(JsonMapper::new))
+                    .listeners(listeners.orderedStream().toList())
+                    .build();
         }
 
         @Bean
-        TaskEngineLifecycle gobstopperTaskEngineLifecycle(TaskEngine engine) {
+        TaskEngineLifecycle gobstopperTaskEngineLifecycle(ManagedTaskQueue engine) {
             return new TaskEngineLifecycle(engine);
         }
     }

@@ -1,6 +1,6 @@
 package io.gobstopper.tasks.boot.autoconfigure;
 
-import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.ManagedTaskQueue;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -12,10 +12,10 @@ final class TaskEngineLifecycle implements SmartLifecycle {
     /** Below the web server's phases, so the engine starts before and stops after it. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
-    private final TaskEngine engine;
+    private final ManagedTaskQueue engine;
     private volatile boolean running;
 
-    TaskEngineLifecycle(TaskEngine engine) {
+    TaskEngineLifecycle(ManagedTaskQueue engine) {
         this.engine = engine;
     }
 

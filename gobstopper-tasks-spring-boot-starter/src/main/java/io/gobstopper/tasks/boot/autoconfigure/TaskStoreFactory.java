@@ -54,7 +54,7 @@ final class TaskStoreFactory implements DisposableBean {
     TaskStore create() {
         return switch (properties.getStore()) {
             case DUCKDB -> new DuckDbTaskStore(Path.of(properties.duckdbPath()),
-                    GobstopperTasksAutoConfiguration.WRITE_DELAY, Path.of(properties.duckdbArchivePath()));
+                    DuckDbTaskStore.DEFAULT_WRITE_DELAY, Path.of(properties.duckdbArchivePath()));
             case POSTGRES -> postgres();
         };
     }

@@ -1,12 +1,12 @@
 package io.gobstopper.tasks.boot.web;
 
+import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.TaskInfo;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Which tasks an event stream client wants: those of the given categories (any, when none are given) and with the
@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 record EventFilter(Set<String> categories, Set<UUID> taskIds) {
 
     /** A category name, as {@code @BackgroundTask(category)} allows it. */
-    private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     static final EventFilter ALL = new EventFilter(Set.of(), Set.of());
 
@@ -30,9 +29,9 @@ record EventFilter(Set<String> categories, Set<UUID> taskIds) {
             if (name.isEmpty()) {
                 continue;
             }
-            if (!CATEGORY.matcher(name).matches()) {
-                throw ApiException.badRequest("Query parameter 'category': '" + name + "' is not a category name "
-                        + "(1-64 letters, digits, _ . -); give one or more, e.g. ?category=media,notifications");
+            if (!TaskLimits.isValidCategory(name)) {
+                throw ApiException.badRequest("Query parameter 'category': '" + name + "' is not a category name ("
+                        + TaskLimits.CATEGORY_RULE + "); give one or more, e.g. ?category=media,notifications");
             }
             wantedCategories.add(name);
         }

@@ -22,9 +22,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class RequestFields {
 
-    /** The most characters of a unique key. */
-    static final int MAX_UNIQUE_KEY_LENGTH = 200;
-
     private final ObjectNode body;
     private final String path;
 

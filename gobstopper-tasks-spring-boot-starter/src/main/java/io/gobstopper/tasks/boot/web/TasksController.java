@@ -9,12 +9,12 @@ import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskPriority;
+import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TasksDisabledException;
 import io.gobstopper.tasks.boot.json.TaskJsonView;
-import io.gobstopper.tasks.engine.DisabledTaskQueue;
-import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -145,7 +145,7 @@ public class TasksController {
         }
         String category = fields.text("category", false);
         TaskPriority priority = fields.priority();
-        Integer maxRetries = fields.wholeNumber("maxRetries", 0, 100, false);
+        Integer maxRetries = fields.wholeNumber("maxRetries", 0, TaskLimits.MAX_RETRIES, false);
         List<Object> args = new ArrayList<>();
         JsonNode argsField = fields.array("args", "positional arguments");
         if (argsField != null) {
@@ -164,9 +164,9 @@ public class TasksController {
         }
         List<UUID> dependsOn = fields.taskIds("dependsOn");
         String uniqueKey = fields.text("uniqueKey", false);
-        if (uniqueKey != null && uniqueKey.length() > RequestFields.MAX_UNIQUE_KEY_LENGTH) {
+        if (uniqueKey != null && uniqueKey.length() > TaskLimits.MAX_UNIQUE_KEY_LENGTH) {
             throw ApiException.badRequest("Field '" + fields.name("uniqueKey") + "' must be at most "
-                    + RequestFields.MAX_UNIQUE_KEY_LENGTH + " characters, got " + uniqueKey.length());
+                    + TaskLimits.MAX_UNIQUE_KEY_LENGTH + " characters, got " + uniqueKey.length());
         }
         Duration timeout = fields.duration("timeout", false, true);
         return new TaskRequest(name, args, kwargs, category, priority, maxRetries, delay, runAt, dependsOn, uniqueKey,
@@ -342,7 +342,7 @@ public class TasksController {
     ObjectNode resize(@PathVariable String category, HttpServletRequest request) {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, Set.of("workers"));
-        int workers = RequestFields.of(body).wholeNumber("workers", 0, TaskEngineSettings.MAX_WORKERS, true);
+        int workers = RequestFields.of(body).wholeNumber("workers", 0, TaskLimits.MAX_WORKERS, true);
         return JsonNodeFactory.instance.objectNode()
                 .put("category", category)
                 .put("workers", tasks.resizeWorkers(category, workers));

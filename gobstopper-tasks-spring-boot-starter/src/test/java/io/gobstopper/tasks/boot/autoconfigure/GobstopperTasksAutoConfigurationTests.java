@@ -9,7 +9,7 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.boot.support.Threads;
-import io.gobstopper.tasks.engine.DisabledTaskQueue;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import java.nio.file.Files;

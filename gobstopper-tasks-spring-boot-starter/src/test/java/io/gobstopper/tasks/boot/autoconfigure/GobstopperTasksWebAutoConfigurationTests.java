@@ -8,7 +8,7 @@ import io.gobstopper.tasks.boot.web.TaskEventBroadcaster;
 import io.gobstopper.tasks.boot.web.TaskEventsController;
 import io.gobstopper.tasks.boot.web.TasksController;
 import io.gobstopper.tasks.boot.web.TasksProblemResolver;
-import io.gobstopper.tasks.engine.DisabledTaskQueue;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngine;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -106,7 +106,7 @@ class GobstopperTasksWebAutoConfigurationTests {
         web.withPropertyValues(enabled()).run(context -> {
             assertThat(context).hasSingleBean(TaskEventsController.class);
             assertThat(context).hasSingleBean(TaskEventBroadcaster.class);
-            assertThat((java.util.List<Object>) ReflectionTestUtils.getField(context.getBean(TaskEngine.class), "listeners"))
+            assertThat((java.util.List<Object>) ReflectionTestUtils.getField(ReflectionTestUtils.getField(context.getBean(TaskEngine.class), "events"), "listeners"))
                     .contains(context.getBean(TaskEventBroadcaster.class));
         });
     }

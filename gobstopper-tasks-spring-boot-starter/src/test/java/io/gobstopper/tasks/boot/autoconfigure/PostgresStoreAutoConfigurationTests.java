@@ -15,6 +15,7 @@ import io.gobstopper.tasks.boot.actuate.TasksHealthIndicator;
 import io.gobstopper.tasks.boot.support.FailureAnalyses;
 import io.gobstopper.tasks.boot.support.TestPostgres;
 import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.store.SharedTaskStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -386,7 +387,7 @@ class PostgresStoreAutoConfigurationTests {
                     assertThat(context).hasNotFailed();
                     TaskEngine engine = context.getBean(TaskEngine.class);
                     assertThat(engine.nodes()).extracting(NodeInfo::nodeId).containsExactly("renamed-node");
-                    assertThat(engine.store().pollInterval()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(((SharedTaskStore) engine.store()).pollInterval()).isEqualTo(Duration.ofMillis(250));
                     assertThat(TestPostgres.connectionsNamed(applicationName)).as("the store's own pool").isPositive();
 
                     UUID id = engine.submit("hold");

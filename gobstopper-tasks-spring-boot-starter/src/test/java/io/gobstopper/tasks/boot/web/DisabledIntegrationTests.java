@@ -7,7 +7,7 @@ import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.boot.support.Http;
 import io.gobstopper.tasks.boot.support.Threads;
 import io.gobstopper.tasks.boot.testapp.TasksTestApplication;
-import io.gobstopper.tasks.engine.DisabledTaskQueue;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;

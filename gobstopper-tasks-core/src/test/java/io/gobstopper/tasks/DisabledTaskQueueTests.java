@@ -1,4 +1,4 @@
-package io.gobstopper.tasks.engine;
+package io.gobstopper.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -1,4 +1,4 @@
-package io.gobstopper.tasks.store;
+package io.gobstopper.tasks.store.support;
 
 import io.gobstopper.tasks.ExportFormat;
 import java.io.BufferedWriter;
@@ -15,10 +15,10 @@ import java.util.Set;
  * whose database cannot write those files itself. Values come as text; the numeric columns are written as JSON
  * numbers.
  */
-final class TextExport implements AutoCloseable {
+public final class TextExport implements AutoCloseable {
 
     /** The columns exported, in order, as in the DuckDB store's export. */
-    static final List<String> COLUMNS = List.of("id", "name", "category", "priority", "status", "created_at",
+    public static final List<String> COLUMNS = List.of("id", "name", "category", "priority", "status", "created_at",
             "started_at", "completed_at", "run_at", "result", "error", "retry_count", "max_retries", "args", "kwargs",
             "progress", "progress_message", "depends_on", "unique_key");
 
@@ -28,7 +28,7 @@ final class TextExport implements AutoCloseable {
     private final ExportFormat format;
     private boolean first = true;
 
-    TextExport(OutputStream out, ExportFormat format) throws IOException {
+    public TextExport(OutputStream out, ExportFormat format) throws IOException {
         if (format == ExportFormat.PARQUET) {
             throw new IllegalArgumentException("TextExport writes csv and json only");
         }
@@ -43,7 +43,7 @@ final class TextExport implements AutoCloseable {
     }
 
     /** One row: a value (or {@code null}) per column of {@link #COLUMNS}. */
-    void row(String[] values) throws IOException {
+    public void row(String[] values) throws IOException {
         if (format == ExportFormat.CSV) {
             for (int i = 0; i < values.length; i++) {
                 if (i > 0) {

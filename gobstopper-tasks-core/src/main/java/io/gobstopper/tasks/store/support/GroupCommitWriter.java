@@ -1,8 +1,9 @@
-package io.gobstopper.tasks.store;
+package io.gobstopper.tasks.store.support;
 
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.store.LiveTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,10 +118,10 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     /** New tasks; an atomic insert skips the journal, so its tasks are durable together or not at all. */
-    private record Insert(List<LiveTask> tasks, boolean atomic, CompletableFuture<Void> done) {}
+    private record Insert(List<TrackedTask> tasks, boolean atomic, CompletableFuture<Void> done) {}
 
     /** Tasks journaled together, their submitters released; their rows are still to be stored. */
-    private record Journaled(List<LiveTask> tasks, long lastSequence) {}
+    private record Journaled(List<TrackedTask> tasks, long lastSequence) {}
 
     private record Command<C, T>(Work<C, T> work, Consumer<T> undo, CompletableFuture<T> done) {}
 
@@ -133,13 +134,13 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     private final BatchSink<C> sink;
     private final Consumer<List<LiveTask>> onInserted;
-    private final Consumer<LiveTask> onDetached;
+    private final Consumer<TrackedTask> onDetached;
     private final long delayNanos;
     /** Work for the journal thread: inserts, commands, flushes. */
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     /** Work for the store thread, in the journal thread's order. */
     private final LinkedBlockingQueue<Object> toStore = new LinkedBlockingQueue<>();
-    private final ConcurrentLinkedQueue<LiveTask> deferred = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TrackedTask> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger deferredCount = new AtomicInteger();
     private final Thread journalThread;
     private final Thread storeThread;
@@ -166,7 +167,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     public GroupCommitWriter(
             BatchSink<C> sink,
             Consumer<List<LiveTask>> onInserted,
-            Consumer<LiveTask> onDetached,
+            Consumer<TrackedTask> onDetached,
             Duration writeDelay,
             String threadName) {
         if (writeDelay.isNegative() || writeDelay.isZero()) {
@@ -193,7 +194,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     /** Inserts tasks; the future completes once they are durable. */
-    public CompletableFuture<Void> insert(List<LiveTask> tasks) {
+    public CompletableFuture<Void> insert(List<TrackedTask> tasks) {
         return insert(tasks, false);
     }
 
@@ -203,7 +204,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
      * @param atomic whether all must be stored or none, even across a crash: such tasks are not journaled (a crash
      *     could leave part of a journal append) but stored by one transaction
      */
-    public CompletableFuture<Void> insert(List<LiveTask> tasks, boolean atomic) {
+    public CompletableFuture<Void> insert(List<TrackedTask> tasks, boolean atomic) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!offer(new Insert(tasks, atomic, done))) {
             done.completeExceptionally(closedException());
@@ -212,12 +213,12 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     /** Writes the task's new state within the write delay; {@link #flush()} writes it at once. */
-    public void changed(LiveTask task) {
+    public void changed(TrackedTask task) {
         if (closed) {
-            log.warn("Task {} changed after the store closed; the change is not stored", task.id());
+            log.warn("Task {} changed after the store closed; the change is not stored", task.task().id());
             return;
         }
-        if (task.queueForWrite()) {
+        if (task.queue()) {
             deferred.add(task);
             if (deferredCount.incrementAndGet() == DEFERRED_BATCH) {
                 toStore.add(NUDGE);
@@ -316,12 +317,12 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     /** Journals new tasks; once that is done they are durable, so they are handed over and their submitters released. */
     private void journal(List<Insert> inserts) {
-        List<LiveTask> tasks = new ArrayList<>();
+        List<TrackedTask> tasks = new ArrayList<>();
         List<TaskWrite> rows = new ArrayList<>();
         for (Insert insert : inserts) {
-            for (LiveTask task : insert.tasks()) {
+            for (TrackedTask task : insert.tasks()) {
                 tasks.add(task);
-                rows.add(task.takeWrite(true));
+                rows.add(task.take(true));
             }
         }
         long sequence;
@@ -379,7 +380,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 // ended and go in as one final row instead of a row and an update
                 boolean writeJournaled = (due || journaledTasks >= JOURNALED_BATCH) && journaledTasks > 0;
                 if (writeChanged) {
-                    for (LiveTask task; (task = deferred.poll()) != null; ) {
+                    for (TrackedTask task; (task = deferred.poll()) != null; ) {
                         deferredCount.decrementAndGet();
                         ops.add(task);
                     }
@@ -409,11 +410,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
      */
     private void process(List<Object> ops, boolean stopping, boolean storeJournaled) throws InterruptedException {
         List<Insert> inserts = new ArrayList<>();
-        Set<LiveTask> changed = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<TrackedTask> changed = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Command<C, Object>> commands = new ArrayList<>();
         List<Barrier> barriers = new ArrayList<>();
         for (Object op : ops) {
-            if (op instanceof LiveTask task) {
+            if (op instanceof TrackedTask task) {
                 changed.add(task);
             } else if (op instanceof Insert insert) {
                 inserts.add(insert);
@@ -428,9 +429,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         List<List<TaskWrite>> insertRows = new ArrayList<>(inserts.size());
         for (Insert insert : inserts) {
             List<TaskWrite> rows = new ArrayList<>(insert.tasks().size());
-            for (LiveTask task : insert.tasks()) {
+            for (TrackedTask task : insert.tasks()) {
                 changed.remove(task);
-                rows.add(task.takeWrite(true));
+                rows.add(task.take(true));
             }
             insertRows.add(rows);
         }
@@ -441,17 +442,17 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             journaledRows = new Stored(new ArrayList<>(journaledTasks), new ArrayList<>(journaledTasks),
                     journaled.get(journaled.size() - 1).lastSequence());
             for (Journaled batch : journaled) {
-                for (LiveTask task : batch.tasks()) {
+                for (TrackedTask task : batch.tasks()) {
                     changed.remove(task);
                     journaledRows.tasks().add(task);
-                    journaledRows.rows().add(task.takeWrite(true));
+                    journaledRows.rows().add(task.take(true));
                 }
             }
         }
-        List<LiveTask> updated = new ArrayList<>(changed.size());
+        List<TrackedTask> updated = new ArrayList<>(changed.size());
         List<TaskWrite> updateRows = new ArrayList<>(changed.size());
-        for (LiveTask task : changed) {
-            TaskWrite write = task.takeWrite(false);
+        for (TrackedTask task : changed) {
+            TaskWrite write = task.take(false);
             if (write != null) {
                 updated.add(task);
                 updateRows.add(write);
@@ -479,7 +480,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     /** Rows of journaled tasks taken for one transaction, and the journal sequence they reach. */
-    private record Stored(List<LiveTask> tasks, List<TaskWrite> rows, long lastSequence) {}
+    private record Stored(List<TrackedTask> tasks, List<TaskWrite> rows, long lastSequence) {}
 
     /**
      * Writes in one transaction; returns the failure, or {@code null} when committed.
@@ -491,7 +492,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             Stored journaledRows,
             List<Insert> inserts,
             List<List<TaskWrite>> insertRows,
-            List<LiveTask> updated,
+            List<TrackedTask> updated,
             List<TaskWrite> updateRows,
             List<Command<C, Object>> commands) {
         List<TaskWrite> allInserts = new ArrayList<>(journaledRows == null ? List.of() : journaledRows.rows());
@@ -543,7 +544,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             Stored journaledRows,
             List<Insert> inserts,
             List<List<TaskWrite>> insertRows,
-            List<LiveTask> updated,
+            List<TrackedTask> updated,
             List<TaskWrite> updateRows,
             List<Command<C, Object>> commands,
             boolean stopping) {
@@ -577,7 +578,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private void failParts(
             Stored journaledRows,
             List<Insert> inserts,
-            List<LiveTask> updated,
+            List<TrackedTask> updated,
             List<Command<C, Object>> commands,
             Exception failure,
             boolean stopping) {
@@ -597,7 +598,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         if (inserts.isEmpty()) {
             return;
         }
-        List<LiveTask> tasks = new ArrayList<>();
+        List<TrackedTask> tasks = new ArrayList<>();
         List<TaskWrite> writes = new ArrayList<>();
         for (int i = 0; i < inserts.size(); i++) {
             tasks.addAll(inserts.get(i).tasks());
@@ -608,21 +609,21 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     /** The rows are committed: the tasks now know what the store holds. */
-    private void stored(List<LiveTask> tasks, List<TaskWrite> rows) {
+    private void stored(List<TrackedTask> tasks, List<TaskWrite> rows) {
         for (int i = 0; i < tasks.size(); i++) {
-            LiveTask task = tasks.get(i);
+            TrackedTask task = tasks.get(i);
             if (task.written(rows.get(i))) {
                 onDetached.accept(task);
-            } else if (task.isDirty()) {
+            } else if (task.changedSinceTaken()) {
                 changed(task); // it moved on while its row was on the way
             }
         }
     }
 
     /** New tasks are durable: they go to the store's owner in one call, then their submitters are released. */
-    private void accepted(List<Insert> inserts, List<LiveTask> tasks) {
+    private void accepted(List<Insert> inserts, List<TrackedTask> tasks) {
         try {
-            onInserted.accept(tasks);
+            onInserted.accept(tasks.stream().map(TrackedTask::task).toList());
         } catch (RuntimeException ex) {
             log.error("Handing over {} newly stored tasks failed; they run at the next start", tasks.size(), ex);
         }
@@ -630,14 +631,14 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         completer.execute(() -> done.forEach(insert -> insert.done().complete(null)));
     }
 
-    private void updatedAll(List<LiveTask> tasks, List<TaskWrite> rows, Set<UUID> mismatched) {
+    private void updatedAll(List<TrackedTask> tasks, List<TaskWrite> rows, Set<UUID> mismatched) {
         for (int i = 0; i < tasks.size(); i++) {
-            LiveTask task = tasks.get(i);
+            TrackedTask task = tasks.get(i);
             TaskWrite write = rows.get(i);
-            if (mismatched.contains(task.id())) {
+            if (mismatched.contains(task.task().id())) {
                 // memory decides on a single-node store; a mismatch means someone edited the table by hand
                 log.error("Task {} was not {} in the store when writing {}; the store now lags behind",
-                        task.id(), write.expectedStatus(), write.task().status());
+                        task.task().id(), write.expectedStatus(), write.task().status());
             }
             if (task.written(write)) {
                 onDetached.accept(task);
@@ -662,8 +663,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 failure.toString());
     }
 
-    private void failUpdates(List<LiveTask> tasks, Exception failure, boolean stopping) {
-        for (LiveTask task : tasks) {
+    private void failUpdates(List<TrackedTask> tasks, Exception failure, boolean stopping) {
+        for (TrackedTask task : tasks) {
             task.writeFailed();
             if (!stopping) {
                 changed(task);

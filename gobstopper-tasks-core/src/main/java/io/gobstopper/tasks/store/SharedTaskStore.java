@@ -1,0 +1,57 @@
+package io.gobstopper.tasks.store;
+
+import io.gobstopper.tasks.NodeInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A store that several instances share. Its {@link #open} returns no tasks to queue and it tells nobody of inserts to
+ * queue them: each instance {@linkplain #claim claims} due tasks for its free workers, and hears through the
+ * {@link SharedStoreSignals} when to look. Held to {@code SharedTaskStoreContract} besides the {@link TaskStore}
+ * contract.
+ *
+ * <p>What such a store does not do in this release, and the engine therefore does not apply across instances: a
+ * category's queue capacity (a submit is never refused), priority aging (instances claim the highest priority first,
+ * and aging orders only what an instance has claimed), and rate limits, which hold per instance.
+ */
+public interface SharedTaskStore extends TaskStore {
+
+    /** How often the instances look for work besides being told of it, and sweep. */
+    Duration pollInterval();
+
+    /** Connects the store to the engine of this instance; called before {@link #open}. */
+    void attach(SharedStoreSignals signals);
+
+    /**
+     * Claims up to {@code max} due tasks of a category for this instance, highest priority first and oldest first
+     * within a priority: ready PENDING and RETRY tasks whose parents have all succeeded. The claim is one guarded
+     * statement, so no two instances claim one task. The tasks come back waiting for a {@link TaskChange.Start}; a
+     * lease that this store renews while they run keeps them this instance's.
+     */
+    List<LiveTask> claim(String category, int max, Instant now);
+
+    /**
+     * Housekeeping, run by every instance every poll interval: takes back the tasks of instances whose lease expired,
+     * and cancels the tasks that wait for a parent that failed or was cancelled.
+     */
+    void sweep(Instant now);
+
+    /**
+     * Per category, the tasks that wait for a worker (ready: due, their parents succeeded), and when the one that has
+     * waited longest became due; categories without such a task are left out.
+     */
+    Map<String, Waiting> waiting(Instant now);
+
+    /** The instances working on the store, this one first. */
+    List<NodeInfo> nodes();
+
+    /**
+     * The tasks of a category that wait for a worker.
+     *
+     * @param count how many
+     * @param oldestDue when the one that has waited longest became due
+     */
+    record Waiting(long count, Instant oldestDue) {}
+}
