@@ -22,7 +22,8 @@ import java.util.function.Function;
  * 30). {@code systems=postgres} measures the shared store ({@link PostgresScenarios}) on one PostgreSQL schema with 1,
  * 2 and 3 instances, each a JVM of its own: {@code pg_tasks} (20000), {@code pg_instances} (1,2,3), {@code pg_warmup}
  * (5000), {@code pg_latency} (500), {@code pg_url} (the {@code GOBSTOPPER_BENCH_POSTGRES_URL} environment variable,
- * else the local {@code test} database as user postgres).
+ * else the local {@code test} database as user postgres). {@code systems=compare} runs the DuckDB throughput and latency
+ * scenarios of this code beside a baseline built from another commit ({@link Comparison}; {@code bench/compare.sh}).
  */
 public final class Benchmark {
 
@@ -89,6 +90,9 @@ public final class Benchmark {
 
         List<String> pgHeader = new ArrayList<>();
         Map<String, List<String>> pgRows = new LinkedHashMap<>();
+        if (wanted.contains("compare")) {
+            Comparison.run(args, tasks, latencyTasks, warmup, WORKERS);
+        }
         if (wanted.contains("postgres")) {
             postgres(pgHeader, pgRows, args);
         }
@@ -252,7 +256,7 @@ public final class Benchmark {
         });
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
@@ -319,7 +323,7 @@ public final class Benchmark {
                 : "failed: " + result.getOrDefault("error", "no result");
     }
 
-    private static double number(Map<String, String> result, String key) {
+    static double number(Map<String, String> result, String key) {
         try {
             return Double.parseDouble(result.get(key));
         } catch (RuntimeException ex) {

@@ -27,6 +27,14 @@ final class Fork {
      * @return the reported figures by name; {@code error} holds what went wrong, if anything did
      */
     static Map<String, String> run(String mainClass, Duration timeout, String... args) {
+        return run(System.getProperty("java.class.path"), mainClass, timeout, args);
+    }
+
+    /**
+     * As {@link #run(String, Duration, String...)}, on another classpath: the same scenario built from other code, such
+     * as an earlier commit's, to compare with in the same run.
+     */
+    static Map<String, String> run(String classpath, String mainClass, Duration timeout, String... args) {
         Path scratch;
         try {
             scratch = Files.createTempDirectory("gobstopper-bench-fork");
@@ -39,7 +47,7 @@ final class Fork {
         // the scenario's stores and DuckDB's unpacked native library go here, and go away with it
         command.add("-Djava.io.tmpdir=" + scratch);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(mainClass);
         command.addAll(List.of(args));
         Map<String, String> results = new LinkedHashMap<>();

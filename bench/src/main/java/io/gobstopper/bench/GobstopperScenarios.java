@@ -1,5 +1,6 @@
 package io.gobstopper.bench;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.TaskFilter;
@@ -9,7 +10,7 @@ import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import io.gobstopper.tasks.event.TaskEventType;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
+import io.gobstopper.tasks.store.duckdb.DuckDbTaskStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,14 +79,7 @@ public final class GobstopperScenarios {
         registry.registerAnnotated(tasks);
         CountDownLatch succeeded = new CountDownLatch(expected);
         Path file = dir.resolve(UUID.randomUUID() + ".duckdb");
-        TaskEngine engine = new TaskEngine(registry, new DuckDbTaskStore(file, Duration.ofMillis(50)),
-                TaskEngineSettings.DEFAULTS.withWorkers(workers), mapper,
-                List.of(event -> {
-                    if (event.type() == TaskEventType.SUCCEEDED) {
-                        succeeded.countDown();
-                    }
-                }),
-                InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(file, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(workers)).mapper(mapper).listeners(List.of(event -> { if (event.type() == TaskEventType.SUCCEEDED) { succeeded.countDown(); } })).build();
         engine.start();
         return new Engine(engine, tasks, succeeded, file);
     }
@@ -222,8 +216,7 @@ public final class GobstopperScenarios {
             connection.createStatement().execute("CHECKPOINT");
         }
         JsonMapper mapper = JsonMapper.builder().build();
-        TaskEngine engine = new TaskEngine(new TaskRegistry(mapper), new DuckDbTaskStore(file, Duration.ofMillis(50)),
-                TaskEngineSettings.DEFAULTS, mapper, List.of(), InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(new TaskRegistry(mapper)).store(new DuckDbTaskStore(file, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS).mapper(mapper).build();
         engine.start();
         return engine;
     }

@@ -1,5 +1,6 @@
 package io.gobstopper.bench;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gobstopper.tasks.BackgroundTask;
@@ -7,7 +8,7 @@ import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
-import io.gobstopper.tasks.store.PostgresTaskStore;
+import io.gobstopper.tasks.store.postgres.PostgresTaskStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -90,8 +91,7 @@ public final class PostgresScenarios {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new Tasks());
-        TaskEngine engine = new TaskEngine(registry, new PostgresTaskStore(dataSource, schema, node, LEASE, POLL),
-                TaskEngineSettings.DEFAULTS.withWorkers(workers), mapper, List.of(), InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new PostgresTaskStore(dataSource, schema, node, LEASE, POLL)).settings(TaskEngineSettings.DEFAULTS.withWorkers(workers)).mapper(mapper).build();
         engine.start();
         return engine;
     }

@@ -1,11 +1,12 @@
 package io.gobstopper.bench;
 
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
+import io.gobstopper.tasks.store.duckdb.DuckDbTaskStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -43,9 +44,7 @@ public final class SoakScenario {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new GobstopperScenarios.Tasks());
-        TaskEngine engine = new TaskEngine(registry, new DuckDbTaskStore(file, Duration.ofMillis(50)),
-                TaskEngineSettings.DEFAULTS.withWorkers(4).withRetention(retention, cleanup), mapper, List.of(),
-                InstantSource.system());
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(file, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(4).withRetention(retention, cleanup)).mapper(mapper).build();
         engine.start();
 
         AtomicLong submitted = new AtomicLong();

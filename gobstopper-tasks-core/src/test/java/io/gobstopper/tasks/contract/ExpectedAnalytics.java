@@ -36,6 +36,31 @@ public final class ExpectedAnalytics {
     }
 
 
+    /**
+     * Realistic ended, failed, cancelled and a few pending tasks created over the 48 hours before {@code now}: some
+     * with a run-at, some failed or cancelled without starting; seven names, three categories. The same seed gives
+     * the same rows.
+     */
+    public static List<Row> generate(Instant now, int count, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        long end = micros(now);
+        List<Row> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long created = end - (long) (random.nextDouble() * 172_800_000_000L);
+            Long runAt = i % 5 == 0 ? created + 1_000_000 : null;
+            long due = runAt != null ? runAt : created;
+            TaskStatus status = i % 97 == 0 ? TaskStatus.PENDING : i % 13 == 0 ? TaskStatus.FAILED
+                    : i % 17 == 0 ? TaskStatus.CANCELLED : TaskStatus.SUCCESS;
+            boolean started = status == TaskStatus.SUCCESS || (status == TaskStatus.FAILED && i % 11 != 0)
+                    || (status == TaskStatus.CANCELLED && i % 2 == 0);
+            long wait = (long) (random.nextDouble() * (30_000_000 + 1_000_000 * (i % 7)));
+            long run = (long) (random.nextDouble() * 120_000_000 * (1 + i % 3));
+            rows.add(new Row(java.util.UUID.randomUUID().toString(), "task_" + i % 7, "cat_" + i % 3, status, created,
+                    started ? due + wait : null, status == TaskStatus.PENDING ? null : due + wait + run, runAt));
+        }
+        return rows;
+    }
+
     /** Checks every figure against the same figure computed here from the rows. */
     public static void assertMatches(TaskAnalytics analytics, List<Row> rows, Instant now, Duration since,
             TaskAnalytics.GroupBy groupBy) {

@@ -1,18 +1,13 @@
 package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.engine.TaskEngine;
-import io.gobstopper.tasks.store.DuckDbTaskStore;
-import io.gobstopper.tasks.store.PostgresTaskStore;
 import io.gobstopper.tasks.store.TaskStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
@@ -27,16 +22,16 @@ final class TaskStoreFactory implements DisposableBean {
 
     private static final String PREFIX = "gobstopper.tasks.";
 
+    /** The DuckDB store, of the module {@code gobstopper-tasks-duckdb}, which the starter brings by default. */
+    static final String DUCKDB_STORE_CLASS = "io.gobstopper.tasks.store.duckdb.DuckDbTaskStore";
+
+    /** The PostgreSQL store, of the module {@code gobstopper-tasks-postgres}, which the starter brings too. */
+    static final String POSTGRES_STORE_CLASS = "io.gobstopper.tasks.store.postgres.PostgresTaskStore";
+
     /** A class of the PostgreSQL JDBC driver that the postgres store uses directly (LISTEN/NOTIFY). */
     static final String POSTGRES_DRIVER_CLASS = "org.postgresql.PGConnection";
 
     static final String HIKARI_CLASS = "com.zaxxer.hikari.HikariDataSource";
-
-    /**
-     * Stands in for the data source while the postgres store's own rules judge one setting at a time; the store
-     * connects only when it opens, so this one is never used.
-     */
-    private static final DataSource PROBE = new SimpleDriverDataSource();
 
     private final GobstopperTasksProperties properties;
     private final ObjectProvider<DataSource> dataSources;
@@ -50,11 +45,10 @@ final class TaskStoreFactory implements DisposableBean {
         this.classLoader = classLoader;
     }
 
-    /** A new, unopened store as configured; fails startup naming what to set when it cannot be made. */
+    /** A new, unopened store as configured; fails startup naming what to add or set when it cannot be made. */
     TaskStore create() {
         return switch (properties.getStore()) {
-            case DUCKDB -> new DuckDbTaskStore(Path.of(properties.duckdbPath()),
-                    DuckDbTaskStore.DEFAULT_WRITE_DELAY, Path.of(properties.duckdbArchivePath()));
+            case DUCKDB -> duckdb();
             case POSTGRES -> postgres();
         };
     }
@@ -68,27 +62,36 @@ final class TaskStoreFactory implements DisposableBean {
         return StringUtils.hasText(nodeId) ? nodeId : TaskEngine.defaultNodeId();
     }
 
+    private TaskStore duckdb() {
+        if (!ClassUtils.isPresent(DUCKDB_STORE_CLASS, classLoader)) {
+            throw new StoreSetupException("gobstopper.tasks.store=duckdb (the default) needs the module "
+                    + "io.gobstopper:gobstopper-tasks-duckdb, which is not on the class path (was it excluded from the "
+                    + "starter?).", "Set gobstopper.tasks.store=postgres to keep the tasks in PostgreSQL, or add the "
+                    + "dependency io.gobstopper:gobstopper-tasks-duckdb back.");
+        }
+        return DuckDbStores.create(properties.duckdbPath(), properties.duckdbArchivePath());
+    }
+
     private TaskStore postgres() {
+        if (!ClassUtils.isPresent(POSTGRES_STORE_CLASS, classLoader)) {
+            throw new StoreSetupException("gobstopper.tasks.store=postgres needs the module "
+                    + "io.gobstopper:gobstopper-tasks-postgres, which is not on the class path (was it excluded from "
+                    + "the starter?).", "Add the dependency io.gobstopper:gobstopper-tasks-postgres, or set "
+                    + "gobstopper.tasks.store=duckdb.");
+        }
         if (!ClassUtils.isPresent(POSTGRES_DRIVER_CLASS, classLoader)) {
-            throw new PostgresStoreSetupException(
+            throw new StoreSetupException(
                     "gobstopper.tasks.store=postgres needs the PostgreSQL JDBC driver, which is not on the class path.",
                     "Add the dependency org.postgresql:postgresql to the application (runtime scope is enough), or "
                             + "set gobstopper.tasks.store=duckdb.");
         }
+        PostgresStores stores = new PostgresStores(PREFIX);
         String schema = properties.getPostgres().getSchema();
         String nodeId = nodeId();
         Duration leaseTimeout = properties.postgresLeaseTimeout();
         Duration pollInterval = properties.postgresPollInterval();
-        // each setting judged alone by the store's own rules, so that a refusal names the one property at fault
-        check("postgres.schema", schema, () -> new PostgresTaskStore(PROBE, schema, "probe", Duration.ofSeconds(30),
-                Duration.ofSeconds(1)));
-        check("postgres.node-id", nodeId, () -> new PostgresTaskStore(PROBE, "probe", nodeId, Duration.ofSeconds(30),
-                Duration.ofSeconds(1)));
-        check("postgres.lease-timeout", leaseTimeout, () -> new PostgresTaskStore(PROBE, "probe", "probe", leaseTimeout,
-                Duration.ofSeconds(1)));
-        check("postgres.poll-interval", pollInterval, () -> new PostgresTaskStore(PROBE, "probe", "probe",
-                Duration.ofSeconds(30), pollInterval));
-        return new PostgresTaskStore(dataSource(), schema, nodeId, leaseTimeout, pollInterval);
+        stores.check(schema, nodeId, leaseTimeout, pollInterval);
+        return stores.create(dataSource(), schema, nodeId, leaseTimeout, pollInterval);
     }
 
     /**
@@ -110,7 +113,7 @@ final class TaskStoreFactory implements DisposableBean {
                     "it must be a PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/app");
         }
         if (!ClassUtils.isPresent(HIKARI_CLASS, classLoader)) {
-            throw new PostgresStoreSetupException("gobstopper.tasks.postgres.datasource.url is set, and the task "
+            throw new StoreSetupException("gobstopper.tasks.postgres.datasource.url is set, and the task "
                     + "store's own connection pool needs HikariCP, which is not on the class path.",
                     "Add the dependency com.zaxxer:HikariCP (spring-boot-starter-jdbc brings it), or remove "
                             + "gobstopper.tasks.postgres.datasource.url to use the application's DataSource.");
@@ -128,7 +131,7 @@ final class TaskStoreFactory implements DisposableBean {
         List<DataSource> all = dataSources.stream().toList();
         String found = all.isEmpty() ? "The application has no DataSource bean"
                 : "The application has " + all.size() + " DataSource beans and none is @Primary";
-        throw new PostgresStoreSetupException("gobstopper.tasks.store=postgres needs a DataSource to reach "
+        throw new StoreSetupException("gobstopper.tasks.store=postgres needs a DataSource to reach "
                 + "PostgreSQL. " + found + ", and gobstopper.tasks.postgres.datasource.url is not set.",
                 "Set spring.datasource.url (with spring.datasource.username and spring.datasource.password) so that "
                         + "Spring Boot makes the application's DataSource, which the tasks then share (a submit "
@@ -144,11 +147,4 @@ final class TaskStoreFactory implements DisposableBean {
         }
     }
 
-    private static void check(String name, Object value, Supplier<?> check) {
-        try {
-            check.get();
-        } catch (IllegalArgumentException ex) {
-            throw new InvalidConfigurationPropertyValueException(PREFIX + name, value, ex.getMessage());
-        }
-    }
 }

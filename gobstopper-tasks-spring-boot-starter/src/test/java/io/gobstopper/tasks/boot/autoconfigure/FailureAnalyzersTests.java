@@ -92,9 +92,9 @@ class FailureAnalyzersTests {
 
     @Test
     void explainsAPostgresStoreWithoutADataSource() {
-        PostgresStoreSetupException cause = new PostgresStoreSetupException("no DataSource", "Set spring.datasource.url");
+        StoreSetupException cause = new StoreSetupException("no DataSource", "Set spring.datasource.url");
 
-        FailureAnalysis analysis = new PostgresStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
+        FailureAnalysis analysis = new StoreSetupFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
 
         assertThat(analysis.getDescription()).isEqualTo("no DataSource");
         assertThat(analysis.getAction()).isEqualTo("Set spring.datasource.url");
@@ -107,7 +107,7 @@ class FailureAnalyzersTests {
 
         assertThat(new TaskStoreFailureAnalyzer().analyze(unrelated)).isNull();
         assertThat(new TaskDefinitionFailureAnalyzer().analyze(unrelated)).isNull();
-        assertThat(new PostgresStoreFailureAnalyzer().analyze(unrelated)).isNull();
+        assertThat(new StoreSetupFailureAnalyzer().analyze(unrelated)).isNull();
     }
 
     @Test
@@ -118,6 +118,6 @@ class FailureAnalyzersTests {
                 }))
                 .hasAtLeastOneElementOfType(TaskStoreFailureAnalyzer.class)
                 .hasAtLeastOneElementOfType(TaskDefinitionFailureAnalyzer.class)
-                .hasAtLeastOneElementOfType(PostgresStoreFailureAnalyzer.class);
+                .hasAtLeastOneElementOfType(StoreSetupFailureAnalyzer.class);
     }
 }

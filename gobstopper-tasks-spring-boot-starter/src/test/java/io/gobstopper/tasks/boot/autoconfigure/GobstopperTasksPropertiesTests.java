@@ -98,7 +98,7 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getPriorityAging()).isEqualTo(TaskEngineSettings.DEFAULTS.priorityAging());
         assertThat(properties.getRetentionMode()).isEqualTo(TaskEngineSettings.DEFAULTS.retentionMode());
         assertThat(properties.getDuckdb().getArchivePath())
-                .isEqualTo(io.gobstopper.tasks.store.DuckDbTaskStore.DEFAULT_ARCHIVE_PATH);
+                .isEqualTo(io.gobstopper.tasks.store.duckdb.DuckDbTaskStore.DEFAULT_ARCHIVE_PATH);
         assertThat(properties.getCategories()).isEmpty();
         assertThat(properties.getSchedules()).isEmpty();
         assertThat(properties.getWeb().isEnabled()).isTrue();
@@ -408,7 +408,7 @@ class GobstopperTasksPropertiesTests {
         assertThat(defaults.get("gobstopper.tasks.enabled").asBoolean(true)).isFalse();
         assertThat(defaults.get("gobstopper.tasks.duckdb.path").asString()).isEqualTo("gobstopper_tasks.duckdb");
         assertThat(defaults.get("gobstopper.tasks.duckdb.archive-path").asString())
-                .isEqualTo(io.gobstopper.tasks.store.DuckDbTaskStore.DEFAULT_ARCHIVE_PATH);
+                .isEqualTo(io.gobstopper.tasks.store.duckdb.DuckDbTaskStore.DEFAULT_ARCHIVE_PATH);
         assertThat(defaults.get("gobstopper.tasks.workers").asInt()).isEqualTo(2);
         assertThat(duration(defaults, "gobstopper.tasks.retry.initial-delay")).isEqualTo(Duration.ofSeconds(2));
         assertThat(defaults.get("gobstopper.tasks.retry.multiplier").asDouble()).isEqualTo(2.0);

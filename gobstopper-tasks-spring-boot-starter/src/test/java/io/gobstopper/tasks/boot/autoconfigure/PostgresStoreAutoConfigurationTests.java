@@ -202,7 +202,7 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void failsStartupNamingBothDataSourcePropertiesWhenThereIsNoDataSource() {
         runner.withPropertyValues(postgres()).run(context -> {
-            PostgresStoreSetupException failure = setupFailure(context);
+            StoreSetupException failure = setupFailure(context);
             FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
             assertThat(analysis.getDescription()).contains("gobstopper.tasks.store=postgres")
                     .contains("no DataSource bean");
@@ -417,9 +417,9 @@ class PostgresStoreAutoConfigurationTests {
         });
     }
 
-    private static PostgresStoreSetupException setupFailure(AssertableApplicationContext context) {
+    private static StoreSetupException setupFailure(AssertableApplicationContext context) {
         assertThat(context).hasFailed();
-        PostgresStoreSetupException failure = findCause(context.getStartupFailure(), PostgresStoreSetupException.class);
+        StoreSetupException failure = findCause(context.getStartupFailure(), StoreSetupException.class);
         assertThat(failure).as("failure: " + context.getStartupFailure()).isNotNull();
         return failure;
     }

@@ -1,6 +1,6 @@
 package io.gobstopper.tasks.boot.support;
 
-import io.gobstopper.tasks.store.DuckDbTaskStore;
+import io.gobstopper.tasks.store.duckdb.DuckDbTaskStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

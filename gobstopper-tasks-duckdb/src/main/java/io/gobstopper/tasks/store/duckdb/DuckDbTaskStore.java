@@ -1,0 +1,921 @@
+package io.gobstopper.tasks.store.duckdb;
+
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.Refusals;
+import io.gobstopper.tasks.store.TaskArchive;
+import io.gobstopper.tasks.store.TaskChange;
+import io.gobstopper.tasks.store.TaskExport;
+import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.jdbc.AnalyticsDialect;
+import io.gobstopper.tasks.store.jdbc.TaskQueries;
+import io.gobstopper.tasks.store.jdbc.TaskSql;
+import io.gobstopper.tasks.store.support.TextExport;
+import io.gobstopper.tasks.ArchiveResult;
+import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.TaskAnalytics;
+import io.gobstopper.tasks.TaskFilter;
+import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.TaskNotFoundException;
+import io.gobstopper.tasks.TaskPage;
+import io.gobstopper.tasks.TaskQueueUnavailableException;
+import io.gobstopper.tasks.TaskStateException;
+import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.TaskStoreException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TrackedTask;
+import io.gobstopper.tasks.store.support.UniqueKeys;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.AbstractDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Tasks in one DuckDB file, owned by one process. Unfinished tasks are also held in memory, where the store
+ * decides their transitions; a single writer then stores the outcomes in order, many per transaction. Reads go
+ * through {@link JdbcTemplate} on connections duplicated from the one that holds the file open.
+ */
+public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
+
+    private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
+
+    private static final Pattern LOCK_HOLDER = Pattern.compile("\\(PID (\\d+)\\)");
+
+    /** The task columns analytics read, alike in the live table and the archive. */
+    private static final String ANALYTICS_COLUMNS = "id, name, category, status, created_at, started_at, completed_at, "
+            + "run_at";
+
+    /** DuckDB's words for analytics: {@code quantile_cont}, microsecond epochs. */
+    private static final AnalyticsDialect DIALECT = new AnalyticsDialect() {
+        @Override
+        public String seconds(String later, String earlier) {
+            return "(epoch_us(" + later + ") - epoch_us(" + earlier + ")) / 1e6";
+        }
+
+        @Override
+        public String percentile(String expr, double q) {
+            return "quantile_cont(" + expr + ", " + q + ")";
+        }
+
+        @Override
+        public String minuteMicros(String column) {
+            return "epoch_us(date_trunc('minute', " + column + "))";
+        }
+    };
+
+    /** The folder archived tasks are written to by default, relative to the working directory. */
+    public static final String DEFAULT_ARCHIVE_PATH = "gobstopper-archive";
+
+    private final Path path;
+    private final Path archivePath;
+    private final Object archiving = new Object();
+    private volatile Runnable afterArchiveWritten = () -> {};
+    private final Duration writeDelay;
+    private final LiveTasks live = new LiveTasks();
+    private final UniqueKeys keys = new UniqueKeys();
+
+    private DuckDBConnection root;
+    private DuckDBConnection writeConnection;
+    private DuckDbBatchSink sink;
+    private SubmitJournal journal;
+    private GroupCommitWriter<DuckDbBatchSink.Tx> writer;
+    private JdbcTemplate reads;
+    private volatile boolean open;
+
+    /** How long a task's changed state may wait before it is written, unless told otherwise: 50 ms. */
+    public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(50);
+
+    /**
+     * A store on a DuckDB file, with the {@linkplain #DEFAULT_WRITE_DELAY default write delay} and archive folder.
+     *
+     * @param path the database file, created on {@link #open} if missing
+     */
+    public DuckDbTaskStore(Path path) {
+        this(path, DEFAULT_WRITE_DELAY);
+    }
+
+    /**
+     * @param path the database file, created on {@link #open} if missing
+     * @param writeDelay how long a task's changed state (started, progress, ended) may wait before it is written;
+     *     a crash loses only changes younger than this, and the tasks they belong to run again
+     */
+    public DuckDbTaskStore(Path path, Duration writeDelay) {
+        this(path, writeDelay, Path.of(DEFAULT_ARCHIVE_PATH));
+    }
+
+    /**
+     * @param path the database file, created on {@link #open} if missing
+     * @param writeDelay how long a task's changed state may wait before it is written
+     * @param archivePath the folder archived tasks are written to as Parquet, partitioned by day
+     */
+    public DuckDbTaskStore(Path path, Duration writeDelay, Path archivePath) {
+        this.path = path.toAbsolutePath().normalize();
+        this.writeDelay = writeDelay;
+        this.archivePath = archivePath.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String kind() {
+        return "duckdb";
+    }
+
+    @Override
+    public String location() {
+        return path.toString();
+    }
+
+    @Override
+    public synchronized List<LiveTask> open(Instant now, Consumer<List<LiveTask>> committed) {
+        if (open) {
+            throw new IllegalStateException("The task store " + path + " is already open");
+        }
+        connect();
+        try {
+            JdbcTemplate writes = new JdbcTemplate(new SingleConnectionDataSource(writeConnection, true));
+            DuckDbSchema.migrate(writes, path.toString());
+            long storedUpTo = restoreJournaled(writes);
+            List<TaskInfo> unfinished = recover(writes);
+            sink = new DuckDbBatchSink(writeConnection, writes, journal, storedUpTo);
+            writer = new GroupCommitWriter<>(sink, committed, live::remove, writeDelay, "gobstopper-writer");
+            reads = new JdbcTemplate(new DuplicatingDataSource(root));
+            List<LiveTask> tasks = new ArrayList<>(unfinished.size());
+            for (TaskInfo row : unfinished) {
+                LiveTask task = LiveTask.of(row);
+                live.add(TrackedTask.stored(task));
+                keys.claim(task);
+                tasks.add(task);
+            }
+            writer.start();
+            open = true;
+            finishPendingArchives();
+            return tasks;
+        } catch (SQLException | DataAccessException | IOException ex) {
+            closeQuietly();
+            throw new TaskStoreException("Could not prepare the task database " + path + ": " + ex.getMessage(), ex);
+        } catch (RuntimeException ex) {
+            closeQuietly();
+            throw ex;
+        }
+    }
+
+    private void connect() {
+        try {
+            Path parent = path.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not create the folder for the task database " + path + ": " + ex, ex);
+        }
+        try {
+            root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);
+            writeConnection = (DuckDBConnection) root.duplicate();
+        } catch (SQLException ex) {
+            closeQuietly();
+            String message = String.valueOf(ex.getMessage());
+            if (message.contains("Could not set lock")) {
+                Matcher holder = LOCK_HOLDER.matcher(message);
+                throw new TaskStoreException("The task database " + path + " is in use by another process"
+                        + (holder.find() ? " (PID " + holder.group(1) + ")" : "")
+                        + ". One DuckDB file serves one running instance: stop the other instance, or give this one"
+                        + " a database file of its own.", ex);
+            }
+            throw new TaskStoreException("Could not open the task database " + path + ": " + message, ex);
+        }
+    }
+
+    /**
+     * Stores the tasks that were journaled (so their submits returned) but not yet in the table when the previous
+     * process stopped; returns the highest journal sequence the table now holds.
+     */
+    private long restoreJournaled(JdbcTemplate writes) throws IOException {
+        Long mark = writes.queryForObject("SELECT stored_up_to FROM gobstopper_journal", Long.class);
+        long alreadyStored = mark == null ? 0 : mark;
+        journal = SubmitJournal.open(Path.of(path + ".journal"), alreadyStored);
+        List<SubmitJournal.Entry> missing =
+                journal.read().stream().filter(entry -> entry.seq() > alreadyStored).toList();
+        if (!missing.isEmpty()) {
+            long restoredUpTo = missing.get(missing.size() - 1).seq();
+            writes.execute("BEGIN TRANSACTION");
+            try {
+                for (SubmitJournal.Entry entry : missing) {
+                    insertRow(writes, entry.task(), true);
+                }
+                writes.update("UPDATE gobstopper_journal SET stored_up_to = ?", restoredUpTo);
+                writes.execute("COMMIT");
+            } catch (RuntimeException ex) {
+                writes.execute("ROLLBACK");
+                throw ex;
+            }
+            log.info("Restored {} tasks from the journal {} that were submitted just before the previous process "
+                    + "stopped", missing.size(), journal.path());
+            journal.truncate();
+            return restoredUpTo;
+        }
+        journal.truncate();
+        return alreadyStored;
+    }
+
+    /**
+     * Inserts a new task row by SQL, for the rare inserts that do not go through the writer's Appender.
+     *
+     * @param ignoreExisting whether a row with the task's id may exist already (and is then left as it is)
+     */
+    private static void insertRow(JdbcTemplate jdbc, TaskInfo task, boolean ignoreExisting) {
+        jdbc.update("INSERT INTO tasks SELECT ?, ?, ?, ?, ?, ?, ?, make_timestamp(?), ?, NULL, NULL, make_timestamp(?), "
+                        + "NULL, NULL, 0, 0, NULL, ?, ?, ?"
+                        + (ignoreExisting ? " WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE id = ?)" : ""),
+                insertArgs(task, ignoreExisting));
+    }
+
+    private static Object[] insertArgs(TaskInfo task, boolean ignoreExisting) {
+        List<Object> args = new ArrayList<>(java.util.Arrays.asList(task.id(), task.name(), task.category(),
+                task.priority().level(), task.maxRetries(), task.args(), task.kwargs(),
+                DuckDbRows.micros(task.createdAt()), task.status().name(),
+                task.runAt() == null ? null : DuckDbRows.micros(task.runAt()), DuckDbRows.parentsText(task.dependsOn()),
+                task.uniqueKey(), DuckDbRows.timeoutMillis(task.timeout())));
+        if (ignoreExisting) {
+            args.add(task.id());
+        }
+        return args.toArray();
+    }
+
+    private List<TaskInfo> recover(JdbcTemplate writes) {
+        int interrupted = writes.update("UPDATE tasks SET status = 'PENDING', retry_count = retry_count + 1, "
+                + "started_at = NULL, progress = 0, progress_message = NULL WHERE status = 'STARTED'");
+        List<TaskInfo> unfinished = writes.query("SELECT " + DuckDbRows.COLUMNS
+                + " FROM tasks WHERE status IN ('PENDING', 'RETRY') ORDER BY created_at, id", DuckDbRows.MAPPER);
+        if (!unfinished.isEmpty()) {
+            log.info("Recovered {} unfinished tasks from {}{}", unfinished.size(), path, interrupted == 0
+                    ? ""
+                    : " (" + interrupted + " were running when the previous process stopped; they run again)");
+        }
+        return unfinished;
+    }
+
+    // ---- transitions ----
+
+    @Override
+    public CompletableFuture<Void> insert(List<LiveTask> tasks, boolean atomic) {
+        ensureOpen();
+        List<TrackedTask> tracked = new ArrayList<>(tasks.size());
+        for (LiveTask task : tasks) {
+            tracked.add(live.add(TrackedTask.unstored(task)));
+        }
+        CompletableFuture<Void> stored = writer.insert(tracked, atomic);
+        stored.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                tracked.forEach(held -> untrack(held));
+            }
+        });
+        return stored;
+    }
+
+    @Override
+    public Optional<TaskInfo> claimUniqueKey(LiveTask task) {
+        LiveTask holder = keys.claim(task);
+        return holder == null ? Optional.empty() : Optional.of(holder.snapshot());
+    }
+
+    @Override
+    public void releaseUniqueKey(LiveTask task) {
+        keys.release(task);
+    }
+
+    @Override
+    public LiveTask tracked(UUID id) {
+        TrackedTask tracked = live.get(id);
+        return tracked == null ? null : tracked.task();
+    }
+
+    private void untrack(TrackedTask tracked) {
+        live.remove(tracked);
+        keys.release(tracked.task());
+    }
+
+    private void untrack(LiveTask task) {
+        TrackedTask tracked = live.get(task.id());
+        if (tracked != null && tracked.task() == task) {
+            live.remove(tracked);
+        }
+        keys.release(task);
+    }
+
+    /** Memory decides: the change applies to the task held here, and the writer stores it within the write delay. */
+    @Override
+    public boolean apply(LiveTask task, TaskChange change) {
+        if (!task.apply(change)) {
+            return false;
+        }
+        changed(task);
+        return true;
+    }
+
+    private void changed(LiveTask task) {
+        if (task.status().isCompleted()) {
+            keys.release(task); // a unique key binds unfinished tasks only
+        }
+        TrackedTask tracked = live.get(task.id());
+        if (tracked != null && tracked.task() == task) {
+            writer.changed(tracked);
+        }
+    }
+
+    @Override
+    public TaskInfo cancel(UUID id, Instant now) {
+        ensureOpen();
+        TrackedTask tracked = live.get(id);
+        if (tracked != null) {
+            LiveTask task = tracked.task();
+            TaskInfo asked;
+            boolean cancelled;
+            synchronized (task) { // one decision: a start cannot slip in between the two
+                asked = task.requestCancel();
+                cancelled = asked == null && task.apply(new TaskChange.Cancel(null, now));
+            }
+            if (asked != null) {
+                return asked; // running: the engine interrupts it, and it ends CANCELLED when it stops
+            }
+            if (cancelled) {
+                changed(task);
+                TaskStore.await(writer.flush());
+                if (tracked.storedStatus() != TaskStatus.CANCELLED) {
+                    throw new TaskStoreException("Task " + id + " is cancelled and will not run, but the task "
+                            + "database could not record it yet; it keeps trying", null);
+                }
+                return task.snapshot();
+            }
+            TaskStatus status = task.status();
+            if (!status.isCompleted()) {
+                throw Refusals.cannotCancel(id, status);
+            }
+        }
+        throw Refusals.cannotCancel(id, stored(id).status());
+    }
+
+    @Override
+    public LiveTask retry(UUID id) {
+        ensureOpen();
+        settle(id, Refusals::cannotRetry);
+        LiveTask retried = TaskStore.await(writer.execute(tx -> {
+            List<TaskInfo> rows = tx.jdbc().query("UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
+                    + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED') RETURNING " + DuckDbRows.COLUMNS,
+                    DuckDbRows.MAPPER, id);
+            if (rows.isEmpty()) {
+                return null;
+            }
+            LiveTask task = LiveTask.of(rows.get(0));
+            LiveTask holder = keys.claim(task);
+            if (holder != null) { // thrown inside the transaction, so the reset is rolled back
+                throw Refusals.uniqueKeyHeld(id, rows.get(0).status(), holder.id(), task.uniqueKey());
+            }
+            return track(task);
+        }, this::untrack));
+        if (retried == null) {
+            throw Refusals.cannotRetry(id, stored(id).status());
+        }
+        return retried;
+    }
+
+    @Override
+    public RetriedTasks retryFailed(String category, Collection<String> runnableNames) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        String categoryClause = category == null ? "" : " AND category = ?";
+        Object[] categoryArg = category == null ? new Object[0] : new Object[] {category};
+        RetriedTasks retried = TaskStore.await(writer.execute(tx -> {
+            Integer total = tx.jdbc().queryForObject(
+                    "SELECT count(*) FROM tasks WHERE status = 'FAILED'" + categoryClause, Integer.class, categoryArg);
+            if (total == null || total == 0 || runnableNames.isEmpty()) {
+                return new RetriedTasks(List.of(), total == null ? 0 : total);
+            }
+            // a unique key binds one unfinished task: tasks whose key is held stay FAILED, and of several FAILED
+            // tasks with one key only the newest runs again
+            List<LiveTask> tasks = keys.whileHeld(held -> {
+                List<Object> args = new ArrayList<>(List.of(categoryArg));
+                args.addAll(runnableNames);
+                args.addAll(held);
+                String names = String.join(", ", java.util.Collections.nCopies(runnableNames.size(), "?"));
+                String heldKeys = held.isEmpty() ? "" : " AND (unique_key IS NULL OR unique_key NOT IN ("
+                        + String.join(", ", java.util.Collections.nCopies(held.size(), "?")) + "))";
+                List<TaskInfo> rows = new ArrayList<>(tx.jdbc().query("UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
+                        + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names + ")" + heldKeys
+                        + " AND id NOT IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY unique_key "
+                        + "ORDER BY created_at DESC) AS newest FROM tasks WHERE status = 'FAILED' AND unique_key IS "
+                        + "NOT NULL) WHERE newest > 1) RETURNING " + DuckDbRows.COLUMNS, DuckDbRows.MAPPER, args.toArray()));
+                rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
+                List<LiveTask> reset = new ArrayList<>(rows.size());
+                rows.forEach(row -> reset.add(track(LiveTask.of(row))));
+                return reset;
+            });
+            return new RetriedTasks(tasks, total);
+        }, result -> result.tasks().forEach(this::untrack)));
+        return retried;
+    }
+
+    private LiveTask track(LiveTask task) {
+        live.add(TrackedTask.stored(task));
+        return task;
+    }
+
+    @Override
+    public void delete(UUID id) {
+        ensureOpen();
+        settle(id, Refusals::cannotDelete);
+        int deleted = TaskStore.await(writer.execute(
+                tx -> tx.jdbc().update("DELETE FROM tasks WHERE id = ? AND status IN " + TaskSql.ENDED, id), null));
+        if (deleted == 0) {
+            throw Refusals.cannotDelete(id, stored(id).status());
+        }
+    }
+
+    /**
+     * For operations on ended tasks: refuses an unfinished task, and waits until a task that just ended has its
+     * end stored.
+     */
+    private void settle(UUID id, java.util.function.BiFunction<UUID, TaskStatus, TaskStateException> refusal) {
+        LiveTask task = tracked(id);
+        if (task == null) {
+            return;
+        }
+        TaskStatus status = task.status();
+        if (!status.isCompleted()) {
+            throw refusal.apply(id, status);
+        }
+        TaskStore.await(writer.flush());
+    }
+
+    @Override
+    public int deleteCompletedBefore(Instant cutoff) {
+        ensureOpen();
+        int deleted = TaskStore.await(writer.execute(tx -> tx.jdbc().update("DELETE FROM tasks WHERE status IN " + TaskSql.ENDED
+                + " AND completed_at < make_timestamp(?)", DuckDbRows.micros(cutoff)), null));
+        if (deleted > 0) {
+            reclaim();
+        }
+        return deleted;
+    }
+
+    /**
+     * Checkpoints, which is when DuckDB vacuums deleted rows and can reuse their space: without it the space of
+     * deleted tasks waits for the next automatic checkpoint (at 16 MiB of WAL) and the file keeps growing under a
+     * steady load with retention on. FORCE waits for the writer's transaction in progress rather than failing.
+     */
+    private void reclaim() {
+        try (Connection connection = root.duplicate(); var statement = connection.createStatement()) {
+            statement.execute("FORCE CHECKPOINT");
+        } catch (SQLException ex) {
+            log.debug("Checkpoint after deleting ended tasks failed; the next automatic one reclaims: {}",
+                    ex.getMessage());
+        }
+    }
+
+    // ---- reads ----
+
+    @Override
+    public Optional<TaskInfo> find(UUID id) {
+        ensureOpen();
+        LiveTask task = tracked(id);
+        if (task != null) {
+            return Optional.of(task.snapshot());
+        }
+        return query(() -> reads.query("SELECT " + DuckDbRows.COLUMNS + " FROM tasks WHERE id = ?", DuckDbRows.MAPPER, id))
+                .stream()
+                .findFirst();
+    }
+
+    private TaskInfo stored(UUID id) {
+        return find(id).orElseThrow(() -> new TaskNotFoundException(id));
+    }
+
+    @Override
+    public TaskPage list(TaskFilter filter) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        List<Object> args = new ArrayList<>(5);
+        String where = TaskQueries.where(filter, args);
+        Long total = query(() -> reads.queryForObject("SELECT count(*) FROM tasks" + where, Long.class, args.toArray()));
+        args.add(filter.limit());
+        args.add(filter.offset());
+        List<TaskInfo> rows = query(() -> reads.query("SELECT " + DuckDbRows.COLUMNS + " FROM tasks" + where
+                + TaskSql.NEWEST_FIRST + " LIMIT ? OFFSET ?", DuckDbRows.MAPPER, args.toArray()));
+        List<TaskInfo> tasks = new ArrayList<>(rows.size());
+        for (TaskInfo row : rows) {
+            LiveTask task = tracked(row.id());
+            tasks.add(task == null ? row : task.snapshot());
+        }
+        return new TaskPage(tasks, total == null ? 0 : total, filter.limit(), filter.offset());
+    }
+
+    @Override
+    public TaskCounts counts() {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        return query(() -> TaskQueries.counts(reads, "tasks"));
+    }
+
+    @Override
+    public List<TaskInfo> recentFailures(int limit) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        return query(() -> reads.query("SELECT " + DuckDbRows.COLUMNS
+                + " FROM tasks WHERE status = 'FAILED' ORDER BY completed_at DESC, id DESC LIMIT ?", DuckDbRows.MAPPER, limit));
+    }
+
+    @Override
+    public TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy) {
+        return analytics(since, now, groupBy, false);
+    }
+
+    @Override
+    public TaskAnalytics analyticsWithArchive(Duration since, Instant now, TaskAnalytics.GroupBy groupBy) {
+        return analytics(since, now, groupBy, true);
+    }
+
+    private TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        String source = "tasks";
+        if (includeArchive && hasArchive()) {
+            // a batch's files count once its rows are deleted: until then (a crash in between) the rows do
+            source = "(SELECT " + ANALYTICS_COLUMNS + " FROM tasks UNION ALL SELECT " + ANALYTICS_COLUMNS + " FROM "
+                    + archiveScan() + " WHERE id NOT IN (SELECT id FROM gobstopper_archive_batches))";
+        }
+        String from = source;
+        return query(() -> TaskQueries.analytics(reads, DIALECT, from, "make_timestamp(?)",
+                DuckDbRows.micros(now.minus(since)), since, groupBy));
+    }
+
+    /** The archive's Parquet files as a table. */
+    private String archiveScan() {
+        return "read_parquet(" + literal(archivePath.toString().replace('\\', '/') + "/**/*.parquet")
+                + ", hive_partitioning = true, union_by_name = true)";
+    }
+
+    private boolean hasArchive() {
+        if (!Files.isDirectory(archivePath)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(archivePath)) {
+            return files.anyMatch(file -> file.getFileName().toString().endsWith(".parquet"));
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not read the archive folder " + archivePath + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * Archives in batches that survive a crash at any point: the batch's task ids are recorded in the database file
+     * first; its Parquet files, named by the batch, are then written and the rows deleted in one writer transaction,
+     * which also forgets the batch. A batch found recorded (the process died after writing files, before the delete
+     * committed) is finished by writing its files again, replacing any written before, and deleting its rows.
+     */
+    @Override
+    public ArchiveResult archiveCompletedBefore(Instant cutoff) {
+        ensureOpen();
+        synchronized (archiving) {
+            TaskStore.await(writer.flush());
+            ArchiveResult finished = finishPendingBatches();
+            String batch = UUID.randomUUID().toString().replace("-", "");
+            long micros = DuckDbRows.micros(cutoff);
+            int recorded = TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO "
+                    + "gobstopper_archive_batches SELECT ?, id FROM tasks WHERE status IN " + TaskSql.ENDED
+                    + " AND completed_at < make_timestamp(?)", batch, micros), null));
+            ArchiveResult result = recorded == 0 ? finished : merge(finished, finishBatch(batch));
+            if (result.archived() > 0) {
+                reclaim();
+            }
+            return result;
+        }
+    }
+
+    /** Test seam: runs after a batch's files are written and before its rows are deleted. */
+    void afterArchiveWritten(Runnable hook) {
+        this.afterArchiveWritten = hook == null ? () -> {} : hook;
+    }
+
+    private void finishPendingArchives() {
+        try {
+            synchronized (archiving) {
+                ArchiveResult finished = finishPendingBatches();
+                if (finished.archived() > 0) {
+                    log.info("Finished archiving {} tasks to {} that an earlier process had written but not yet "
+                            + "deleted", finished.archived(), archivePath);
+                }
+            }
+        } catch (RuntimeException ex) {
+            log.warn("Could not finish an interrupted archive batch to {}; the next archive run tries again: {}",
+                    archivePath, ex.getMessage());
+        }
+    }
+
+    private ArchiveResult finishPendingBatches() {
+        List<String> pending = query(() -> reads.queryForList(
+                "SELECT DISTINCT batch FROM gobstopper_archive_batches ORDER BY batch", String.class));
+        ArchiveResult result = new ArchiveResult(0, List.of());
+        for (String batch : pending) {
+            result = merge(result, finishBatch(batch));
+        }
+        return result;
+    }
+
+    private static ArchiveResult merge(ArchiveResult a, ArchiveResult b) {
+        List<String> files = new ArrayList<>(a.files());
+        files.addAll(b.files());
+        return new ArchiveResult(a.archived() + b.archived(), files);
+    }
+
+    /** Writes a recorded batch's files (replacing those of an earlier attempt), then deletes its rows. */
+    private ArchiveResult finishBatch(String batch) {
+        try {
+            Files.createDirectories(archivePath);
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not create the archive folder " + archivePath + ": " + ex, ex);
+        }
+        String members = " FROM tasks WHERE status IN " + TaskSql.ENDED
+                + " AND id IN (SELECT id FROM gobstopper_archive_batches WHERE batch = " + literal(batch) + ")";
+        return TaskStore.await(writer.execute(tx -> {
+            JdbcTemplate jdbc = tx.jdbc();
+            deleteFiles(batch);
+            Long count = jdbc.queryForObject("SELECT count(*)" + members, Long.class);
+            long rows = count == null ? 0 : count;
+            if (rows > 0) {
+                jdbc.execute("COPY (SELECT *, strftime(completed_at, '%Y-%m-%d') AS day" + members + ") TO "
+                        + literal(archivePath.toString()) + " (FORMAT PARQUET, PARTITION_BY (day), "
+                        + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}") + ", FILE_EXTENSION 'parquet.tmp', "
+                        + "OVERWRITE_OR_IGNORE true)");
+                publish(batch);
+            }
+            afterArchiveWritten.run();
+            int deleted = jdbc.update("DELETE" + members);
+            if (deleted != rows) {
+                throw new TaskStoreException("Archive batch " + batch + " wrote " + rows + " tasks but would delete "
+                        + deleted + "; nothing was deleted", null);
+            }
+            jdbc.update("DELETE FROM gobstopper_archive_batches WHERE batch = ?", batch);
+            return new ArchiveResult(rows, files(batch));
+        }, null));
+    }
+
+    /**
+     * Renames a batch's files from {@code .parquet.tmp} to {@code .parquet} once all are written, so readers of the
+     * archive never see a file half written.
+     */
+    private void publish(String batch) {
+        for (String file : files(batch)) {
+            if (file.endsWith(".tmp")) {
+                Path written = archivePath.resolve(file);
+                String name = written.getFileName().toString();
+                try {
+                    Files.move(written, written.resolveSibling(name.substring(0, name.length() - ".tmp".length())),
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException ex) {
+                    throw new TaskStoreException("Could not publish the archive file " + file + " in " + archivePath
+                            + ": " + ex, ex);
+                }
+            }
+        }
+    }
+
+    /** The files of a batch, relative to the archive folder, with {@code /} between names. */
+    private List<String> files(String batch) {
+        try (Stream<Path> files = Files.walk(archivePath)) {
+            return files.filter(file -> file.getFileName().toString().contains(batch))
+                    .map(file -> archivePath.relativize(file).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        } catch (IOException ex) {
+            throw new TaskStoreException("Could not list the archive folder " + archivePath + ": " + ex, ex);
+        }
+    }
+
+    private void deleteFiles(String batch) {
+        for (String file : files(batch)) {
+            try {
+                Files.deleteIfExists(archivePath.resolve(file));
+            } catch (IOException ex) {
+                throw new TaskStoreException("Could not replace the archive file " + file + " in " + archivePath
+                        + ": " + ex, ex);
+            }
+        }
+    }
+
+    /** A SQL string literal (for statements such as COPY that take no parameters). */
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    @Override
+    public java.util.Set<ExportFormat> exportFormats() {
+        return java.util.EnumSet.allOf(ExportFormat.class);
+    }
+
+    @Override
+    public void export(TaskFilter filter, ExportFormat format, OutputStream out) throws IOException {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (filter.category() != null) {
+            where.append(" AND category = ").append(literal(filter.category()));
+        }
+        if (filter.status() != null) {
+            where.append(" AND status = ").append(literal(filter.status().name()));
+        }
+        if (filter.name() != null) {
+            where.append(" AND name = ").append(literal(filter.name()));
+        }
+        List<String> columns = new ArrayList<>(TextExport.COLUMNS.size());
+        for (String column : TextExport.COLUMNS) {
+            columns.add(format != ExportFormat.PARQUET && column.endsWith("_at")
+                    ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ') AS " + column
+                    : column);
+        }
+        String options = switch (format) {
+            case CSV -> "FORMAT CSV, HEADER true";
+            case JSON -> "FORMAT JSON, ARRAY true";
+            case PARQUET -> "FORMAT PARQUET";
+        };
+        Path file = Files.createTempFile("gobstopper-export-", "." + format.extension());
+        try {
+            query(() -> {
+                reads.execute("COPY (SELECT " + String.join(", ", columns) + " FROM tasks" + where
+                        + TaskSql.NEWEST_FIRST + ") TO " + literal(file.toString()) + " (" + options + ")");
+                return null;
+            });
+            Files.copy(file, out);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Override
+    public Map<String, ScheduleState> scheduleStates() {
+        ensureOpen();
+        TaskStore.await(writer.flush());
+        Map<String, ScheduleState> states = new TreeMap<>();
+        query(() -> {
+            reads.query("SELECT name, paused, epoch_us(last_fire_at) FROM gobstopper_schedules", rs -> {
+                long micros = rs.getLong(3);
+                states.put(rs.getString(1), new ScheduleState(rs.getBoolean(2),
+                        rs.wasNull() ? null : Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS)));
+            });
+            return null;
+        });
+        return states;
+    }
+
+    @Override
+    public void pauseSchedule(String name) {
+        ensureOpen();
+        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, true, NULL) "
+                + "ON CONFLICT (name) DO UPDATE SET paused = true", name), null));
+    }
+
+    @Override
+    public void resumeSchedule(String name, Instant now) {
+        ensureOpen();
+        long micros = DuckDbRows.micros(now);
+        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, false, "
+                + "make_timestamp(?)) ON CONFLICT (name) DO UPDATE SET paused = false, last_fire_at = "
+                + "greatest(coalesce(gobstopper_schedules.last_fire_at, excluded.last_fire_at), excluded.last_fire_at)",
+                name, micros), null));
+    }
+
+    @Override
+    public boolean insertScheduled(LiveTask task, String name, Instant fireTime) {
+        ensureOpen();
+        TaskInfo row = task.snapshot();
+        TrackedTask tracked = TrackedTask.stored(task); // its row goes in as it is now, with the fire time's record
+        return TaskStore.await(writer.execute(tx -> {
+            JdbcTemplate jdbc = tx.jdbc();
+            jdbc.update("INSERT INTO gobstopper_schedules VALUES (?, false, NULL) ON CONFLICT (name) DO NOTHING", name);
+            long fire = DuckDbRows.micros(fireTime);
+            // compare-and-set on the fire time: the one run per fire time, whoever tries to store it
+            int claimed = jdbc.update("UPDATE gobstopper_schedules SET last_fire_at = make_timestamp(?) WHERE name = ? "
+                    + "AND (last_fire_at IS NULL OR last_fire_at < make_timestamp(?))", fire, name, fire);
+            if (claimed == 0) {
+                return false;
+            }
+            insertRow(jdbc, row, false);
+            live.add(tracked);
+            return true;
+        }, done -> {
+            if (done) {
+                live.remove(tracked);
+            }
+        }));
+    }
+
+    @Override
+    public void check() {
+        ensureOpen();
+        String problem = writer.problem();
+        if (problem != null) {
+            throw new TaskStoreException("The task database " + path + " cannot be written: " + problem + ". Submits "
+                    + "are refused meanwhile; the outcomes of running tasks are kept in memory and written, and work "
+                    + "resumes, once writing succeeds again (is the disk full, or the file not writable?)", null);
+        }
+        query(() -> reads.queryForObject("SELECT count(*) FROM gobstopper_schema", Integer.class));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        writer.close();
+        sink.close();
+        try (var statement = writeConnection.createStatement()) {
+            statement.execute("CHECKPOINT");
+        } catch (SQLException ex) {
+            log.warn("Checkpoint of {} at shutdown failed: {}", path, ex.getMessage());
+        }
+        closeQuietly();
+        log.debug("Closed task database {}", path);
+    }
+
+    private void closeQuietly() {
+        if (journal != null && sink == null) {
+            try {
+                journal.close();
+            } catch (IOException ex) {
+                log.debug("Closing the journal of {} failed: {}", path, ex.getMessage());
+            }
+        }
+        for (Connection connection : new Connection[] {writeConnection, root}) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ex) {
+                    log.debug("Closing a connection to {} failed: {}", path, ex.getMessage());
+                }
+            }
+        }
+        writeConnection = null;
+        root = null;
+    }
+
+    private void ensureOpen() {
+        if (!open) {
+            throw new TaskQueueUnavailableException("The task database " + path + " is not open");
+        }
+    }
+
+    private <T> T query(java.util.function.Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (DataAccessException ex) {
+            throw new TaskStoreException("The task database " + path + " could not answer: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Hands every caller its own connection duplicated from the one that holds the file open. */
+    private static final class DuplicatingDataSource extends AbstractDataSource {
+
+        private final DuckDBConnection root;
+
+        DuplicatingDataSource(DuckDBConnection root) {
+            this.root = root;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return root.duplicate();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+    }
+}
