@@ -37,7 +37,8 @@ public interface TaskStore extends AutoCloseable {
      * process that died become PENDING again with the cut-off attempt counted.
      *
      * @param committed told of each batch of newly inserted tasks once it is committed, before their submitters
-     *     are released, on the store's writer thread: keep it quick (queue them, don't run them)
+     *     are released, on the store's writer thread or, for a store without one, the inserting thread: keep it quick
+     *     (queue them, don't run them)
      * @return every PENDING and RETRY task, oldest first, for the engine to queue; none for a
      *     {@link SharedTaskStore}, whose instances claim the tasks they run
      */
@@ -54,7 +55,9 @@ public interface TaskStore extends AutoCloseable {
     }
 
     /**
-     * Stores new tasks; the future completes once they are durable (and handed to {@code committed}).
+     * Stores new tasks; the future completes once they are durable (and handed to {@code committed}). A unique key
+     * another unfinished task took after {@link #claimUniqueKey} answered fails the insert, whole, with
+     * {@link UniqueKeyTakenException} (the engine then submits again).
      *
      * @param atomic whether all must be stored or none (a batch), even across a crash
      */
@@ -71,12 +74,17 @@ public interface TaskStore extends AutoCloseable {
     /** Gives up a claimed key of a task that will not be inserted after all. */
     void releaseUniqueKey(LiveTask task);
 
-    /** The task as held in memory while it is unfinished (or just ended), or {@code null}. */
+    /**
+     * The task as the store holds it in memory, or {@code null}: unfinished tasks (a shared store: those this instance
+     * claimed), and possibly tasks that ended (the engine then finds them ended).
+     */
     LiveTask tracked(UUID id);
 
     /**
      * Applies a change to a task this store holds ({@link #tracked}, a task just inserted, or one its instance claimed)
-     * and stores it; outcomes and the ends they bring are then durable as the store's write delay allows.
+     * and stores it; outcomes and the ends they bring are then durable as the store's write delay allows. On a store
+     * that has closed, a change may apply to the task and not be stored, as a write cut off by a crash: the next open
+     * recovers the task.
      *
      * @return whether it applied; {@code false} if the task's status does not allow it (it was cancelled, say), or, in
      *     a store shared by several instances, when the task is no longer this instance's or a cancel requested

@@ -83,6 +83,7 @@ public class TestTasks {
     private int ran(String key) {
         threads.put(key, Thread.currentThread().getName());
         int run = runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        releasedLatch(key); // before it counts as started: a releaseAll() right after awaitStarted() must find it
         startedLatch(key).countDown();
         return run;
     }

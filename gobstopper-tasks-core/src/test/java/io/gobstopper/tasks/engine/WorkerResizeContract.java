@@ -26,8 +26,10 @@ public interface WorkerResizeContract extends EngineContract {
             fixture.awaitStatus(running, TaskStatus.SUCCESS); // its worker finishes it, then leaves
 
             EngineFixture.await().until(() -> engine.queues().get("pausable").running() == 0);
-            assertThat(engine.queues().get("pausable")).extracting(TaskStats.QueueStats::queued,
-                    TaskStats.QueueStats::running, TaskStats.QueueStats::workers).containsExactly(2, 0, 0);
+            // a shared store's queue figures are read every poll interval: they settle within one
+            EngineFixture.await().untilAsserted(() -> assertThat(engine.queues().get("pausable")).extracting(
+                    TaskStats.QueueStats::queued, TaskStats.QueueStats::running, TaskStats.QueueStats::workers)
+                    .containsExactly(2, 0, 0));
             assertThat(engine.queues().get("pausable").oldestWait()).isPositive();
             assertThat(engine.get(first).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
             assertThat(engine.get(second).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
