@@ -46,7 +46,6 @@ import io.gobstopper.tasks.store.support.TrackedTask;
 import io.gobstopper.tasks.store.support.UniqueKeys;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +64,6 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
 
     private static final Pattern LOCK_HOLDER = Pattern.compile("\\(PID (\\d+)\\)");
-
-    /** The task columns analytics read, alike in the live table and the archive. */
-    private static final String ANALYTICS_COLUMNS = "id, name, category, status, created_at, started_at, completed_at, "
-            + "run_at";
 
     /** DuckDB's words for analytics: {@code quantile_cont}, microsecond epochs. */
     private static final AnalyticsDialect DIALECT = new AnalyticsDialect() {
@@ -93,8 +88,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
 
     private final Path path;
     private final Path archivePath;
-    private final Object archiving = new Object();
-    private volatile Runnable afterArchiveWritten = () -> {};
+    private final DuckDbArchive archive;
     private final Duration writeDelay;
     private final LiveTasks live = new LiveTasks();
     private final UniqueKeys keys = new UniqueKeys();
@@ -137,6 +131,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         this.path = path.toAbsolutePath().normalize();
         this.writeDelay = writeDelay;
         this.archivePath = archivePath.toAbsolutePath().normalize();
+        this.archive = new DuckDbArchive(this.archivePath);
     }
 
     @Override
@@ -172,7 +167,8 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
             }
             writer.start();
             open = true;
-            finishPendingArchives();
+            archive.open(writer, reads, this::query, this::reclaim);
+            archive.finishPending();
             return tasks;
         } catch (SQLException | DataAccessException | IOException ex) {
             closeQuietly();
@@ -426,7 +422,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
                 List<TaskInfo> rows = new ArrayList<>(tx.jdbc().query("UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
                         + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names + ")" + heldKeys
                         + " AND id NOT IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY unique_key "
-                        + "ORDER BY created_at DESC) AS newest FROM tasks WHERE status = 'FAILED' AND unique_key IS "
+                        + "ORDER BY created_at DESC, id DESC) AS newest FROM tasks WHERE status = 'FAILED' AND unique_key IS "
                         + "NOT NULL) WHERE newest > 1) RETURNING " + DuckDbRows.COLUMNS, DuckDbRows.MAPPER, args.toArray()));
                 rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
                 List<LiveTask> reset = new ArrayList<>(rows.size());
@@ -560,174 +556,22 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     private TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
         ensureOpen();
         TaskStore.await(writer.flush());
-        String source = "tasks";
-        if (includeArchive && hasArchive()) {
-            // a batch's files count once its rows are deleted: until then (a crash in between) the rows do
-            source = "(SELECT " + ANALYTICS_COLUMNS + " FROM tasks UNION ALL SELECT " + ANALYTICS_COLUMNS + " FROM "
-                    + archiveScan() + " WHERE id NOT IN (SELECT id FROM gobstopper_archive_batches))";
-        }
-        String from = source;
+        String from = includeArchive ? archive.withLiveTasks() : "tasks";
         return query(() -> TaskQueries.analytics(reads, DIALECT, from, "make_timestamp(?)",
                 DuckDbRows.micros(now.minus(since)), since, groupBy));
     }
 
-    /** The archive's Parquet files as a table. */
-    private String archiveScan() {
-        return "read_parquet(" + literal(archivePath.toString().replace('\\', '/') + "/**/*.parquet")
-                + ", hive_partitioning = true, union_by_name = true)";
-    }
-
-    private boolean hasArchive() {
-        if (!Files.isDirectory(archivePath)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.walk(archivePath)) {
-            return files.anyMatch(file -> file.getFileName().toString().endsWith(".parquet"));
-        } catch (IOException ex) {
-            throw new TaskStoreException("Could not read the archive folder " + archivePath + ": " + ex, ex);
-        }
-    }
-
-    /**
-     * Archives in batches that survive a crash at any point: the batch's task ids are recorded in the database file
-     * first; its Parquet files, named by the batch, are then written and the rows deleted in one writer transaction,
-     * which also forgets the batch. A batch found recorded (the process died after writing files, before the delete
-     * committed) is finished by writing its files again, replacing any written before, and deleting its rows.
-     */
     @Override
     public ArchiveResult archiveCompletedBefore(Instant cutoff) {
         ensureOpen();
-        synchronized (archiving) {
-            TaskStore.await(writer.flush());
-            ArchiveResult finished = finishPendingBatches();
-            String batch = UUID.randomUUID().toString().replace("-", "");
-            long micros = DuckDbRows.micros(cutoff);
-            int recorded = TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO "
-                    + "gobstopper_archive_batches SELECT ?, id FROM tasks WHERE status IN " + TaskSql.ENDED
-                    + " AND completed_at < make_timestamp(?)", batch, micros), null));
-            ArchiveResult result = recorded == 0 ? finished : merge(finished, finishBatch(batch));
-            if (result.archived() > 0) {
-                reclaim();
-            }
-            return result;
-        }
+        return archive.archiveCompletedBefore(cutoff);
     }
 
     /** Test seam: runs after a batch's files are written and before its rows are deleted. */
     void afterArchiveWritten(Runnable hook) {
-        this.afterArchiveWritten = hook == null ? () -> {} : hook;
+        archive.afterArchiveWritten(hook);
     }
 
-    private void finishPendingArchives() {
-        try {
-            synchronized (archiving) {
-                ArchiveResult finished = finishPendingBatches();
-                if (finished.archived() > 0) {
-                    log.info("Finished archiving {} tasks to {} that an earlier process had written but not yet "
-                            + "deleted", finished.archived(), archivePath);
-                }
-            }
-        } catch (RuntimeException ex) {
-            log.warn("Could not finish an interrupted archive batch to {}; the next archive run tries again: {}",
-                    archivePath, ex.getMessage());
-        }
-    }
-
-    private ArchiveResult finishPendingBatches() {
-        List<String> pending = query(() -> reads.queryForList(
-                "SELECT DISTINCT batch FROM gobstopper_archive_batches ORDER BY batch", String.class));
-        ArchiveResult result = new ArchiveResult(0, List.of());
-        for (String batch : pending) {
-            result = merge(result, finishBatch(batch));
-        }
-        return result;
-    }
-
-    private static ArchiveResult merge(ArchiveResult a, ArchiveResult b) {
-        List<String> files = new ArrayList<>(a.files());
-        files.addAll(b.files());
-        return new ArchiveResult(a.archived() + b.archived(), files);
-    }
-
-    /** Writes a recorded batch's files (replacing those of an earlier attempt), then deletes its rows. */
-    private ArchiveResult finishBatch(String batch) {
-        try {
-            Files.createDirectories(archivePath);
-        } catch (IOException ex) {
-            throw new TaskStoreException("Could not create the archive folder " + archivePath + ": " + ex, ex);
-        }
-        String members = " FROM tasks WHERE status IN " + TaskSql.ENDED
-                + " AND id IN (SELECT id FROM gobstopper_archive_batches WHERE batch = " + literal(batch) + ")";
-        return TaskStore.await(writer.execute(tx -> {
-            JdbcTemplate jdbc = tx.jdbc();
-            deleteFiles(batch);
-            Long count = jdbc.queryForObject("SELECT count(*)" + members, Long.class);
-            long rows = count == null ? 0 : count;
-            if (rows > 0) {
-                jdbc.execute("COPY (SELECT *, strftime(completed_at, '%Y-%m-%d') AS day" + members + ") TO "
-                        + literal(archivePath.toString()) + " (FORMAT PARQUET, PARTITION_BY (day), "
-                        + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}") + ", FILE_EXTENSION 'parquet.tmp', "
-                        + "OVERWRITE_OR_IGNORE true)");
-                publish(batch);
-            }
-            afterArchiveWritten.run();
-            int deleted = jdbc.update("DELETE" + members);
-            if (deleted != rows) {
-                throw new TaskStoreException("Archive batch " + batch + " wrote " + rows + " tasks but would delete "
-                        + deleted + "; nothing was deleted", null);
-            }
-            jdbc.update("DELETE FROM gobstopper_archive_batches WHERE batch = ?", batch);
-            return new ArchiveResult(rows, files(batch));
-        }, null));
-    }
-
-    /**
-     * Renames a batch's files from {@code .parquet.tmp} to {@code .parquet} once all are written, so readers of the
-     * archive never see a file half written.
-     */
-    private void publish(String batch) {
-        for (String file : files(batch)) {
-            if (file.endsWith(".tmp")) {
-                Path written = archivePath.resolve(file);
-                String name = written.getFileName().toString();
-                try {
-                    Files.move(written, written.resolveSibling(name.substring(0, name.length() - ".tmp".length())),
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException ex) {
-                    throw new TaskStoreException("Could not publish the archive file " + file + " in " + archivePath
-                            + ": " + ex, ex);
-                }
-            }
-        }
-    }
-
-    /** The files of a batch, relative to the archive folder, with {@code /} between names. */
-    private List<String> files(String batch) {
-        try (Stream<Path> files = Files.walk(archivePath)) {
-            return files.filter(file -> file.getFileName().toString().contains(batch))
-                    .map(file -> archivePath.relativize(file).toString().replace('\\', '/'))
-                    .sorted()
-                    .toList();
-        } catch (IOException ex) {
-            throw new TaskStoreException("Could not list the archive folder " + archivePath + ": " + ex, ex);
-        }
-    }
-
-    private void deleteFiles(String batch) {
-        for (String file : files(batch)) {
-            try {
-                Files.deleteIfExists(archivePath.resolve(file));
-            } catch (IOException ex) {
-                throw new TaskStoreException("Could not replace the archive file " + file + " in " + archivePath
-                        + ": " + ex, ex);
-            }
-        }
-    }
-
-    /** A SQL string literal (for statements such as COPY that take no parameters). */
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
 
     @Override
     public java.util.Set<ExportFormat> exportFormats() {
@@ -740,13 +584,13 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         TaskStore.await(writer.flush());
         StringBuilder where = new StringBuilder(" WHERE true");
         if (filter.category() != null) {
-            where.append(" AND category = ").append(literal(filter.category()));
+            where.append(" AND category = ").append(DuckDbArchive.literal(filter.category()));
         }
         if (filter.status() != null) {
-            where.append(" AND status = ").append(literal(filter.status().name()));
+            where.append(" AND status = ").append(DuckDbArchive.literal(filter.status().name()));
         }
         if (filter.name() != null) {
-            where.append(" AND name = ").append(literal(filter.name()));
+            where.append(" AND name = ").append(DuckDbArchive.literal(filter.name()));
         }
         List<String> columns = new ArrayList<>(TextExport.COLUMNS.size());
         for (String column : TextExport.COLUMNS) {
@@ -763,7 +607,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         try {
             query(() -> {
                 reads.execute("COPY (SELECT " + String.join(", ", columns) + " FROM tasks" + where
-                        + TaskSql.NEWEST_FIRST + ") TO " + literal(file.toString()) + " (" + options + ")");
+                        + TaskSql.NEWEST_FIRST + ") TO " + DuckDbArchive.literal(file.toString()) + " (" + options + ")");
                 return null;
             });
             Files.copy(file, out);

@@ -1,5 +1,17 @@
 package io.gobstopper.tasks.store.postgres;
 
+import static io.gobstopper.tasks.store.postgres.PostgresListener.WORK;
+import static io.gobstopper.tasks.store.postgres.PostgresListener.cancelRequest;
+import static io.gobstopper.tasks.store.postgres.PostgresListener.event;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.COLUMNS;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.DIALECT;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.ROWS;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.claimed;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.instant;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.text;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.ts;
+import static io.gobstopper.tasks.store.postgres.PostgresRows.uuidArray;
+
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.Refusals;
 import io.gobstopper.tasks.store.SharedStoreSignals;
@@ -7,9 +19,7 @@ import io.gobstopper.tasks.store.SharedTaskStore;
 import io.gobstopper.tasks.store.TaskChange;
 import io.gobstopper.tasks.store.TaskExport;
 import io.gobstopper.tasks.store.UniqueKeyTakenException;
-import io.gobstopper.tasks.store.jdbc.AnalyticsDialect;
 import io.gobstopper.tasks.store.jdbc.TaskQueries;
-import io.gobstopper.tasks.store.jdbc.TaskRowMapper;
 import io.gobstopper.tasks.store.jdbc.TaskSql;
 import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.TaskException;
@@ -17,26 +27,19 @@ import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskPage;
-import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.event.TaskEventType;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,8 +55,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import io.gobstopper.tasks.store.support.TextExport;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -84,60 +85,10 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTaskStore.class);
 
-    private static final String COLUMNS = "id, name, category, priority, status, created_at, started_at, completed_at, "
-            + "run_at, result, error, retry_count, max_retries, args, kwargs, progress, progress_message, depends_on, "
-            + "unique_key, timeout_ms, cancel_requested, node_id";
-
     private static final String ENDED = TaskSql.ENDED;
 
     private static final String RESET_FOR_RETRY = TaskSql.RESET_FOR_RETRY + ", lease_until = NULL, cancel_requested = false";
 
-    /** PostgreSQL's words for analytics: {@code percentile_cont ... WITHIN GROUP}, minutes in UTC. */
-    private static final AnalyticsDialect DIALECT = new AnalyticsDialect() {
-        @Override
-        public String seconds(String later, String earlier) {
-            return "extract(epoch FROM (" + later + " - " + earlier + "))::double precision";
-        }
-
-        @Override
-        public String percentile(String expr, double q) {
-            return "percentile_cont(" + q + ") WITHIN GROUP (ORDER BY " + expr + ")";
-        }
-
-        @Override
-        public String minuteMicros(String column) {
-            return "(extract(epoch FROM date_trunc('minute', " + column + " AT TIME ZONE 'UTC')) * 1000000)::bigint";
-        }
-    };
-
-    /** Reads the table's rows, with the cancel request and the node kept for shared work. */
-    private static final TaskRowMapper ROWS = new TaskRowMapper() {
-        @Override
-        protected Instant instant(ResultSet rs, String column) throws SQLException {
-            return PostgresTaskStore.instant(rs, column);
-        }
-
-        @Override
-        protected List<UUID> parents(ResultSet rs) throws SQLException {
-            return PostgresTaskStore.parents(rs.getArray("depends_on"));
-        }
-
-        @Override
-        protected boolean cancelRequested(ResultSet rs) throws SQLException {
-            return rs.getBoolean("cancel_requested");
-        }
-
-        @Override
-        protected String nodeId(ResultSet rs) throws SQLException {
-            return rs.getString("node_id");
-        }
-    };
-
-    /** Payload of a notification that only says: look for work. */
-    private static final String WORK = "w";
-
-    /** Node name in notifications of changes that no instance's workers made (housekeeping). */
-    private static final String NO_NODE = "-";
 
     private static final SharedStoreSignals NO_SIGNALS = new SharedStoreSignals() {
         @Override
@@ -183,7 +134,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     private volatile Consumer<List<LiveTask>> committed = tasks -> {};
     private volatile boolean open;
     private ScheduledExecutorService leases;
-    private Thread listener;
+    private PostgresListener listener;
 
     /** A task this instance claimed, with the fence number of that claim. */
     private record Claim(LiveTask task, long fence) {}
@@ -281,8 +232,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                     failure);
         }
         open = true;
-        listener = new Thread(this::listen, "gobstopper-listen");
-        listener.setDaemon(true);
+        listener = new PostgresListener(dataSource, channel, schema, nodeId, () -> signals, claims::containsKey,
+                this::rows, () -> open);
         listener.start();
         leases = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "gobstopper-leases");
@@ -659,88 +610,6 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         return due;
     }
 
-    // ---- listening ----
-
-    /** Runs on the listener thread: hears the other instances' changes (and this one's) as they commit. */
-    private void listen() {
-        while (open) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + channel);
-                }
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                signals.workAvailable(); // notifications may have been missed while not listening
-                while (open) {
-                    PGNotification[] received = pg.getNotifications(500);
-                    if (received != null && received.length > 0) {
-                        heard(received);
-                    }
-                }
-            } catch (SQLException | RuntimeException ex) {
-                if (!open) {
-                    return;
-                }
-                log.warn("Lost the notifications of the shared task store {}; polling meanwhile, listening again in 1 s:"
-                        + " {}", schema, ex.getMessage());
-                try {
-                    Thread.sleep(1000); // a pause between reconnects, not a synchronisation
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void heard(PGNotification[] received) {
-        boolean work = false;
-        List<Map.Entry<TaskEventType, UUID>> remote = new ArrayList<>();
-        for (PGNotification notification : received) {
-            String payload = notification.getParameter();
-            if (payload.equals(WORK)) {
-                work = true;
-            } else if (payload.startsWith("c:")) {
-                Claim claim = claims.get(UUID.fromString(payload.substring(2)));
-                if (claim != null) {
-                    signals.cancelRequested(claim.task().id());
-                }
-            } else if (payload.startsWith("e:")) {
-                String[] parts = payload.split(":", 4);
-                TaskEventType type = TaskEventType.valueOf(parts[1]);
-                work |= type != TaskEventType.PROGRESS && type != TaskEventType.STARTED && type != TaskEventType.RETRY;
-                if (!parts[3].equals(nodeId)) {
-                    remote.add(Map.entry(type, UUID.fromString(parts[2])));
-                }
-            }
-        }
-        if (work) {
-            signals.workAvailable();
-        }
-        if (!remote.isEmpty() && signals.wantsRemoteEvents()) {
-            Map<UUID, TaskInfo> rows = new HashMap<>();
-            Set<UUID> ids = new HashSet<>();
-            remote.forEach(entry -> ids.add(entry.getValue()));
-            jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ANY(CAST(? AS UUID[]))", rs -> {
-                TaskInfo row = ROWS.mapRow(rs, 0);
-                rows.put(row.id(), row);
-            }, uuidArray(ids));
-            for (Map.Entry<TaskEventType, UUID> entry : remote) {
-                TaskInfo row = rows.get(entry.getValue());
-                if (row != null) {
-                    signals.remoteEvent(entry.getKey(), row);
-                }
-            }
-        }
-    }
-
-    private void notify(String payload) {
-        jdbc.queryForObject("SELECT 1 FROM (SELECT pg_notify(?, ?)) n", Integer.class, channel, payload);
-    }
-
-    private static String event(TaskEventType type, UUID id, String node) {
-        return "e:" + type.name() + ":" + id + ":" + node;
-    }
-
     // ---- managing ----
 
     @Override
@@ -783,7 +652,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         }
         List<TaskInfo> running = query(() -> jdbc.query("WITH x AS (UPDATE " + tasks + " SET cancel_requested = true "
                 + "WHERE id = ? AND status = 'STARTED' RETURNING *) SELECT x.*, pg_notify(?, ?) FROM x",
-                ROWS, id, channel, "c:" + id));
+                ROWS, id, channel, cancelRequest(id)));
         if (!running.isEmpty()) {
             return running.get(0); // its instance hears of it, interrupts the run, and records it CANCELLED
         }
@@ -1039,7 +908,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             leases.shutdownNow();
         }
         if (listener != null) {
-            listener.interrupt();
+            listener.stop();
         }
         List<Claim> held = List.copyOf(claims.values());
         claims.clear();
@@ -1050,7 +919,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                         + "progress = 0, progress_message = NULL, lease_until = NULL, cancel_requested = false "
                         + "WHERE id = ANY(CAST(? AS UUID[])) AND node_id = ? AND status = 'STARTED'",
                         uuidArray(held.stream().map(claim -> claim.task().id()).toList()), nodeId);
-                notify(WORK);
+                jdbc.queryForObject("SELECT 1 FROM (SELECT pg_notify(?, ?)) n", Integer.class, channel, WORK);
                 log.info("Node {} released {} claimed tasks for the other instances", nodeId, released);
             }
             jdbc.update("DELETE FROM " + nodes + " WHERE node_id = ? AND token = ?", nodeId, token);
@@ -1061,60 +930,14 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         log.debug("Closed the shared task store {}", location());
     }
 
-    // ---- rows ----
-
-    /**
-     * A task just claimed, as this instance holds it until its worker starts it: waiting (PENDING), not started yet,
-     * whatever the claim stored, as a store of one instance holds it.
-     */
-    private static TaskInfo claimed(TaskInfo row) {
-        return new TaskInfo(row.id(), row.name(), row.category(), row.priority(), TaskStatus.PENDING, row.createdAt(),
-                null, row.completedAt(), row.runAt(), row.result(), row.error(), row.retryCount(), row.maxRetries(),
-                row.args(), row.kwargs(), row.progress(), row.progressMessage(), row.dependsOn(), row.uniqueKey(),
-                row.timeout(), row.cancelRequested(), row.nodeId());
-    }
-
-    private static List<UUID> parents(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        Object[] ids = (Object[]) array.getArray();
-        List<UUID> parents = new ArrayList<>(ids.length);
-        for (Object id : ids) {
-            parents.add((UUID) id);
-        }
-        return parents;
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.toInstant();
-    }
-
-    private static SqlParameterValue ts(Instant instant) {
-        return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
-                instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
-    }
-
-    private static SqlParameterValue text(String value) {
-        return new SqlParameterValue(Types.VARCHAR, value);
-    }
-
-    /** A PostgreSQL array literal of ids, for {@code CAST(? AS UUID[])}. */
-    private static String uuidArray(Collection<UUID> ids) {
-        StringBuilder text = new StringBuilder(ids.size() * 37 + 2).append('{');
-        for (UUID id : ids) {
-            if (text.length() > 1) {
-                text.append(',');
-            }
-            text.append(id);
-        }
-        return text.append('}').toString();
+    /** Tasks by id, as stored. */
+    private Map<UUID, TaskInfo> rows(Set<UUID> ids) {
+        Map<UUID, TaskInfo> rows = new HashMap<>();
+        jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ANY(CAST(? AS UUID[]))", rs -> {
+            TaskInfo row = ROWS.mapRow(rs, 0);
+            rows.put(row.id(), row);
+        }, uuidArray(ids));
+        return rows;
     }
 
     private void ensureOpen() {
