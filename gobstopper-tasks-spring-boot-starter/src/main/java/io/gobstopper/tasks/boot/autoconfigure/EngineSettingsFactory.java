@@ -30,9 +30,9 @@ final class EngineSettingsFactory {
         check("queue-capacity", properties.getQueueCapacity(), () -> capacity(properties.getQueueCapacity()));
         check("retention-mode", properties.getRetentionMode(), () -> {
             if (properties.getRetentionMode() == TaskEngineSettings.RetentionMode.ARCHIVE
-                    && properties.getStore() == GobstopperTasksProperties.Store.POSTGRES) {
-                throw new IllegalArgumentException("archiving is DuckDB-only in this release: with store=postgres "
-                        + "set retention-mode=delete");
+                    && properties.getStore() != GobstopperTasksProperties.Store.DUCKDB) {
+                throw new IllegalArgumentException("archiving is DuckDB-only in this release: with store="
+                        + properties.getStore().name().toLowerCase(java.util.Locale.ROOT) + " set retention-mode=delete");
             }
             return null;
         });

@@ -96,8 +96,8 @@ public class GobstopperTasksProperties {
     private final Health health = new Health();
 
     /**
-     * Where tasks are stored: duckdb (a file that one running instance owns) or postgres (a schema that several
-     * instances share; needs a DataSource).
+     * Where tasks are stored: duckdb (a file that one running instance owns), postgres (a schema that several
+     * instances share; needs a DataSource), or memory (nothing survives the JVM: for an application's tests).
      */
     private Store store = Store.DUCKDB;
 
@@ -393,7 +393,10 @@ public class GobstopperTasksProperties {
         DUCKDB,
 
         /** A PostgreSQL schema ({@code gobstopper.tasks.postgres.schema}) that several instances share. */
-        POSTGRES
+        POSTGRES,
+
+        /** Memory only, for an application's tests: no file, no database, nothing survives the JVM. */
+        MEMORY
     }
 
     /** The postgres store. */

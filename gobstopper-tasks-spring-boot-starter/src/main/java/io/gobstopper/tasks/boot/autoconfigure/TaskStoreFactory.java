@@ -2,6 +2,7 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.memory.InMemoryTaskStore;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -50,6 +51,7 @@ final class TaskStoreFactory implements DisposableBean {
         return switch (properties.getStore()) {
             case DUCKDB -> duckdb();
             case POSTGRES -> postgres();
+            case MEMORY -> new InMemoryTaskStore();
         };
     }
 

@@ -126,6 +126,28 @@ class GobstopperTasksAutoConfigurationTests {
     }
 
     @Test
+    void storeMemoryRunsTasksInMemoryWithNoFileAndRefusesArchiving() {
+        runner.withUserConfiguration(PlainTasks.class)
+                .withPropertyValues("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=memory", databasePath())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TaskQueue queue = context.getBean(TaskQueue.class);
+                    assertThat(queue.health().store()).isEqualTo("memory");
+
+                    TaskInfo done = awaitEnd(queue, queue.submit("greet", "Ada"));
+                    assertThat(done.status()).isEqualTo(TaskStatus.SUCCESS);
+                    assertThat(done.result()).isEqualTo("\"hello Ada\"");
+                    assertThat(Files.exists(dir.resolve("tasks.duckdb"))).as("no DuckDB file").isFalse();
+                });
+        runner.withUserConfiguration(PlainTasks.class)
+                .withPropertyValues("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=memory",
+                        "gobstopper.tasks.retention-mode=archive")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("gobstopper.tasks.retention-mode")
+                        .hasMessageContaining("with store=memory set retention-mode=delete"));
+    }
+
+    @Test
     void registersTasksOfBeansBehindAsyncAndTransactionalProxiesAndCallsThemThroughTheProxy() {
         runner.withConfiguration(AutoConfigurations.of(
                         DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
