@@ -44,13 +44,15 @@ public final class Benchmark {
         int stored = args.integer("stored", 1_000_000);
         int warmup = args.integer("warmup", 10_000);
         Duration peerTimeout = Duration.ofSeconds(args.integer("peer_timeout_s", 120));
-        List<String> wanted = List.of(args.text("systems", "gobstopper,executor,db-scheduler,jobrunr").split(","));
+        List<String> wanted = List.of(
+                args.text("systems", "gobstopper,executor,db-scheduler,jobrunr").split(","));
 
         Map<String, List<String>> throughputRows = new LinkedHashMap<>();
         String noop = String.format(Locale.ROOT, "throughput, %,d no-op tasks, 1 submitter", tasks);
         String slow = String.format(Locale.ROOT, "throughput, %,d tasks of 1 ms, 1 submitter", tasks);
         String perWorker = String.format(Locale.ROOT, "throughput, %,d no-op tasks, a submitter per worker", tasks);
-        String latency = String.format(Locale.ROOT, "idle latency p50 / p95 / p99, %,d tasks 10 ms apart", latencyTasks);
+        String latency =
+                String.format(Locale.ROOT, "idle latency p50 / p95 / p99, %,d tasks 10 ms apart", latencyTasks);
         List<String> header = new ArrayList<>();
         Map<String, Double> noopRates = new LinkedHashMap<>();
         for (System system : SYSTEMS) {
@@ -63,25 +65,43 @@ public final class Benchmark {
             // JobRunr is held back by its 5 s poll, not by CPU: a JIT warm-up cannot change its figures
             int warm = key(system).equals("jobrunr") ? 0 : warmup;
             String cap = "timeout_s=" + (ours ? 300 : peerTimeout.toSeconds());
-            Map<String, String> result =
-                    Fork.run(system.mainClass(), timeout, throughputArgs(tasks, 1, 0, cap, warm));
+            Map<String, String> result = Fork.run(system.mainClass(), timeout, throughputArgs(tasks, 1, 0, cap, warm));
             cell(throughputRows, noop, throughput(result));
             noopRates.put(system.label(), number(result, "tasks_per_second"));
-            cell(throughputRows, slow,
+            cell(
+                    throughputRows,
+                    slow,
                     throughput(Fork.run(system.mainClass(), timeout, throughputArgs(tasks, 1, 1, cap, warm))));
-            cell(throughputRows, perWorker, throughput(
-                    Fork.run(system.mainClass(), timeout, throughputArgs(tasks, WORKERS, 0, cap, warm))));
-            Map<String, String> lat = Fork.run(system.mainClass(), timeout, "latency", "tasks=" + latencyTasks,
-                    "interval_ms=10", "workers=" + WORKERS);
-            cell(throughputRows, latency, lat.containsKey("error") && !lat.containsKey("p50_ms")
-                    ? "failed: " + lat.get("error")
-                    : String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", number(lat, "p50_ms"),
-                            number(lat, "p95_ms"), number(lat, "p99_ms"))
-                            + (number(lat, "started") < latencyTasks
-                                    ? String.format(Locale.ROOT, " (%,.0f of %,d started within 60 s)",
-                                            number(lat, "started"), latencyTasks)
-                                    : "")
-                            + (notes(lat).isEmpty() ? "" : " (" + notes(lat) + ")"));
+            cell(
+                    throughputRows,
+                    perWorker,
+                    throughput(Fork.run(system.mainClass(), timeout, throughputArgs(tasks, WORKERS, 0, cap, warm))));
+            Map<String, String> lat = Fork.run(
+                    system.mainClass(),
+                    timeout,
+                    "latency",
+                    "tasks=" + latencyTasks,
+                    "interval_ms=10",
+                    "workers=" + WORKERS);
+            cell(
+                    throughputRows,
+                    latency,
+                    lat.containsKey("error") && !lat.containsKey("p50_ms")
+                            ? "failed: " + lat.get("error")
+                            : String.format(
+                                            Locale.ROOT,
+                                            "%.2f / %.2f / %.2f ms",
+                                            number(lat, "p50_ms"),
+                                            number(lat, "p95_ms"),
+                                            number(lat, "p99_ms"))
+                                    + (number(lat, "started") < latencyTasks
+                                            ? String.format(
+                                                    Locale.ROOT,
+                                                    " (%,.0f of %,d started within 60 s)",
+                                                    number(lat, "started"),
+                                                    latencyTasks)
+                                            : "")
+                                    + (notes(lat).isEmpty() ? "" : " (" + notes(lat) + ")"));
             String settings = notes(result);
             if (!settings.isEmpty()) {
                 java.lang.System.err.println("settings of " + system.label() + ": " + settings);
@@ -102,21 +122,24 @@ public final class Benchmark {
             soak(args);
         }
         if (wanted.contains("sse")) {
-            sse(ourRows, args.integer("sse_tasks", 1_000_000), warmup, args.integer("sse_clients", 50),
+            sse(
+                    ourRows,
+                    args.integer("sse_tasks", 1_000_000),
+                    warmup,
+                    args.integer("sse_clients", 50),
                     args.integer("sse_runs", 5));
         }
         if (wanted.contains("gobstopper") || wanted.contains("analytics")) {
             int rows = args.integer("analytics_rows", 100_000);
-            Map<String, String> analytics = Fork.run(SYSTEMS.get(0).mainClass(), Duration.ofMinutes(10), "analytics",
-                    "analytics_rows=" + rows);
+            Map<String, String> analytics =
+                    Fork.run(SYSTEMS.get(0).mainClass(), Duration.ofMinutes(10), "analytics", "analytics_rows=" + rows);
             String label = String.format(Locale.ROOT, "analytics over %,d tasks (30-day window), ", rows);
             cell(ourRows, label + "by name", ms(analytics, "analytics_name_ms"));
             cell(ourRows, label + "by category", ms(analytics, "analytics_category_ms"));
         }
         if (wanted.contains("gobstopper")) {
             String main = SYSTEMS.get(0).mainClass();
-            Map<String, String> listing =
-                    Fork.run(main, Duration.ofMinutes(10), "listing", "stored=" + stored);
+            Map<String, String> listing = Fork.run(main, Duration.ofMinutes(10), "listing", "stored=" + stored);
             String label = String.format(Locale.ROOT, "with %,d stored tasks: ", stored);
             cell(ourRows, label + "list first page, filtered by category and status", ms(listing, "list_filtered_ms"));
             cell(ourRows, label + "list first page, unfiltered", ms(listing, "list_all_ms"));
@@ -129,14 +152,20 @@ public final class Benchmark {
         }
 
         var os = ManagementFactory.getOperatingSystemMXBean();
-        java.lang.System.out.printf(Locale.ROOT, "%ngobstopper-tasks benchmark: %d cores, %.0f GB, Java %s, %s%n",
-                os.getAvailableProcessors(), totalMemoryGb(), java.lang.System.getProperty("java.version"),
+        java.lang.System.out.printf(
+                Locale.ROOT,
+                "%ngobstopper-tasks benchmark: %d cores, %.0f GB, Java %s, %s%n",
+                os.getAvailableProcessors(),
+                totalMemoryGb(),
+                java.lang.System.getProperty("java.version"),
                 java.lang.System.getProperty("os.name"));
         if (!throughputRows.isEmpty() || !ourRows.isEmpty()) {
-            java.lang.System.out.println("Every figure comes from a fresh JVM; " + WORKERS + " workers; throughput counts "
-                    + "from the first submit until every task has succeeded and is stored, on a fresh store, after a "
-                    + "warm-up of " + warmup + " tasks on another (none for JobRunr, which waits on its poll, not on the "
-                    + "CPU).\n");
+            java.lang.System.out.println(
+                    "Every figure comes from a fresh JVM; " + WORKERS + " workers; throughput counts "
+                            + "from the first submit until every task has succeeded and is stored, on a fresh store, after a "
+                            + "warm-up of " + warmup
+                            + " tasks on another (none for JobRunr, which waits on its poll, not on the "
+                            + "CPU).\n");
         }
         if (!throughputRows.isEmpty()) {
             print("scenario", header, throughputRows);
@@ -149,20 +178,23 @@ public final class Benchmark {
                 .max()
                 .orElse(Double.NaN);
         if (ours != null && !Double.isNaN(bestPeer) && bestPeer > 0) {
-            java.lang.System.out.printf(Locale.ROOT, "%nno-op throughput: gobstopper is %.1f x the better peer%n",
-                    ours / bestPeer);
+            java.lang.System.out.printf(
+                    Locale.ROOT, "%nno-op throughput: gobstopper is %.1f x the better peer%n", ours / bestPeer);
         }
         if (!ourRows.isEmpty()) {
             java.lang.System.out.println();
             print("gobstopper-tasks on DuckDB", List.of("result"), ourRows);
         }
         if (!pgRows.isEmpty()) {
-            java.lang.System.out.printf(Locale.ROOT, "%nShared store: every instance is a JVM of its own with %d workers "
-                    + "on one fresh PostgreSQL schema (lease 10 s, poll 200 ms); a further JVM with no workers submits "
-                    + "with submitAll while they run; throughput counts from the first submit until every task is "
-                    + "SUCCESS in the store (polled every 20 ms), after a warm-up of %,d tasks on the same instances "
-                    + "(then deleted). Latency: submit call to the start of the task's method, on the idle cluster.%n%n",
-                    WORKERS, args.integer("pg_warmup", 5_000));
+            java.lang.System.out.printf(
+                    Locale.ROOT,
+                    "%nShared store: every instance is a JVM of its own with %d workers "
+                            + "on one fresh PostgreSQL schema (lease 10 s, poll 200 ms); a further JVM with no workers submits "
+                            + "with submitAll while they run; throughput counts from the first submit until every task is "
+                            + "SUCCESS in the store (polled every 20 ms), after a warm-up of %,d tasks on the same instances "
+                            + "(then deleted). Latency: submit call to the start of the task's method, on the idle cluster.%n%n",
+                    WORKERS,
+                    args.integer("pg_warmup", 5_000));
             print("gobstopper-tasks on one PostgreSQL schema", pgHeader, pgRows);
         }
     }
@@ -174,34 +206,63 @@ public final class Benchmark {
     private static void postgres(List<String> header, Map<String, List<String>> rows, Args args) {
         int tasks = args.integer("pg_tasks", 20_000);
         int latencyTasks = args.integer("pg_latency", 500);
-        String throughput = String.format(Locale.ROOT, "throughput, %,d no-op tasks submitted in batches of 500 while "
-                + "the instances run", tasks);
-        String latency = String.format(Locale.ROOT, "idle latency submit to start, p50 / p95 / p99, %,d tasks 10 ms "
-                + "apart", latencyTasks);
+        String throughput = String.format(
+                Locale.ROOT,
+                "throughput, %,d no-op tasks submitted in batches of 500 while " + "the instances run",
+                tasks);
+        String latency = String.format(
+                Locale.ROOT, "idle latency submit to start, p50 / p95 / p99, %,d tasks 10 ms " + "apart", latencyTasks);
         String submitting = "of which submitting them all took";
         String shares = "tasks run per instance";
         for (String size : args.text("pg_instances", "1,2,3").split(",")) {
             int instances = Integer.parseInt(size.trim());
             header.add(instances + (instances == 1 ? " instance" : " instances"));
-            List<String> scenario = new ArrayList<>(List.of("cluster", "instances=" + instances,
-                    "workers=" + WORKERS, "tasks=" + tasks, "warmup=" + args.integer("pg_warmup", 5_000),
-                    "latency=" + latencyTasks, "interval_ms=10", "timeout_s=300"));
+            List<String> scenario = new ArrayList<>(List.of(
+                    "cluster",
+                    "instances=" + instances,
+                    "workers=" + WORKERS,
+                    "tasks=" + tasks,
+                    "warmup=" + args.integer("pg_warmup", 5_000),
+                    "latency=" + latencyTasks,
+                    "interval_ms=10",
+                    "timeout_s=300"));
             if (args.values().containsKey("pg_url")) {
                 scenario.add("url=" + args.text("pg_url", null));
             }
-            Map<String, String> result = Fork.run("io.gobstopper.bench.PostgresScenarios", Duration.ofMinutes(15),
-                    scenario.toArray(String[]::new));
-            cell(rows, throughput, throughput(result) + (result.containsKey("seconds")
-                    ? String.format(Locale.ROOT, " (%.1f s)", number(result, "seconds")) : ""));
-            cell(rows, submitting, result.containsKey("submit_seconds")
-                    ? String.format(Locale.ROOT, "%.1f s", number(result, "submit_seconds")) : "-");
+            Map<String, String> result = Fork.run(
+                    "io.gobstopper.bench.PostgresScenarios", Duration.ofMinutes(15), scenario.toArray(String[]::new));
+            cell(
+                    rows,
+                    throughput,
+                    throughput(result)
+                            + (result.containsKey("seconds")
+                                    ? String.format(Locale.ROOT, " (%.1f s)", number(result, "seconds"))
+                                    : ""));
+            cell(
+                    rows,
+                    submitting,
+                    result.containsKey("submit_seconds")
+                            ? String.format(Locale.ROOT, "%.1f s", number(result, "submit_seconds"))
+                            : "-");
             cell(rows, shares, result.containsKey("shares") ? result.get("shares") + " %" : "-");
-            cell(rows, latency, result.containsKey("p50_ms")
-                    ? String.format(Locale.ROOT, "%.1f / %.1f / %.1f ms", number(result, "p50_ms"),
-                            number(result, "p95_ms"), number(result, "p99_ms"))
-                            + (number(result, "started") < latencyTasks ? String.format(Locale.ROOT,
-                                    " (%,.0f of %,d started)", number(result, "started"), latencyTasks) : "")
-                    : "failed: " + result.getOrDefault("error", "no result"));
+            cell(
+                    rows,
+                    latency,
+                    result.containsKey("p50_ms")
+                            ? String.format(
+                                            Locale.ROOT,
+                                            "%.1f / %.1f / %.1f ms",
+                                            number(result, "p50_ms"),
+                                            number(result, "p95_ms"),
+                                            number(result, "p99_ms"))
+                                    + (number(result, "started") < latencyTasks
+                                            ? String.format(
+                                                    Locale.ROOT,
+                                                    " (%,.0f of %,d started)",
+                                                    number(result, "started"),
+                                                    latencyTasks)
+                                            : "")
+                            : "failed: " + result.getOrDefault("error", "no result"));
         }
     }
 
@@ -217,7 +278,8 @@ public final class Benchmark {
         List<Double> with = new ArrayList<>();
         Map<String, String> last = Map.of();
         for (int run = 0; run < runs; run++) {
-            without.add(number(Fork.run(main, Duration.ofMinutes(10), throughputArgs(tasks, 1, 0, "clients=0", warmup)),
+            without.add(number(
+                    Fork.run(main, Duration.ofMinutes(10), throughputArgs(tasks, 1, 0, "clients=0", warmup)),
                     "tasks_per_second"));
             last = Fork.run(main, Duration.ofMinutes(10), throughputArgs(tasks, 1, 0, "clients=" + clients, warmup));
             with.add(number(last, "tasks_per_second"));
@@ -225,10 +287,19 @@ public final class Benchmark {
         double before = median(without);
         double after = median(with);
         cell(rows, label + "no event stream client (median of " + runs + ")", rate(before, without));
-        cell(rows, label + clients + " event stream clients, 1 never reads (median of " + runs + ")", rate(after, with)
-                + String.format(Locale.ROOT, "; last run: %.0f of %d clients left at the end, readers got %.0f MB",
-                        number(last, "clients_at_end"), clients, number(last, "mb_received_by_readers")));
-        cell(rows, "event stream cost on no-op throughput (medians)",
+        cell(
+                rows,
+                label + clients + " event stream clients, 1 never reads (median of " + runs + ")",
+                rate(after, with)
+                        + String.format(
+                                Locale.ROOT,
+                                "; last run: %.0f of %d clients left at the end, readers got %.0f MB",
+                                number(last, "clients_at_end"),
+                                clients,
+                                number(last, "mb_received_by_readers")));
+        cell(
+                rows,
+                "event stream cost on no-op throughput (medians)",
                 String.format(Locale.ROOT, "%+.1f %%", (after - before) / before * 100));
     }
 
@@ -240,20 +311,41 @@ public final class Benchmark {
         int minutes = args.integer("soak_minutes", 10);
         int rate = args.integer("soak_rate", 1_000);
         int retention = args.integer("soak_retention_s", 60);
-        Map<String, String> result = Fork.run("io.gobstopper.bench.SoakScenario", Duration.ofMinutes(minutes + 5),
-                "soak", "minutes=" + minutes, "rate=" + rate, "retention_s=" + retention, "cleanup_s=10",
+        Map<String, String> result = Fork.run(
+                "io.gobstopper.bench.SoakScenario",
+                Duration.ofMinutes(minutes + 5),
+                "soak",
+                "minutes=" + minutes,
+                "rate=" + rate,
+                "retention_s=" + retention,
+                "cleanup_s=10",
                 "sample_s=" + args.integer("soak_sample_s", 30));
-        java.lang.System.out.printf(Locale.ROOT, "%nsoak: %,d no-op tasks per second for %d minutes, retention %d s "
-                + "(cleanup every 10 s), 4 workers, DuckDB%n%n", rate, minutes, retention);
-        java.lang.System.out.println("| time | submitted | rows stored | heap after GC | DuckDB file | WAL | journal |");
+        java.lang.System.out.printf(
+                Locale.ROOT,
+                "%nsoak: %,d no-op tasks per second for %d minutes, retention %d s "
+                        + "(cleanup every 10 s), 4 workers, DuckDB%n%n",
+                rate,
+                minutes,
+                retention);
+        java.lang.System.out.println(
+                "| time | submitted | rows stored | heap after GC | DuckDB file | WAL | journal |");
         java.lang.System.out.println("|---|---|---|---|---|---|---|");
-        result.keySet().stream().filter(key -> key.endsWith("_heap_mb")).sorted().forEach(key -> {
-            String at = key.substring(0, key.indexOf('_'));
-            java.lang.System.out.printf(Locale.ROOT, "| %d s | %,.0f | %,.0f | %.1f MB | %.1f MB | %.1f MB | %.2f MB |%n",
-                    Integer.parseInt(at.substring(1)), number(result, at + "_submitted"), number(result, at + "_rows"),
-                    number(result, at + "_heap_mb"), number(result, at + "_file_mb"), number(result, at + "_wal_mb"),
-                    number(result, at + "_journal_mb"));
-        });
+        result.keySet().stream()
+                .filter(key -> key.endsWith("_heap_mb"))
+                .sorted()
+                .forEach(key -> {
+                    String at = key.substring(0, key.indexOf('_'));
+                    java.lang.System.out.printf(
+                            Locale.ROOT,
+                            "| %d s | %,.0f | %,.0f | %.1f MB | %.1f MB | %.1f MB | %.2f MB |%n",
+                            Integer.parseInt(at.substring(1)),
+                            number(result, at + "_submitted"),
+                            number(result, at + "_rows"),
+                            number(result, at + "_heap_mb"),
+                            number(result, at + "_file_mb"),
+                            number(result, at + "_wal_mb"),
+                            number(result, at + "_journal_mb"));
+                });
     }
 
     static double median(List<Double> values) {
@@ -263,19 +355,35 @@ public final class Benchmark {
     }
 
     private static String rate(double median, List<Double> runs) {
-        return String.format(Locale.ROOT, "%,.0f tasks/s (runs: %s)", median, String.join(" / ",
-                runs.stream().map(value -> String.format(Locale.ROOT, "%,.0f", value)).toList()));
+        return String.format(
+                Locale.ROOT,
+                "%,.0f tasks/s (runs: %s)",
+                median,
+                String.join(
+                        " / ",
+                        runs.stream()
+                                .map(value -> String.format(Locale.ROOT, "%,.0f", value))
+                                .toList()));
     }
 
     private static String[] throughputArgs(int tasks, int submitters, int workMillis, String cap, int warmup) {
-        return new String[] {"throughput", "tasks=" + tasks, "workers=" + WORKERS, "submitters=" + submitters,
-            "work_ms=" + workMillis, cap, "warmup=" + warmup};
+        return new String[] {
+            "throughput",
+            "tasks=" + tasks,
+            "workers=" + WORKERS,
+            "submitters=" + submitters,
+            "work_ms=" + workMillis,
+            cap,
+            "warmup=" + warmup
+        };
     }
 
     private static String[] withScenario(String[] argv) {
         List<String> all = new ArrayList<>(List.of("benchmark"));
         for (String arg : argv) {
-            all.addAll(List.of(arg.trim().split("\\s+")).stream().filter(part -> !part.isEmpty()).toList());
+            all.addAll(List.of(arg.trim().split("\\s+")).stream()
+                    .filter(part -> !part.isEmpty())
+                    .toList());
         }
         return all.toArray(String[]::new);
     }
@@ -300,7 +408,10 @@ public final class Benchmark {
         }
         String rate = String.format(Locale.ROOT, "%,.0f tasks/s", number(result, "tasks_per_second"));
         if (number(result, "finished") != 1) {
-            rate += String.format(Locale.ROOT, " (%,.0f done in %.0f s, then stopped)", number(result, "completed"),
+            rate += String.format(
+                    Locale.ROOT,
+                    " (%,.0f done in %.0f s, then stopped)",
+                    number(result, "completed"),
                     number(result, "seconds"));
         }
         return rate;
@@ -319,7 +430,8 @@ public final class Benchmark {
     }
 
     private static String format(Map<String, String> result, String key, Function<Double, String> format) {
-        return result.containsKey(key) ? format.apply(number(result, key))
+        return result.containsKey(key)
+                ? format.apply(number(result, key))
                 : "failed: " + result.getOrDefault("error", "no result");
     }
 
@@ -340,7 +452,9 @@ public final class Benchmark {
     }
 
     private static void print(String first, List<String> header, Map<String, List<String>> rows) {
-        int width = Math.max(first.length(), rows.keySet().stream().mapToInt(String::length).max().orElse(0));
+        int width = Math.max(
+                first.length(),
+                rows.keySet().stream().mapToInt(String::length).max().orElse(0));
         StringBuilder line = new StringBuilder("| " + pad(first, width) + " |");
         StringBuilder rule = new StringBuilder("|" + "-".repeat(width + 2) + "|");
         for (String column : header) {
@@ -349,8 +463,8 @@ public final class Benchmark {
         }
         java.lang.System.out.println(line);
         java.lang.System.out.println(rule);
-        rows.forEach((row, values) -> java.lang.System.out.println(
-                "| " + pad(row, width) + " | " + String.join(" | ", values) + " |"));
+        rows.forEach((row, values) ->
+                java.lang.System.out.println("| " + pad(row, width) + " | " + String.join(" | ", values) + " |"));
     }
 
     private static String pad(String text, int width) {

@@ -53,7 +53,8 @@ final class Fork {
         Map<String, String> results = new LinkedHashMap<>();
         System.err.printf("%n--- %s %s%n", mainClass.substring(mainClass.lastIndexOf('.') + 1), String.join(" ", args));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             Thread reader = new Thread(() -> read(process, results));
             reader.start();
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -76,7 +77,8 @@ final class Fork {
 
     private static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException ex) {
             System.err.println("could not delete " + dir + ": " + ex);
         }

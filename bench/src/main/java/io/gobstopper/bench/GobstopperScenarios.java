@@ -1,7 +1,7 @@
 package io.gobstopper.bench;
 
-import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskRequest;
@@ -19,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,7 +78,17 @@ public final class GobstopperScenarios {
         registry.registerAnnotated(tasks);
         CountDownLatch succeeded = new CountDownLatch(expected);
         Path file = dir.resolve(UUID.randomUUID() + ".duckdb");
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(file, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(workers)).mapper(mapper).listeners(List.of(event -> { if (event.type() == TaskEventType.SUCCEEDED) { succeeded.countDown(); } })).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new DuckDbTaskStore(file, Duration.ofMillis(50)))
+                .settings(TaskEngineSettings.DEFAULTS.withWorkers(workers))
+                .mapper(mapper)
+                .listeners(List.of(event -> {
+                    if (event.type() == TaskEventType.SUCCEEDED) {
+                        succeeded.countDown();
+                    }
+                }))
+                .build();
         engine.start();
         return new Engine(engine, tasks, succeeded, file);
     }
@@ -181,7 +190,9 @@ public final class GobstopperScenarios {
         Report.metric("stored", total);
         Report.metric("list_filtered_ms", median(() -> engine.list(filtered).total()));
         Report.metric("list_all_ms", median(() -> engine.list(TaskFilter.all()).total()));
-        Report.metric("list_deep_page_ms", median(() -> engine.list(TaskFilter.all().page(50, 500_000)).total()));
+        Report.metric(
+                "list_deep_page_ms",
+                median(() -> engine.list(TaskFilter.all().page(50, 500_000)).total()));
         Report.metric("stats_ms", median(() -> engine.stats().total()));
         engine.close();
     }
@@ -194,10 +205,16 @@ public final class GobstopperScenarios {
         TaskEngine engine = onGenerated(dir.resolve("analytics.duckdb"), args.integer("analytics_rows", 100_000));
         Duration window = Duration.ofDays(30);
         Report.metric("stored", engine.stats().total());
-        Report.metric("analytics_name_ms", median(() -> engine.analytics(window,
-                io.gobstopper.tasks.TaskAnalytics.GroupBy.NAME, false).groups().size()));
-        Report.metric("analytics_category_ms", median(() -> engine.analytics(window,
-                io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, false).groups().size()));
+        Report.metric(
+                "analytics_name_ms",
+                median(() -> engine.analytics(window, io.gobstopper.tasks.TaskAnalytics.GroupBy.NAME, false)
+                        .groups()
+                        .size()));
+        Report.metric(
+                "analytics_category_ms",
+                median(() -> engine.analytics(window, io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, false)
+                        .groups()
+                        .size()));
         engine.close();
     }
 
@@ -216,7 +233,12 @@ public final class GobstopperScenarios {
             connection.createStatement().execute("CHECKPOINT");
         }
         JsonMapper mapper = JsonMapper.builder().build();
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(new TaskRegistry(mapper)).store(new DuckDbTaskStore(file, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS).mapper(mapper).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(new TaskRegistry(mapper))
+                .store(new DuckDbTaskStore(file, Duration.ofMillis(50)))
+                .settings(TaskEngineSettings.DEFAULTS)
+                .mapper(mapper)
+                .build();
         engine.start();
         return engine;
     }

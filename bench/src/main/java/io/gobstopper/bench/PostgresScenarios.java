@@ -1,9 +1,9 @@
 package io.gobstopper.bench;
 
-import io.gobstopper.tasks.GobstopperTasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gobstopper.tasks.BackgroundTask;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,8 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PostgresScenarios {
 
-    static final String DEFAULT_URL = System.getenv().getOrDefault("GOBSTOPPER_BENCH_POSTGRES_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    static final String DEFAULT_URL = System.getenv()
+            .getOrDefault("GOBSTOPPER_BENCH_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private static final Duration LEASE = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -91,7 +90,12 @@ public final class PostgresScenarios {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new Tasks());
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new PostgresTaskStore(dataSource, schema, node, LEASE, POLL)).settings(TaskEngineSettings.DEFAULTS.withWorkers(workers)).mapper(mapper).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new PostgresTaskStore(dataSource, schema, node, LEASE, POLL))
+                .settings(TaskEngineSettings.DEFAULTS.withWorkers(workers))
+                .mapper(mapper)
+                .build();
         engine.start();
         return engine;
     }
@@ -134,23 +138,24 @@ public final class PostgresScenarios {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(PostgresScenarios.class.getName());
-        command.addAll(List.of("instance", "url=" + url, "schema=" + schema, "node=" + node,
-                "workers=" + workers));
+        command.addAll(List.of("instance", "url=" + url, "schema=" + schema, "node=" + node, "workers=" + workers));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CountDownLatch ready = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    if (line.equals("READY " + node)) {
-                        ready.countDown();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader lines = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = lines.readLine()) != null; ) {
+                            if (line.equals("READY " + node)) {
+                                ready.countDown();
+                            }
+                            System.out.println("  [" + node + "] " + line);
+                        }
+                    } catch (IOException ex) {
+                        // the instance went away
                     }
-                    System.out.println("  [" + node + "] " + line);
-                }
-            } catch (IOException ex) {
-                // the instance went away
-            }
-        }, "output-" + node);
+                },
+                "output-" + node);
         reader.setDaemon(true);
         reader.start();
         return new Instance(node, process, ready);
@@ -193,15 +198,19 @@ public final class PostgresScenarios {
                 double seconds = (System.nanoTime() - begin) / 1e9;
                 long stored = count(jdbc, schema, "SUCCESS");
                 Map<String, Long> shares = new HashMap<>();
-                jdbc.query("SELECT node_id, count(*) FROM " + schema + ".tasks GROUP BY node_id",
-                        rs -> {
-                            shares.put(rs.getString(1), rs.getLong(2));
-                        });
+                jdbc.query("SELECT node_id, count(*) FROM " + schema + ".tasks GROUP BY node_id", rs -> {
+                    shares.put(rs.getString(1), rs.getLong(2));
+                });
                 Report.throughput(stored, tasks, seconds, finished);
                 Report.metric("submit_seconds", submitSeconds);
-                Report.note("shares", running.stream().map(instance -> String.format(java.util.Locale.ROOT, "%.0f",
-                        100.0 * shares.getOrDefault(instance.node(), 0L) / Math.max(1, stored)))
-                        .collect(Collectors.joining(" / ")));
+                Report.note(
+                        "shares",
+                        running.stream()
+                                .map(instance -> String.format(
+                                        java.util.Locale.ROOT,
+                                        "%.0f",
+                                        100.0 * shares.getOrDefault(instance.node(), 0L) / Math.max(1, stored)))
+                                .collect(Collectors.joining(" / ")));
                 clear(jdbc, schema);
 
                 if (latencyTasks > 0) {
@@ -233,8 +242,10 @@ public final class PostgresScenarios {
             throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            Long unfinished = jdbc.queryForObject("SELECT (SELECT count(*) FROM " + schema + ".tasks WHERE status IN "
-                    + "('PENDING', 'RETRY')) + (SELECT count(*) FROM " + schema + ".tasks WHERE status = 'STARTED')",
+            Long unfinished = jdbc.queryForObject(
+                    "SELECT (SELECT count(*) FROM " + schema + ".tasks WHERE status IN "
+                            + "('PENDING', 'RETRY')) + (SELECT count(*) FROM " + schema
+                            + ".tasks WHERE status = 'STARTED')",
                     Long.class);
             if (unfinished != null && unfinished == 0 && count(jdbc, schema, "SUCCESS") >= expected) {
                 return true;
@@ -245,8 +256,8 @@ public final class PostgresScenarios {
     }
 
     private static long count(JdbcTemplate jdbc, String schema, String status) {
-        Long count = jdbc.queryForObject("SELECT count(*) FROM " + schema + ".tasks WHERE status = ?", Long.class,
-                status);
+        Long count =
+                jdbc.queryForObject("SELECT count(*) FROM " + schema + ".tasks WHERE status = ?", Long.class, status);
         return count == null ? 0 : count;
     }
 
@@ -257,8 +268,9 @@ public final class PostgresScenarios {
     }
 
     /** Submit call to method start, on the idle cluster, {@code count} tasks on a fixed schedule. */
-    private static void latency(TaskEngine submitter, JdbcTemplate jdbc, String schema, int count,
-            long intervalNanos, Duration limit) throws InterruptedException {
+    private static void latency(
+            TaskEngine submitter, JdbcTemplate jdbc, String schema, int count, long intervalNanos, Duration limit)
+            throws InterruptedException {
         for (int i = 0; i < 50; i++) { // warm-up, not measured
             submitter.submit("timed");
             TimeUnit.NANOSECONDS.sleep(intervalNanos);

@@ -12,8 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,19 +42,28 @@ public final class SoakScenario {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new GobstopperScenarios.Tasks());
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(file, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(4).withRetention(retention, cleanup)).mapper(mapper).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new DuckDbTaskStore(file, Duration.ofMillis(50)))
+                .settings(TaskEngineSettings.DEFAULTS.withWorkers(4).withRetention(retention, cleanup))
+                .mapper(mapper)
+                .build();
         engine.start();
 
         AtomicLong submitted = new AtomicLong();
         ScheduledExecutorService submitter = Executors.newSingleThreadScheduledExecutor();
         int perTick = Math.max(1, rate / 100);
         TaskRequest noop = TaskRequest.of("noop");
-        submitter.scheduleAtFixedRate(() -> {
-            for (int i = 0; i < perTick; i++) {
-                engine.submitAsync(noop);
-            }
-            submitted.addAndGet(perTick);
-        }, 0, 10, TimeUnit.MILLISECONDS);
+        submitter.scheduleAtFixedRate(
+                () -> {
+                    for (int i = 0; i < perTick; i++) {
+                        engine.submitAsync(noop);
+                    }
+                    submitted.addAndGet(perTick);
+                },
+                0,
+                10,
+                TimeUnit.MILLISECONDS);
 
         long start = System.nanoTime();
         long end = start + TimeUnit.MINUTES.toNanos(minutes);

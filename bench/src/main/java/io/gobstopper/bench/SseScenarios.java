@@ -75,15 +75,19 @@ public final class SseScenarios {
         int count = args.integer("tasks", 50_000);
         int clients = args.integer("clients", 0);
         App.SUCCEEDED.set(new CountDownLatch(count));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).run(
-                "--server.port=0", "--gobstopper.tasks.enabled=true",
-                "--gobstopper.tasks.workers=" + args.integer("workers", 4),
-                "--gobstopper.tasks.duckdb.path=" + dir.resolve(UUID.randomUUID() + ".duckdb"),
-                // the default buffer unless told otherwise: the clients get their share of the events, not all of them
-                "--gobstopper.tasks.web.events.buffer-size=" + args.integer("buffer", 1_000),
-                "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-                // the one stalled client's drop is expected; its WARN is not news here
-                "--logging.level.io.gobstopper.tasks.boot.web.TaskEventBroadcaster=ERROR");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+                .run(
+                        "--server.port=0",
+                        "--gobstopper.tasks.enabled=true",
+                        "--gobstopper.tasks.workers=" + args.integer("workers", 4),
+                        "--gobstopper.tasks.duckdb.path=" + dir.resolve(UUID.randomUUID() + ".duckdb"),
+                        // the default buffer unless told otherwise: the clients get their share of the events, not all
+                        // of them
+                        "--gobstopper.tasks.web.events.buffer-size=" + args.integer("buffer", 1_000),
+                        "--spring.main.banner-mode=off",
+                        "--logging.level.root=WARN",
+                        // the one stalled client's drop is expected; its WARN is not news here
+                        "--logging.level.io.gobstopper.tasks.boot.web.TaskEventBroadcaster=ERROR");
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         TaskEngine engine = context.getBean(TaskEngine.class);
         TaskEventBroadcaster broadcaster = context.getBean(TaskEventBroadcaster.class);
@@ -91,22 +95,26 @@ public final class SseScenarios {
         AtomicLong received = new AtomicLong();
         List<Thread> readers = new ArrayList<>();
         Socket stalled = null;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int stalledClients = clients > 0 ? args.integer("stalled", 1) : 0;
         for (int i = 0; i < clients - stalledClients; i++) {
             HttpResponse<InputStream> response = http.send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tasks/events")).build(),
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tasks/events"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            Thread reader = new Thread(() -> {
-                byte[] buffer = new byte[64 * 1024];
-                try (InputStream in = response.body()) {
-                    for (int n; (n = in.read(buffer)) != -1; ) {
-                        received.addAndGet(n);
-                    }
-                } catch (Exception ex) {
-                    // the stream ended
-                }
-            }, "sse-reader-" + i);
+            Thread reader = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[64 * 1024];
+                        try (InputStream in = response.body()) {
+                            for (int n; (n = in.read(buffer)) != -1; ) {
+                                received.addAndGet(n);
+                            }
+                        } catch (Exception ex) {
+                            // the stream ended
+                        }
+                    },
+                    "sse-reader-" + i);
             reader.setDaemon(true);
             reader.start();
             readers.add(reader);

@@ -11,8 +11,10 @@ public class BatchItemException extends TaskException {
     private final int index;
 
     public BatchItemException(int index, String name, TaskException cause) {
-        super("Batch item " + index + " (task '" + name + "'): " + cause.getMessage()
-                + ". Nothing of the batch was stored.", cause);
+        super(
+                "Batch item " + index + " (task '" + name + "'): " + cause.getMessage()
+                        + ". Nothing of the batch was stored.",
+                cause);
         this.index = index;
     }
 

@@ -105,8 +105,7 @@ public class DisabledTaskQueue implements TaskQueue {
     }
 
     @Override
-    public TaskAnalytics analytics(Duration since, TaskAnalytics.GroupBy groupBy,
-            boolean includeArchive) {
+    public TaskAnalytics analytics(Duration since, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
         return TaskAnalytics.empty(since, groupBy);
     }
 

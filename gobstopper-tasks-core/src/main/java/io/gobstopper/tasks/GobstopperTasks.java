@@ -103,10 +103,12 @@ public final class GobstopperTasks {
          */
         public Builder workers(String category, int workers) {
             TaskEngineSettings.CategorySettings own = settings.categories().get(category);
-            settings = settings.withCategory(category, own == null
-                    ? new TaskEngineSettings.CategorySettings(workers, null)
-                    : new TaskEngineSettings.CategorySettings(workers, own.retry(), own.queueCapacity(), own.rate(),
-                            own.maxWait()));
+            settings = settings.withCategory(
+                    category,
+                    own == null
+                            ? new TaskEngineSettings.CategorySettings(workers, null)
+                            : new TaskEngineSettings.CategorySettings(
+                                    workers, own.retry(), own.queueCapacity(), own.rate(), own.maxWait()));
             return this;
         }
 

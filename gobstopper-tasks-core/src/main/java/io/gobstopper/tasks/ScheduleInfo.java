@@ -12,4 +12,5 @@ import java.time.Instant;
  * @param lastRunAt the fire time of the latest run it started, or {@code null} if it never fired
  * @param paused whether it is paused (kept across restarts)
  */
-public record ScheduleInfo(String name, String cron, String zone, Instant nextRunAt, Instant lastRunAt, boolean paused) {}
+public record ScheduleInfo(
+        String name, String cron, String zone, Instant nextRunAt, Instant lastRunAt, boolean paused) {}

@@ -74,7 +74,12 @@ public record TaskAnalytics(Duration since, GroupBy groupBy, List<Group> groups,
      * @param execution seconds from start to end of the ended tasks that started
      * @param waiting seconds from due (run-at, else created) to start of the tasks that started
      */
-    public record Group(String key, long total, Map<TaskStatus, Long> byStatus, double errorRate, Execution execution,
+    public record Group(
+            String key,
+            long total,
+            Map<TaskStatus, Long> byStatus,
+            double errorRate,
+            Execution execution,
             Wait waiting) {
 
         public Group {

@@ -84,8 +84,29 @@ public record TaskInfo(
             String uniqueKey,
             Duration timeout,
             boolean cancelRequested) {
-        this(id, name, category, priority, status, createdAt, startedAt, completedAt, runAt, result, error, retryCount,
-                maxRetries, args, kwargs, progress, progressMessage, dependsOn, uniqueKey, timeout, cancelRequested, null);
+        this(
+                id,
+                name,
+                category,
+                priority,
+                status,
+                createdAt,
+                startedAt,
+                completedAt,
+                runAt,
+                result,
+                error,
+                retryCount,
+                maxRetries,
+                args,
+                kwargs,
+                progress,
+                progressMessage,
+                dependsOn,
+                uniqueKey,
+                timeout,
+                cancelRequested,
+                null);
     }
 
     /** A task without dependencies, unique key or timeout. */
@@ -107,8 +128,29 @@ public record TaskInfo(
             String kwargs,
             int progress,
             String progressMessage) {
-        this(id, name, category, priority, status, createdAt, startedAt, completedAt, runAt, result, error, retryCount,
-                maxRetries, args, kwargs, progress, progressMessage, List.of(), null, null, false, null);
+        this(
+                id,
+                name,
+                category,
+                priority,
+                status,
+                createdAt,
+                startedAt,
+                completedAt,
+                runAt,
+                result,
+                error,
+                retryCount,
+                maxRetries,
+                args,
+                kwargs,
+                progress,
+                progressMessage,
+                List.of(),
+                null,
+                null,
+                false,
+                null);
     }
 
     /** Whether a worker is running the task now. */

@@ -54,6 +54,8 @@ public enum TaskPriority {
 
     private static String invalid(String value) {
         return "Unknown priority '" + value + "': use one of "
-                + Arrays.stream(values()).map(p -> p.name() + " (" + p.level + ")").collect(Collectors.joining(", "));
+                + Arrays.stream(values())
+                        .map(p -> p.name() + " (" + p.level + ")")
+                        .collect(Collectors.joining(", "));
     }
 }

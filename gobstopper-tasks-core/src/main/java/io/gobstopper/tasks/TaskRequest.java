@@ -75,7 +75,8 @@ public record TaskRequest(
     public TaskRequest withDependsOn(Collection<UUID> more) {
         List<UUID> all = new java.util.ArrayList<>(dependsOn);
         all.addAll(more);
-        return new TaskRequest(name, args, kwargs, category, priority, maxRetries, delay, runAt, all, uniqueKey, timeout);
+        return new TaskRequest(
+                name, args, kwargs, category, priority, maxRetries, delay, runAt, all, uniqueKey, timeout);
     }
 
     /** Builds a {@link TaskRequest}. */
@@ -177,8 +178,18 @@ public record TaskRequest(
         }
 
         public TaskRequest build() {
-            return new TaskRequest(name, args, new LinkedHashMap<>(kwargs), category, priority, maxRetries, delay,
-                    runAt, dependsOn, uniqueKey, timeout);
+            return new TaskRequest(
+                    name,
+                    args,
+                    new LinkedHashMap<>(kwargs),
+                    category,
+                    priority,
+                    maxRetries,
+                    delay,
+                    runAt,
+                    dependsOn,
+                    uniqueKey,
+                    timeout);
         }
     }
 }

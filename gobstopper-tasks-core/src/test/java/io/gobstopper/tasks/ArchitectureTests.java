@@ -26,7 +26,8 @@ class ArchitectureTests {
     @BeforeAll
     static void importCore() {
         // only the main classes' own folder (or jar): scanning the whole class path for the package is slow
-        Location main = Location.of(TaskQueue.class.getProtectionDomain().getCodeSource().getLocation());
+        Location main = Location.of(
+                TaskQueue.class.getProtectionDomain().getCodeSource().getLocation());
         core = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importLocations(List.of(main));
@@ -35,7 +36,9 @@ class ArchitectureTests {
     @Test
     void theImportSeesTheMainClassesOnly() {
         assertThat(core.stream().map(JavaClass::getName))
-                .contains(TaskQueue.class.getName(), "io.gobstopper.tasks.engine.TaskEngine",
+                .contains(
+                        TaskQueue.class.getName(),
+                        "io.gobstopper.tasks.engine.TaskEngine",
                         "io.gobstopper.tasks.store.TaskStore")
                 .doesNotContain(ArchitectureTests.class.getName());
     }
@@ -43,17 +46,26 @@ class ArchitectureTests {
     @Test
     void onlyTheCronReaderUsesSpring() {
         noClasses()
-                .that().resideInAPackage("io.gobstopper.tasks..")
-                .and().resideOutsideOfPackage("io.gobstopper.tasks.schedule..")
-                .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+                .that()
+                .resideInAPackage("io.gobstopper.tasks..")
+                .and()
+                .resideOutsideOfPackage("io.gobstopper.tasks.schedule..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.springframework..")
                 .check(core);
     }
 
     @Test
     void theCoreUsesNoJdbcAndNoStoreModule() {
         noClasses()
-                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..",
-                        "io.gobstopper.tasks.store.jdbc..", "io.gobstopper.tasks.store.duckdb..",
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "java.sql..",
+                        "javax.sql..",
+                        "io.gobstopper.tasks.store.jdbc..",
+                        "io.gobstopper.tasks.store.duckdb..",
                         "io.gobstopper.tasks.store.postgres..")
                 .check(core);
     }
@@ -61,16 +73,21 @@ class ArchitectureTests {
     @Test
     void theStoreSpiDoesNotLeanOnTheEngine() {
         noClasses()
-                .that().resideInAPackage("io.gobstopper.tasks.store..")
-                .should().dependOnClassesThat().resideInAPackage("io.gobstopper.tasks.engine..")
+                .that()
+                .resideInAPackage("io.gobstopper.tasks.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.gobstopper.tasks.engine..")
                 .check(core);
     }
 
     @Test
     void theCronReaderUsesOnlySpringsCronExpression() {
         noClasses()
-                .that().resideInAPackage("io.gobstopper.tasks.schedule..")
-                .should().dependOnClassesThat(resideInAPackage("org.springframework..")
+                .that()
+                .resideInAPackage("io.gobstopper.tasks.schedule..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("org.springframework..")
                         .and(not(resideInAnyPackage("org.springframework.scheduling.support.."))))
                 .check(core);
     }
@@ -78,9 +95,12 @@ class ArchitectureTests {
     @Test
     void thePublicApiDoesNotDependOnTheEngineOrTheStore() {
         noClasses()
-                .that().resideInAPackage("io.gobstopper.tasks")
-                .and().haveNameNotMatching("io\\.gobstopper\\.tasks\\.GobstopperTasks.*") // the builder assembles them
-                .should().dependOnClassesThat()
+                .that()
+                .resideInAPackage("io.gobstopper.tasks")
+                .and()
+                .haveNameNotMatching("io\\.gobstopper\\.tasks\\.GobstopperTasks.*") // the builder assembles them
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.gobstopper.tasks.engine..", "io.gobstopper.tasks.store..")
                 .check(core);
     }

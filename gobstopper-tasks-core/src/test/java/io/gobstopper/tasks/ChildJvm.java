@@ -70,8 +70,8 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 output.add(line);
                 if (line.startsWith(PREFIX)) {
@@ -101,8 +101,8 @@ public final class ChildJvm implements AutoCloseable {
         }
         List<String> words = List.of(message.trim().split("\\s+"));
         if (!words.get(0).equals(word)) {
-            throw new AssertionError(name + " sent '" + message + "' where '" + word + "' was expected; its output:\n"
-                    + output());
+            throw new AssertionError(
+                    name + " sent '" + message + "' where '" + word + "' was expected; its output:\n" + output());
         }
         return words.subList(1, words.size());
     }

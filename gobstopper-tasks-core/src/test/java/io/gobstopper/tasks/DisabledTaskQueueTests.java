@@ -3,9 +3,6 @@ package io.gobstopper.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.gobstopper.tasks.TaskFilter;
-import io.gobstopper.tasks.TaskRequest;
-import io.gobstopper.tasks.TasksDisabledException;
 import java.time.Duration;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -37,8 +34,8 @@ class DisabledTaskQueueTests {
         assertDisabled(() -> queue.cleanup(Duration.ofDays(1)));
         assertDisabled(() -> queue.resizeWorkers("default", 1));
         assertDisabled(() -> queue.archive(Duration.ofDays(1)));
-        assertDisabled(() -> queue.export(TaskFilter.all(), io.gobstopper.tasks.ExportFormat.CSV,
-                java.io.OutputStream.nullOutputStream()));
+        assertDisabled(() -> queue.export(
+                TaskFilter.all(), io.gobstopper.tasks.ExportFormat.CSV, java.io.OutputStream.nullOutputStream()));
         assertThat(queue.message()).isEqualTo("The task system is switched off. " + HINT);
     }
 
@@ -60,7 +57,7 @@ class DisabledTaskQueueTests {
         assertThat(queue.describe("anything")).isEmpty();
         assertThat(queue.health().healthy()).isTrue();
         assertThat(queue.analytics(Duration.ofHours(1), io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY, true))
-                .isEqualTo(io.gobstopper.tasks.TaskAnalytics.empty(Duration.ofHours(1),
-                        io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY));
+                .isEqualTo(io.gobstopper.tasks.TaskAnalytics.empty(
+                        Duration.ofHours(1), io.gobstopper.tasks.TaskAnalytics.GroupBy.CATEGORY));
     }
 }

@@ -15,7 +15,11 @@ class TaskStatusTests {
 
     @ParameterizedTest
     @CsvSource({
-        "pending, PENDING", "STARTED, STARTED", "Success, SUCCESS", "fAiLeD, FAILED", "' cancelled ', CANCELLED",
+        "pending, PENDING",
+        "STARTED, STARTED",
+        "Success, SUCCESS",
+        "fAiLeD, FAILED",
+        "' cancelled ', CANCELLED",
         "retry, RETRY"
     })
     void parsesNamesInAnyCase(String text, TaskStatus expected) {

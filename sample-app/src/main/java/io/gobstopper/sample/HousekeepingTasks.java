@@ -20,8 +20,12 @@ public class HousekeepingTasks {
      * Runs once a minute (second 0), in UTC; {@code gobstopper.tasks.schedules.heartbeat.cron} changes that, and
      * {@code -} switches it off.
      */
-    @BackgroundTask(name = "heartbeat", category = "housekeeping", priority = TaskPriority.LOW,
-            cron = "0 * * * * *", zone = "UTC")
+    @BackgroundTask(
+            name = "heartbeat",
+            category = "housekeeping",
+            priority = TaskPriority.LOW,
+            cron = "0 * * * * *",
+            zone = "UTC")
     public Map<String, Object> heartbeat() {
         long beat = beats.incrementAndGet();
         log.info("Heartbeat {} since this instance started", beat);

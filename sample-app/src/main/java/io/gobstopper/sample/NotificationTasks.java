@@ -14,7 +14,11 @@ public class NotificationTasks {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationTasks.class);
 
-    @BackgroundTask(name = "send_email", category = "notifications", priority = TaskPriority.HIGH, maxRetries = 3,
+    @BackgroundTask(
+            name = "send_email",
+            category = "notifications",
+            priority = TaskPriority.HIGH,
+            maxRetries = 3,
             exposed = true)
     public Map<String, Object> sendEmail(String to, String subject) {
         if (to == null || !to.contains("@")) {

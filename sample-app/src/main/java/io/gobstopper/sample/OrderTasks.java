@@ -19,11 +19,16 @@ public class OrderTasks {
     }
 
     /** Invalid orders will never become valid: fail at once instead of retrying. */
-    @BackgroundTask(name = "validate_order", category = "orders", maxRetries = 3,
-            noRetryFor = IllegalArgumentException.class, exposed = true)
+    @BackgroundTask(
+            name = "validate_order",
+            category = "orders",
+            maxRetries = 3,
+            noRetryFor = IllegalArgumentException.class,
+            exposed = true)
     public Map<String, Object> validateOrder(String orderId, int quantity) {
         if (quantity <= 0) {
-            throw new IllegalArgumentException("order " + orderId + " has quantity " + quantity + "; it must be positive");
+            throw new IllegalArgumentException(
+                    "order " + orderId + " has quantity " + quantity + "; it must be positive");
         }
         return Map.of("orderId", orderId, "valid", true);
     }

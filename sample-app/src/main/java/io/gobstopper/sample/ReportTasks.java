@@ -15,7 +15,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReportTasks {
 
-    @BackgroundTask(name = "generate_report", category = "reports", priority = TaskPriority.LOW, exposed = true,
+    @BackgroundTask(
+            name = "generate_report",
+            category = "reports",
+            priority = TaskPriority.LOW,
+            exposed = true,
             timeout = "1m")
     public Map<String, Object> generateReport(String kind, LocalDate from, LocalDate to, TaskContext context)
             throws InterruptedException {

@@ -19,9 +19,10 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .anyRequest().authenticated())
+        http.authorizeHttpRequests(requests -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .anyRequest()
+                        .authenticated())
                 .httpBasic(Customizer.withDefaults())
                 // the task API is called with HTTP Basic credentials (curl, scripts), not a session cookie, so there
                 // is no cross-site request to forge; an application that signs its users in with a session keeps
@@ -34,7 +35,13 @@ class SecurityConfiguration {
     InMemoryUserDetailsManager users() {
         // demo users with plain-text passwords; a real application keeps hashed ones elsewhere
         return new InMemoryUserDetailsManager(
-                User.withUsername("admin").password("{noop}admin").roles("TASKS_ADMIN").build(),
-                User.withUsername("viewer").password("{noop}viewer").roles("VIEWER").build());
+                User.withUsername("admin")
+                        .password("{noop}admin")
+                        .roles("TASKS_ADMIN")
+                        .build(),
+                User.withUsername("viewer")
+                        .password("{noop}viewer")
+                        .roles("VIEWER")
+                        .build());
     }
 }

@@ -38,10 +38,11 @@ import org.springframework.web.client.RestClient;
 @DirtiesContext
 class SamplePostgresProfileIntegrationTests {
 
-    private static final String URL = System.getenv().getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private static final String URL = System.getenv()
+            .getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-    private static final String SCHEMA = "gt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private static final String SCHEMA =
+            "gt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {};
 
@@ -50,8 +51,10 @@ class SamplePostgresProfileIntegrationTests {
         try (Connection connection = DriverManager.getConnection(URL)) {
             connection.isValid(5);
         } catch (SQLException ex) {
-            throw new IllegalStateException("PostgreSQL is not reachable at " + URL + " (" + ex.getMessage() + "); "
-                    + "start it or point GOBSTOPPER_TEST_POSTGRES_URL at one", ex);
+            throw new IllegalStateException(
+                    "PostgreSQL is not reachable at " + URL + " (" + ex.getMessage() + "); "
+                            + "start it or point GOBSTOPPER_TEST_POSTGRES_URL at one",
+                    ex);
         }
         registry.add("spring.datasource.url", () -> URL);
         registry.add("gobstopper.tasks.postgres.schema", () -> SCHEMA);
@@ -73,7 +76,8 @@ class SamplePostgresProfileIntegrationTests {
     ApplicationContext context;
 
     private RestClient http() {
-        return RestClient.builder().baseUrl("http://localhost:" + port)
+        return RestClient.builder()
+                .baseUrl("http://localhost:" + port)
                 .defaultHeaders(headers -> headers.setBasicAuth("admin", "admin"))
                 .build();
     }
@@ -85,18 +89,28 @@ class SamplePostgresProfileIntegrationTests {
             assertThat(connection.getMetaData().getURL()).startsWith("jdbc:postgresql:");
         }
 
-        Map<String, Object> submitted = http().post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+        Map<String, Object> submitted = http().post()
+                .uri("/api/tasks")
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("name", "send_email", "args", List.of("ada@example.com", "Welcome!")))
-                .retrieve().body(JSON);
+                .retrieve()
+                .body(JSON);
         Object id = submitted.get("id");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "SUCCESS".equals(
-                http().get().uri("/api/tasks/{id}", id).retrieve().body(JSON).get("status")));
-        assertThat(http().get().uri("/api/tasks/{id}", id).retrieve().body(JSON)).containsEntry("nodeId", "sample-test");
-        List<Map<String, Object>> nodes = http().get().uri("/api/tasks/nodes").retrieve()
-                .body(new ParameterizedTypeReference<>() {});
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "SUCCESS"
+                        .equals(http().get()
+                                .uri("/api/tasks/{id}", id)
+                                .retrieve()
+                                .body(JSON)
+                                .get("status")));
+        assertThat(http().get().uri("/api/tasks/{id}", id).retrieve().body(JSON))
+                .containsEntry("nodeId", "sample-test");
+        List<Map<String, Object>> nodes =
+                http().get().uri("/api/tasks/nodes").retrieve().body(new ParameterizedTypeReference<>() {});
         assertThat(nodes).extracting(node -> node.get("nodeId")).containsExactly("sample-test");
-        Map<String, Object> health = http().get().uri("/actuator/health").retrieve().body(JSON);
+        Map<String, Object> health =
+                http().get().uri("/actuator/health").retrieve().body(JSON);
         Map<String, Object> tasks = (Map<String, Object>) ((Map<String, Object>) health.get("components")).get("tasks");
         assertThat((Map<String, Object>) tasks.get("details")).containsEntry("nodeId", "sample-test");
     }

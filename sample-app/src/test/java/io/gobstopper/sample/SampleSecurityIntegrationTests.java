@@ -28,7 +28,9 @@ class SampleSecurityIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("sample.duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve("sample.duckdb").toString());
     }
 
     @LocalServerPort
@@ -36,7 +38,8 @@ class SampleSecurityIntegrationTests {
 
     /** Answers every status instead of throwing on errors. */
     private ResponseEntity<String> call(HttpMethod method, String path, String user, String body) {
-        RestClient.RequestBodySpec request = RestClient.create("http://localhost:" + port).method(method).uri(path);
+        RestClient.RequestBodySpec request =
+                RestClient.create("http://localhost:" + port).method(method).uri(path);
         if (user != null) {
             request.headers(headers -> headers.setBasicAuth(user, user));
         }
@@ -48,11 +51,14 @@ class SampleSecurityIntegrationTests {
 
     /** A task that waits a minute before it runs, so it can still be cancelled. */
     private String laterTask() {
-        ResponseEntity<Map> submitted = RestClient.create("http://localhost:" + port).post().uri("/api/tasks")
+        ResponseEntity<Map> submitted = RestClient.create("http://localhost:" + port)
+                .post()
+                .uri("/api/tasks")
                 .headers(headers -> headers.setBasicAuth("admin", "admin"))
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("name", "send_email", "args", List.of("ada@example.com", "Later"), "delay", "PT60S"))
-                .retrieve().toEntity(Map.class);
+                .retrieve()
+                .toEntity(Map.class);
         assertThat(submitted.getStatusCode().value()).isEqualTo(202);
         return (String) submitted.getBody().get("id");
     }
@@ -60,35 +66,59 @@ class SampleSecurityIntegrationTests {
     @Test
     void anAnonymousCallerCanNeitherActNorRead() {
         String id = laterTask();
-        assertThat(call(HttpMethod.POST, "/api/tasks/" + id + "/cancel", null, null).getStatusCode().value())
+        assertThat(call(HttpMethod.POST, "/api/tasks/" + id + "/cancel", null, null)
+                        .getStatusCode()
+                        .value())
                 .isIn(401, 403);
-        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, null, null).getStatusCode().value()).isEqualTo(401);
+        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, null, null)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(401);
         assertThat(call(HttpMethod.POST, "/api/tasks", null, "{\"name\": \"send_email\", \"args\": [\"a@b.c\", \"x\"]}")
-                .getStatusCode().value()).as("an anonymous submit").isIn(401, 403);
-        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "admin", null).getBody()).as("the refused cancel changed "
-                + "nothing").contains("\"status\":\"PENDING\"");
-        assertThat(call(HttpMethod.GET, "/actuator/health", null, null).getStatusCode().value()).isEqualTo(200);
+                        .getStatusCode()
+                        .value())
+                .as("an anonymous submit")
+                .isIn(401, 403);
+        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "admin", null).getBody())
+                .as("the refused cancel changed " + "nothing")
+                .contains("\"status\":\"PENDING\"");
+        assertThat(call(HttpMethod.GET, "/actuator/health", null, null)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(200);
     }
 
     @Test
     void aViewerReadsButMayNotActOnTasks() {
         String id = laterTask();
 
-        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "viewer", null).getStatusCode().value()).isEqualTo(200);
-        assertThat(call(HttpMethod.GET, "/api/tasks/stats", "viewer", null).getStatusCode().value()).isEqualTo(200);
+        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "viewer", null)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(200);
+        assertThat(call(HttpMethod.GET, "/api/tasks/stats", "viewer", null)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(200);
         for (ResponseEntity<String> refused : List.of(
                 call(HttpMethod.POST, "/api/tasks/" + id + "/cancel", "viewer", null),
                 call(HttpMethod.DELETE, "/api/tasks/" + id, "viewer", null),
                 call(HttpMethod.POST, "/api/tasks/bulk-retry", "viewer", "{}"),
                 call(HttpMethod.PUT, "/api/tasks/categories/reports/workers", "viewer", "{\"workers\": 2}"),
-                call(HttpMethod.POST, "/api/tasks", "viewer",
+                call(
+                        HttpMethod.POST,
+                        "/api/tasks",
+                        "viewer",
                         "{\"name\": \"send_email\", \"args\": [\"a@b.c\", \"x\"]}"))) {
             assertThat(refused.getStatusCode().value()).as(refused.toString()).isEqualTo(403);
             assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json");
-            assertThat(refused.getBody()).contains("viewer").contains("TASKS_ADMIN")
+            assertThat(refused.getBody())
+                    .contains("viewer")
+                    .contains("TASKS_ADMIN")
                     .contains("gobstopper.tasks.web.write-role");
         }
-        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "viewer", null).getBody()).contains("\"PENDING\"");
+        assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "viewer", null).getBody())
+                .contains("\"PENDING\"");
     }
 
     @Test
@@ -99,6 +129,9 @@ class SampleSecurityIntegrationTests {
 
         assertThat(cancelled.getStatusCode().value()).as(cancelled.toString()).isEqualTo(200);
         assertThat(cancelled.getBody()).contains("\"CANCELLED\"");
-        assertThat(call(HttpMethod.DELETE, "/api/tasks/" + id, "admin", null).getStatusCode().value()).isEqualTo(204);
+        assertThat(call(HttpMethod.DELETE, "/api/tasks/" + id, "admin", null)
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(204);
     }
 }

@@ -29,8 +29,10 @@ import org.springframework.security.core.context.SecurityContextHolder;
 class WriteRolePropertyTests {
 
     private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
-                    GobstopperTasksAutoConfiguration.class, GobstopperTasksWebAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(
+                    JacksonAutoConfiguration.class,
+                    GobstopperTasksAutoConfiguration.class,
+                    GobstopperTasksWebAutoConfiguration.class,
                     GobstopperTasksAccessAutoConfiguration.class));
 
     @AfterEach
@@ -47,14 +49,17 @@ class WriteRolePropertyTests {
     @Test
     void theOldDashboardRoleStillNamesTheRoleTheWritesNeed(CapturedOutput output) {
         assertWritesNeedTheRoleOps("gobstopper.tasks.dashboard.role=OPS");
-        assertThat(output.getAll()).contains("gobstopper.tasks.dashboard.role is deprecated and will be removed: "
-                + "rename it to gobstopper.tasks.web.write-role");
+        assertThat(output.getAll())
+                .contains("gobstopper.tasks.dashboard.role is deprecated and will be removed: "
+                        + "rename it to gobstopper.tasks.web.write-role");
     }
 
     @Test
     void dashboardRoleAndWebWriteRoleSetToDifferentRolesFailStartupNamingBoth() {
         web.withPropertyValues("gobstopper.tasks.dashboard.role=OPS", "gobstopper.tasks.web.write-role=ADMINS")
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
                         .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                         .hasMessageContaining("gobstopper.tasks.dashboard.role")
                         .hasMessageContaining("keep only gobstopper.tasks.web.write-role"));
@@ -69,13 +74,15 @@ class WriteRolePropertyTests {
             assertThatCode(() -> check.check("cancel a task")).doesNotThrowAnyException();
 
             signIn("ROLE_TASKS_ADMIN");
-            assertThatThrownBy(() -> check.check("cancel a task")).hasMessageContaining("needs the role OPS")
+            assertThatThrownBy(() -> check.check("cancel a task"))
+                    .hasMessageContaining("needs the role OPS")
                     .hasMessageContaining("gobstopper.tasks.web.write-role");
         });
     }
 
     private static void signIn(String authority) {
-        SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                "someone", "x", AuthorityUtils.createAuthorityList(authority)));
+        SecurityContextHolder.getContext()
+                .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                        "someone", "x", AuthorityUtils.createAuthorityList(authority)));
     }
 }

@@ -37,7 +37,8 @@ public final class DbSchedulerScenarios {
 
     static final int POLL_MILLIS = 100;
 
-    private static final List<String> DDL = List.of("""
+    private static final List<String> DDL = List.of(
+            """
             CREATE TABLE scheduled_tasks (
               task_name VARCHAR(100) NOT NULL,
               task_instance VARCHAR(100) NOT NULL,
@@ -63,11 +64,12 @@ public final class DbSchedulerScenarios {
         Args args = Args.parse(argv);
         int workers = args.integer("workers", 4);
         switch (args.scenario()) {
-            case "throughput" -> Args.warmedUp(args, run -> {
-                try (HikariDataSource dataSource = newStore(run, workers)) {
-                    throughput(dataSource, run, workers);
-                }
-            });
+            case "throughput" ->
+                Args.warmedUp(args, run -> {
+                    try (HikariDataSource dataSource = newStore(run, workers)) {
+                        throughput(dataSource, run, workers);
+                    }
+                });
             case "latency" -> latency(newStore(args, workers), args, workers);
             default -> throw new IllegalArgumentException("unknown scenario " + args.scenario());
         }
@@ -81,7 +83,8 @@ public final class DbSchedulerScenarios {
         pool.setJdbcUrl("jdbc:h2:file:" + dir.resolve("scheduler"));
         pool.setMaximumPoolSize(PeerDriver.poolSize(workers, args.integer("submitters", 1)));
         HikariDataSource dataSource = new HikariDataSource(pool);
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             for (String ddl : DDL) {
                 statement.execute(ddl);
             }
@@ -122,7 +125,8 @@ public final class DbSchedulerScenarios {
         });
         Scheduler scheduler = start(dataSource, workers, task);
         Integer data = workMillis == 0 ? null : workMillis;
-        PeerDriver.throughput(args,
+        PeerDriver.throughput(
+                args,
                 index -> scheduler.schedule(task.instance(Integer.toString(index), data), Instant.now()),
                 PeerDriver.polling(submitted -> submitted - rows(dataSource), Duration.ofMillis(50)));
         scheduler.stop(); // before H2 closes itself at exit, under a running scheduler
@@ -131,11 +135,11 @@ public final class DbSchedulerScenarios {
     private static void latency(HikariDataSource dataSource, Args args, int workers) throws Exception {
         Report.note("note", "poll " + POLL_MILLIS + " ms, immediate execution");
         Map<Integer, Long> startedAt = PeerDriver.startTimes();
-        OneTimeTask<Void> task = Tasks.oneTime("timed").execute((instance, context) ->
-                startedAt.put(Integer.parseInt(instance.getId()), System.nanoTime()));
+        OneTimeTask<Void> task = Tasks.oneTime("timed")
+                .execute((instance, context) -> startedAt.put(Integer.parseInt(instance.getId()), System.nanoTime()));
         Scheduler scheduler = start(dataSource, workers, task);
-        PeerDriver.latency(args,
-                index -> scheduler.schedule(task.instance(Integer.toString(index)), Instant.now()), startedAt);
+        PeerDriver.latency(
+                args, index -> scheduler.schedule(task.instance(Integer.toString(index)), Instant.now()), startedAt);
         scheduler.stop();
     }
 

@@ -35,14 +35,16 @@ public final class ExecutorScenarios {
         int count = args.integer("tasks", 50_000);
         int workMillis = args.integer("work_ms", 0);
         CountDownLatch done = new CountDownLatch(count);
-        Runnable task = workMillis == 0 ? done::countDown : () -> {
-            try {
-                TimeUnit.MILLISECONDS.sleep(workMillis);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-            done.countDown();
-        };
+        Runnable task = workMillis == 0
+                ? done::countDown
+                : () -> {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep(workMillis);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                    done.countDown();
+                };
         PeerDriver.throughput(args, index -> executor.submit(task), (total, submitted, deadline) -> {
             done.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             return total - done.getCount();

@@ -75,13 +75,17 @@ public final class JobRunrScenarios {
 
     private static void throughput(JobScheduler scheduler, StorageProvider storage, Args args, int workers)
             throws Exception {
-        Report.note("note", workers + " workers, poll " + POLL_INTERVAL.toSeconds()
-                + " s (the OSS minimum for SQL stores), one enqueue(lambda) per job, no dashboard");
+        Report.note(
+                "note",
+                workers + " workers, poll " + POLL_INTERVAL.toSeconds()
+                        + " s (the OSS minimum for SQL stores), one enqueue(lambda) per job, no dashboard");
         int workMillis = args.integer("work_ms", 0);
         PeerDriver.Submit submit = workMillis == 0
                 ? index -> scheduler.enqueue(() -> JobRunrScenarios.noop())
                 : index -> scheduler.enqueue(() -> JobRunrScenarios.work(workMillis));
-        PeerDriver.throughput(args, submit,
+        PeerDriver.throughput(
+                args,
+                submit,
                 PeerDriver.polling(submitted -> storage.countJobs(StateName.SUCCEEDED), Duration.ofMillis(50)));
     }
 

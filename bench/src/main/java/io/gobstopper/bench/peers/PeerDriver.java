@@ -71,16 +71,18 @@ final class PeerDriver {
             int share = count / submitters + (t < count % submitters ? 1 : 0);
             int from = first;
             first += share;
-            Thread thread = new Thread(() -> {
-                try {
-                    for (int i = from; i < from + share && System.nanoTime() < deadline; i++) {
-                        submit.submit(i);
-                        submitted.incrementAndGet();
-                    }
-                } catch (Throwable ex) {
-                    failure.compareAndSet(null, ex);
-                }
-            }, "submitter-" + t);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            for (int i = from; i < from + share && System.nanoTime() < deadline; i++) {
+                                submit.submit(i);
+                                submitted.incrementAndGet();
+                            }
+                        } catch (Throwable ex) {
+                            failure.compareAndSet(null, ex);
+                        }
+                    },
+                    "submitter-" + t);
             thread.setDaemon(true);
             thread.start();
             threads.add(thread);

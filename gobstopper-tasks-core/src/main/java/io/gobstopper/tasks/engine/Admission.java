@@ -89,18 +89,21 @@ final class Admission {
             return CompletableFuture.completedFuture(prepared.existing());
         }
         LiveTask task = prepared.task();
-        return store.insert(List.of(task)).handle((stored, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedFuture(task.id());
-            }
-            notStored(List.of(task));
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof UniqueKeyTakenException && attempt < UNIQUE_KEY_ATTEMPTS) {
-                return submitAsync(request, attempt + 1);
-            }
-            return CompletableFuture.<UUID>failedFuture(cause);
-        }).thenCompose(next -> next);
+        return store.insert(List.of(task))
+                .handle((stored, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(task.id());
+                    }
+                    notStored(List.of(task));
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure;
+                    if (cause instanceof UniqueKeyTakenException && attempt < UNIQUE_KEY_ATTEMPTS) {
+                        return submitAsync(request, attempt + 1);
+                    }
+                    return CompletableFuture.<UUID>failedFuture(cause);
+                })
+                .thenCompose(next -> next);
     }
 
     /**
@@ -188,7 +191,8 @@ final class Admission {
         Instant runAt = runAt(name, request, now);
         Duration timeout = request.timeout() != null ? request.timeout() : definition.timeout();
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            throw new InvalidTaskArgumentsException("Task '" + name + "': timeout must be more than zero, got " + timeout);
+            throw new InvalidTaskArgumentsException(
+                    "Task '" + name + "': timeout must be more than zero, got " + timeout);
         }
         String uniqueKey = request.uniqueKey();
         if (uniqueKey != null && !TaskLimits.isValidUniqueKey(uniqueKey)) {
@@ -206,8 +210,18 @@ final class Admission {
                     + size + " characters as JSON, more than the " + StoredText.MAX_ARGUMENTS + " a task may carry; "
                     + "keep large data elsewhere (a file, a table) and pass a reference to it");
         }
-        LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), name, category, priority, maxRetries,
-                argsText, kwargsText, now, runAt, List.copyOf(new LinkedHashSet<>(request.dependsOn())), uniqueKey,
+        LiveTask task = LiveTask.submitted(
+                ids.next(now.toEpochMilli()),
+                name,
+                category,
+                priority,
+                maxRetries,
+                argsText,
+                kwargsText,
+                now,
+                runAt,
+                List.copyOf(new LinkedHashSet<>(request.dependsOn())),
+                uniqueKey,
                 timeout);
         task.prepareArguments(bound);
         Optional<TaskInfo> holder = store.claimUniqueKey(task);
@@ -229,8 +243,8 @@ final class Admission {
         }
         if (request.delay() != null) {
             if (request.delay().isNegative()) {
-                throw new InvalidTaskArgumentsException("Task '" + name + "': delay must not be negative, got "
-                        + request.delay());
+                throw new InvalidTaskArgumentsException(
+                        "Task '" + name + "': delay must not be negative, got " + request.delay());
             }
             return request.delay().isZero() ? null : now.plus(request.delay()).truncatedTo(ChronoUnit.MICROS);
         }
@@ -251,9 +265,11 @@ final class Admission {
             if (parent != null) {
                 status = parent.status();
             } else {
-                status = store.find(parentId).map(TaskInfo::status).orElseThrow(() -> new InvalidTaskArgumentsException(
-                        "Task '" + name + "': dependsOn names task " + parentId + ", which does not exist; give ids of"
-                                + " submitted tasks"));
+                status = store.find(parentId)
+                        .map(TaskInfo::status)
+                        .orElseThrow(
+                                () -> new InvalidTaskArgumentsException("Task '" + name + "': dependsOn names task "
+                                        + parentId + ", which does not exist; give ids of" + " submitted tasks"));
             }
             if (status == TaskStatus.FAILED || status == TaskStatus.CANCELLED) {
                 throw new InvalidTaskArgumentsException("Task '" + name + "': it depends on task " + parentId
@@ -281,8 +297,18 @@ final class Admission {
      */
     Optional<LiveTask> admitScheduled(TaskDefinition definition, Instant fireTime) {
         Instant now = state.now();
-        LiveTask task = LiveTask.submitted(ids.next(now.toEpochMilli()), definition.name(), definition.category(),
-                definition.priority(), definition.maxRetries(), "[]", "{}", now, fireTime, List.of(), null,
+        LiveTask task = LiveTask.submitted(
+                ids.next(now.toEpochMilli()),
+                definition.name(),
+                definition.category(),
+                definition.priority(),
+                definition.maxRetries(),
+                "[]",
+                "{}",
+                now,
+                fireTime,
+                List.of(),
+                null,
                 definition.timeout()); // runAt = the fire time it stands for: due at once
         dispatch.reserveScheduled(task);
         boolean stored;

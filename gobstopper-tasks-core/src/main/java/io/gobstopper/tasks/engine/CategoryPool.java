@@ -37,9 +37,11 @@ final class CategoryPool {
     private final Condition available = lock.newCondition();
     /** One FIFO per priority level, LOW (index 0) to CRITICAL. */
     private final List<ArrayDeque<Entry>> levels = new ArrayList<>();
+
     private final Map<Thread, LiveTask> running = new ConcurrentHashMap<>();
     /** Workers given up on while stuck in a run; each leaves once its run returns. */
     private final java.util.Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
+
     private final List<Thread> workers = new ArrayList<>();
     private int queued;
     private int target;
@@ -48,6 +50,7 @@ final class CategoryPool {
     private boolean stopping;
     /** Starts the rate limit allows now (token bucket), and when it was last topped up. */
     private double tokens;
+
     private long toppedUpNanos;
 
     /**
@@ -236,7 +239,8 @@ final class CategoryPool {
                 continue;
             }
             long effective = level + (agingNanos > 0 ? (now - head.enqueuedNanos()) / agingNanos : 0);
-            if (best == null || effective > bestPriority
+            if (best == null
+                    || effective > bestPriority
                     || (effective == bestPriority && head.enqueuedNanos() - bestSince < 0)) {
                 best = levels.get(level);
                 bestPriority = effective;

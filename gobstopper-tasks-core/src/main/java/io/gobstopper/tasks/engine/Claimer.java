@@ -40,8 +40,12 @@ final class Claimer {
     /**
      * @param queues told, after each sweep, of the tasks waiting in the store, and of every claim
      */
-    Claimer(SharedTaskStore store, Supplier<Collection<String>> categories, Function<String, CategoryPool> pools,
-            InstantSource clock, StoreQueues queues) {
+    Claimer(
+            SharedTaskStore store,
+            Supplier<Collection<String>> categories,
+            Function<String, CategoryPool> pools,
+            InstantSource clock,
+            StoreQueues queues) {
         this.store = store;
         this.queues = queues;
         this.categories = categories;

@@ -43,8 +43,14 @@ final class ClaimingDispatch implements Dispatch {
      * @param cancel cancels a task as a user would (the engine's cancel), for a request made on another instance
      * @param interrupt interrupts the run of a task here, if it runs here
      */
-    ClaimingDispatch(SharedTaskStore store, Workers workers, Events events, EngineState state,
-            ScheduledExecutorService timers, Consumer<UUID> cancel, Consumer<UUID> interrupt) {
+    ClaimingDispatch(
+            SharedTaskStore store,
+            Workers workers,
+            Events events,
+            EngineState state,
+            ScheduledExecutorService timers,
+            Consumer<UUID> cancel,
+            Consumer<UUID> interrupt) {
         this.workers = workers;
         this.events = events;
         this.state = state;
@@ -139,9 +145,12 @@ final class ClaimingDispatch implements Dispatch {
             queues.compute(category, (name, stats) -> {
                 TaskStats.QueueStats local = stats != null ? stats : workers.idle(name);
                 Duration waited = storeQueues.oldestWait(name, now);
-                return new TaskStats.QueueStats(local.queued() + (int) Math.min(Integer.MAX_VALUE,
-                        storeQueues.count(name)), local.running(), local.workers(),
-                        waited.compareTo(local.oldestWait()) > 0 ? waited : local.oldestWait(), local.maxWait());
+                return new TaskStats.QueueStats(
+                        local.queued() + (int) Math.min(Integer.MAX_VALUE, storeQueues.count(name)),
+                        local.running(),
+                        local.workers(),
+                        waited.compareTo(local.oldestWait()) > 0 ? waited : local.oldestWait(),
+                        local.maxWait());
             });
         }
         return queues;

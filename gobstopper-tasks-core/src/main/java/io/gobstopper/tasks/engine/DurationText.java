@@ -37,6 +37,7 @@ public final class DurationText {
         } catch (ArithmeticException | NumberFormatException | DateTimeParseException ex) {
             // explained below
         }
-        throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h, 1d or PT30S");
+        throw new IllegalArgumentException(
+                "'" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 2h, 1d or PT30S");
     }
 }

@@ -38,9 +38,10 @@ final class EngineState {
     void ensureRunning() {
         Phase current = phase;
         if (current != Phase.RUNNING) {
-            throw new TaskQueueUnavailableException(current == Phase.NEW
-                    ? "The task queue has not started yet; submit tasks once the application has started"
-                    : "The task queue is shutting down and takes no more work");
+            throw new TaskQueueUnavailableException(
+                    current == Phase.NEW
+                            ? "The task queue has not started yet; submit tasks once the application has started"
+                            : "The task queue is shutting down and takes no more work");
         }
     }
 

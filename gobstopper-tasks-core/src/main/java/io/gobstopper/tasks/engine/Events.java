@@ -63,8 +63,12 @@ final class Events {
                     listener.onRemoteEvent(event);
                 }
             } catch (RuntimeException ex) {
-                log.warn("Task listener {} failed on {} of task {} (from another instance)", listener, type,
-                        task.id(), ex);
+                log.warn(
+                        "Task listener {} failed on {} of task {} (from another instance)",
+                        listener,
+                        type,
+                        task.id(),
+                        ex);
             }
         }
     }

@@ -38,7 +38,12 @@ final class LocalDispatch implements Dispatch {
     private final Capacity capacity;
     private final Dependencies dependencies = new Dependencies();
 
-    LocalDispatch(TaskStore store, Workers workers, Events events, EngineState state, ScheduledExecutorService timers,
+    LocalDispatch(
+            TaskStore store,
+            Workers workers,
+            Events events,
+            EngineState state,
+            ScheduledExecutorService timers,
             TaskEngineSettings settings) {
         this.store = store;
         this.workers = workers;
@@ -53,7 +58,9 @@ final class LocalDispatch implements Dispatch {
         List<LiveTask> unfinished = new ArrayList<>(recovered);
         // highest priority first (the sort is stable: oldest first within a priority), so that a worker starting on
         // the first task while the rest are still being queued takes them in priority-then-FIFO order
-        unfinished.sort(Comparator.comparingInt((LiveTask task) -> task.priority().level()).reversed());
+        unfinished.sort(
+                Comparator.comparingInt((LiveTask task) -> task.priority().level())
+                        .reversed());
         requeued(unfinished);
         unfinished.forEach(this::admit);
     }
@@ -118,10 +125,14 @@ final class LocalDispatch implements Dispatch {
             }
             Optional<TaskInfo> stored = store.find(parentId);
             if (stored.isEmpty()) {
-                log.warn("Task {} ({}) depends on task {}, which no longer exists; it is taken as succeeded",
-                        task.id(), task.name(), parentId);
+                log.warn(
+                        "Task {} ({}) depends on task {}, which no longer exists; it is taken as succeeded",
+                        task.id(),
+                        task.name(),
+                        parentId);
             } else if (stored.get().status() != TaskStatus.SUCCESS && reason == null) {
-                reason = Dependencies.reason(parentId, stored.get().name(), stored.get().status());
+                reason = Dependencies.reason(
+                        parentId, stored.get().name(), stored.get().status());
             }
         }
         dependencies.register(task, live, reason);
@@ -159,18 +170,21 @@ final class LocalDispatch implements Dispatch {
     /** Queues the task once the delay has passed: one timer thread for all delayed and retried tasks. */
     private void runAfter(LiveTask task, Duration delay) {
         try {
-            timers.schedule(() -> {
-                if (!state.isRunning()) {
-                    return;
-                }
-                Instant due = task.runAt();
-                Instant now = state.now();
-                if (due != null && due.isAfter(now) && task.status() != TaskStatus.STARTED) {
-                    runAfter(task, Duration.between(now, due)); // the wall clock was set back meanwhile
-                } else {
-                    workers.enqueue(List.of(task));
-                }
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
+            timers.schedule(
+                    () -> {
+                        if (!state.isRunning()) {
+                            return;
+                        }
+                        Instant due = task.runAt();
+                        Instant now = state.now();
+                        if (due != null && due.isAfter(now) && task.status() != TaskStatus.STARTED) {
+                            runAfter(task, Duration.between(now, due)); // the wall clock was set back meanwhile
+                        } else {
+                            workers.enqueue(List.of(task));
+                        }
+                    },
+                    delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
             // shutting down: the task stays PENDING or RETRY in the store and is due at the next start
         }

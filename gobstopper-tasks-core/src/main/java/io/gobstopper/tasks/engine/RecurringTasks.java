@@ -59,6 +59,7 @@ final class RecurringTasks {
     private final TaskStore store;
     /** Whether the store is shared by several instances: then it, not this instance, knows whether a schedule is paused. */
     private final boolean shared;
+
     private final InstantSource clock;
     private final Fire fire;
     private ScheduledExecutorService timers;
@@ -68,7 +69,8 @@ final class RecurringTasks {
      *
      * @throws InvalidTaskDefinitionException naming the task or property at fault
      */
-    RecurringTasks(TaskRegistry registry, TaskEngineSettings settings, TaskStore store, InstantSource clock, Fire fire) {
+    RecurringTasks(
+            TaskRegistry registry, TaskEngineSettings settings, TaskStore store, InstantSource clock, Fire fire) {
         this.store = store;
         this.shared = store instanceof io.gobstopper.tasks.store.SharedTaskStore;
         this.clock = clock;
@@ -80,18 +82,23 @@ final class RecurringTasks {
         }
         settings.schedules().forEach((name, override) -> {
             String property = "gobstopper.tasks.schedules." + name;
-            TaskDefinition task = registry.find(name).orElseThrow(() -> new InvalidTaskDefinitionException(property
-                    + ": no task named '" + name + "' is registered; registered tasks: " + registry.names()));
+            TaskDefinition task = registry.find(name)
+                    .orElseThrow(() -> new InvalidTaskDefinitionException(property + ": no task named '" + name
+                            + "' is registered; registered tasks: " + registry.names()));
             if ("-".equals(override.cron() == null ? null : override.cron().trim())) {
                 schedules.remove(name);
                 return;
             }
-            String expression = override.cron() != null ? override.cron() : task.cron() == null ? null
-                    : task.cron().expression();
+            String expression = override.cron() != null
+                    ? override.cron()
+                    : task.cron() == null ? null : task.cron().expression();
             if (expression == null || expression.isBlank()) {
-                throw new InvalidTaskDefinitionException(property + ".cron must be set: the task has no cron of its own");
+                throw new InvalidTaskDefinitionException(
+                        property + ".cron must be set: the task has no cron of its own");
             }
-            String zone = override.zone() != null ? override.zone() : task.cron() == null ? null : task.cron().zoneId();
+            String zone = override.zone() != null
+                    ? override.zone()
+                    : task.cron() == null ? null : task.cron().zoneId();
             try {
                 schedules.put(name, new Schedule(task, CronSchedule.parse(expression, zone)));
             } catch (IllegalArgumentException ex) {
@@ -125,8 +132,11 @@ final class RecurringTasks {
             }
             Instant missed = latestMissed(schedule, now);
             if (missed != null) {
-                log.info("Recurring task {} missed its fire time {} (and any before it) while the application was "
-                        + "down; it runs once now", schedule.task.name(), missed);
+                log.info(
+                        "Recurring task {} missed its fire time {} (and any before it) while the application was "
+                                + "down; it runs once now",
+                        schedule.task.name(),
+                        missed);
                 fire(schedule, missed);
             } else {
                 arm(schedule, now);
@@ -144,7 +154,9 @@ final class RecurringTasks {
             Instant from = now.minus(window).isAfter(schedule.lastFire) ? now.minus(window) : schedule.lastFire;
             Instant missed = null;
             int steps = 0;
-            for (Instant next = schedule.cron.next(from); next != null && !next.isAfter(now); next = schedule.cron.next(next)) {
+            for (Instant next = schedule.cron.next(from);
+                    next != null && !next.isAfter(now);
+                    next = schedule.cron.next(next)) {
                 missed = next;
                 if (++steps > MAX_MISSED_STEPS) {
                     break; // cannot happen: a smaller window would have found one
@@ -191,12 +203,18 @@ final class RecurringTasks {
                 schedule.lastFire = fireTime;
                 schedule.paused = false; // in a shared store, another instance may have resumed it
             } else {
-                log.debug("Recurring task {} already has its run for {}{}", schedule.task.name(), fireTime,
+                log.debug(
+                        "Recurring task {} already has its run for {}{}",
+                        schedule.task.name(),
+                        fireTime,
                         shared ? ", or is paused" : "");
             }
         } catch (RuntimeException ex) {
-            log.warn("Recurring task {} could not be stored for its fire time {}; it fires again at the next one: {}",
-                    schedule.task.name(), fireTime, ex.getMessage());
+            log.warn(
+                    "Recurring task {} could not be stored for its fire time {}; it fires again at the next one: {}",
+                    schedule.task.name(),
+                    fireTime,
+                    ex.getMessage());
         }
         Instant now = clock.instant();
         arm(schedule, fireTime.isAfter(now) ? fireTime : now);
@@ -275,7 +293,12 @@ final class RecurringTasks {
     }
 
     private static ScheduleInfo info(Schedule schedule) {
-        return new ScheduleInfo(schedule.task.name(), schedule.cron.expression(), schedule.cron.zoneId(),
-                schedule.paused ? null : schedule.nextFire, schedule.lastFire, schedule.paused);
+        return new ScheduleInfo(
+                schedule.task.name(),
+                schedule.cron.expression(),
+                schedule.cron.zoneId(),
+                schedule.paused ? null : schedule.nextFire,
+                schedule.lastFire,
+                schedule.paused);
     }
 }

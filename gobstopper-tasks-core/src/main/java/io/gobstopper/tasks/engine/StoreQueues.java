@@ -28,8 +28,10 @@ final class StoreQueues {
     }
 
     private static SharedTaskStore.Waiting sum(SharedTaskStore.Waiting a, SharedTaskStore.Waiting b) {
-        Instant oldest = a.oldestDue() == null || (b.oldestDue() != null && b.oldestDue().isBefore(a.oldestDue()))
-                ? b.oldestDue() : a.oldestDue();
+        Instant oldest =
+                a.oldestDue() == null || (b.oldestDue() != null && b.oldestDue().isBefore(a.oldestDue()))
+                        ? b.oldestDue()
+                        : a.oldestDue();
         return new SharedTaskStore.Waiting(a.count() + b.count(), oldest);
     }
 

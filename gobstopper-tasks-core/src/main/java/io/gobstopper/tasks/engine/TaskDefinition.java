@@ -68,7 +68,8 @@ public record TaskDefinition(
             throw new InvalidTaskDefinitionException(where + ": " + TaskLimits.categoryRefusal(annotation.category()));
         }
         if (!TaskLimits.isValidMaxRetries(annotation.maxRetries())) {
-            throw new InvalidTaskDefinitionException(where + ": " + TaskLimits.maxRetriesRefusal(annotation.maxRetries()));
+            throw new InvalidTaskDefinitionException(
+                    where + ": " + TaskLimits.maxRetriesRefusal(annotation.maxRetries()));
         }
         Duration timeout = null;
         if (!annotation.timeout().isBlank()) {
@@ -78,8 +79,8 @@ public record TaskDefinition(
                 throw new InvalidTaskDefinitionException(where + ": timeout " + ex.getMessage());
             }
             if (timeout.isZero()) {
-                throw new InvalidTaskDefinitionException(where + ": timeout must be more than zero; leave it empty "
-                        + "for no limit");
+                throw new InvalidTaskDefinitionException(
+                        where + ": timeout must be more than zero; leave it empty " + "for no limit");
             }
         }
         CronSchedule cron = null;
@@ -90,12 +91,20 @@ public record TaskDefinition(
                 throw new InvalidTaskDefinitionException(where + ": " + ex.getMessage());
             }
         } else if (!annotation.zone().isBlank()) {
-            throw new InvalidTaskDefinitionException(where + ": zone is set but cron is not; a zone only applies "
-                    + "to a recurring task");
+            throw new InvalidTaskDefinitionException(
+                    where + ": zone is set but cron is not; a zone only applies " + "to a recurring task");
         }
         TaskMethod method = new TaskMethod(name, bean, invocable, declared, mapper);
-        return new TaskDefinition(name, annotation.category(), annotation.priority(), annotation.maxRetries(),
-                List.of(annotation.noRetryFor()), annotation.exposed(), method, timeout, cron);
+        return new TaskDefinition(
+                name,
+                annotation.category(),
+                annotation.priority(),
+                annotation.maxRetries(),
+                List.of(annotation.noRetryFor()),
+                annotation.exposed(),
+                method,
+                timeout,
+                cron);
     }
 
     /**

@@ -99,18 +99,22 @@ public final class TaskEngine implements ManagedTaskQueue {
         scheduler.setRemoveOnCancelPolicy(true);
         this.workers = new Workers(settings, registry, task -> runner().run(task));
         this.dispatch = store instanceof SharedTaskStore shared
-                ? new ClaimingDispatch(shared, workers, events, state, scheduler, this::cancel,
-                        id -> runner().interrupt(id))
+                ? new ClaimingDispatch(
+                        shared, workers, events, state, scheduler, this::cancel, id -> runner().interrupt(id))
                 : new LocalDispatch(store, workers, events, state, scheduler, settings);
         this.runner = new TaskRunner(registry, store, json, settings, events, workers, dispatch, state, scheduler);
         this.admission = new Admission(registry, store, json, dispatch, state);
         this.recurring = new RecurringTasks(registry, settings, store, state.clock(), this::fireScheduled);
         checkRecurringTasksTakeNoArguments(json);
-        if (store instanceof SharedTaskStore && (settings.queueCapacity() > 0
-                || settings.categories().values().stream().anyMatch(category -> category.queueCapacity() != null
-                        && category.queueCapacity() > 0))) {
-            log.warn("A queue capacity is set, but the {} store is shared by several instances and does not apply it "
-                    + "in this release: a submit is never refused", store.kind());
+        if (store instanceof SharedTaskStore
+                && (settings.queueCapacity() > 0
+                        || settings.categories().values().stream()
+                                .anyMatch(category ->
+                                        category.queueCapacity() != null && category.queueCapacity() > 0))) {
+            log.warn(
+                    "A queue capacity is set, but the {} store is shared by several instances and does not apply it "
+                            + "in this release: a submit is never refused",
+                    store.kind());
         }
     }
 
@@ -121,8 +125,11 @@ public final class TaskEngine implements ManagedTaskQueue {
     private void checkRecurringTasksTakeNoArguments(TaskJson json) {
         for (TaskDefinition task : recurring.tasks()) {
             try {
-                task.method().bind(json.args(task.name(), List.of(), task.method()::positionalName),
-                        json.kwargs(task.name(), Map.of()), json.strict());
+                task.method()
+                        .bind(
+                                json.args(task.name(), List.of(), task.method()::positionalName),
+                                json.kwargs(task.name(), Map.of()),
+                                json.strict());
             } catch (InvalidTaskArgumentsException ex) {
                 throw new InvalidTaskDefinitionException("Recurring task '" + task.name() + "' ("
                         + task.method().describe() + ") must take no arguments besides a TaskContext: "
@@ -152,10 +159,13 @@ public final class TaskEngine implements ManagedTaskQueue {
         recurring.start(scheduler);
         if (!settings.retention().isZero()) {
             long interval = settings.cleanupInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::retentionCleanup, Math.min(interval, 60_000), interval,
-                    TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    this::retentionCleanup, Math.min(interval, 60_000), interval, TimeUnit.MILLISECONDS);
         }
-        log.info("Task engine started on {} {} with {} registered tasks", store.kind(), store.location(),
+        log.info(
+                "Task engine started on {} {} with {} registered tasks",
+                store.kind(),
+                store.location(),
                 registry.names().size());
     }
 
@@ -199,14 +209,20 @@ public final class TaskEngine implements ManagedTaskQueue {
             if (settings.retentionMode() == TaskEngineSettings.RetentionMode.ARCHIVE) {
                 ArchiveResult archived = ((TaskArchive) store).archiveCompletedBefore(cutoff);
                 if (archived.archived() > 0) {
-                    log.info("Retention cleanup archived {} tasks that ended more than {} ago to {} files",
-                            archived.archived(), settings.retention(), archived.files().size());
+                    log.info(
+                            "Retention cleanup archived {} tasks that ended more than {} ago to {} files",
+                            archived.archived(),
+                            settings.retention(),
+                            archived.files().size());
                 }
                 return;
             }
             int deleted = store.deleteCompletedBefore(cutoff);
             if (deleted > 0) {
-                log.info("Retention cleanup deleted {} tasks that ended more than {} ago", deleted, settings.retention());
+                log.info(
+                        "Retention cleanup deleted {} tasks that ended more than {} ago",
+                        deleted,
+                        settings.retention());
             }
         } catch (RuntimeException ex) {
             log.warn("Retention cleanup failed; it runs again in {}: {}", settings.cleanupInterval(), ex.getMessage());
@@ -358,11 +374,18 @@ public final class TaskEngine implements ManagedTaskQueue {
     public void export(TaskFilter filter, ExportFormat format, OutputStream out) throws IOException {
         state.ensureRunning();
         if (!(store instanceof TaskExport export) || !export.exportFormats().contains(format)) {
-            String can = store instanceof TaskExport export ? "; the " + store.kind() + " store exports "
-                    + String.join(" and ", export.exportFormats().stream().map(ExportFormat::extension).sorted()
-                            .toList()) : "; the " + store.kind() + " store cannot export";
-            throw new UnsupportedStoreOperationException("Exporting " + (format == ExportFormat.PARQUET ? "Parquet"
-                    : format.extension()) + " is DuckDB-only in this release" + can + ".");
+            String can = store instanceof TaskExport export
+                    ? "; the " + store.kind() + " store exports "
+                            + String.join(
+                                    " and ",
+                                    export.exportFormats().stream()
+                                            .map(ExportFormat::extension)
+                                            .sorted()
+                                            .toList())
+                    : "; the " + store.kind() + " store cannot export";
+            throw new UnsupportedStoreOperationException(
+                    "Exporting " + (format == ExportFormat.PARQUET ? "Parquet" : format.extension())
+                            + " is DuckDB-only in this release" + can + ".");
         }
         export.export(filter == null ? TaskFilter.all() : filter, format, out);
     }
@@ -372,10 +395,12 @@ public final class TaskEngine implements ManagedTaskQueue {
         state.ensureRunning();
         TaskStore.TaskCounts counts = store.counts();
         Map<String, TaskStats.QueueStats> queues = queues();
-        int running = queues.values().stream().mapToInt(TaskStats.QueueStats::running).sum();
-        int queued = queues.values().stream().mapToInt(TaskStats.QueueStats::queued).sum();
-        return new TaskStats(counts.total(), counts.byStatus(), counts.byCategory(), running, queued, queues,
-                registry.names());
+        int running =
+                queues.values().stream().mapToInt(TaskStats.QueueStats::running).sum();
+        int queued =
+                queues.values().stream().mapToInt(TaskStats.QueueStats::queued).sum();
+        return new TaskStats(
+                counts.total(), counts.byStatus(), counts.byCategory(), running, queued, queues, registry.names());
     }
 
     @Override
@@ -386,8 +411,11 @@ public final class TaskEngine implements ManagedTaskQueue {
     @Override
     public QueueHealth health() {
         if (!state.isRunning()) {
-            return new QueueHealth(false, store.kind(), store.location(), "the task engine is "
-                    + state.phase().name().toLowerCase());
+            return new QueueHealth(
+                    false,
+                    store.kind(),
+                    store.location(),
+                    "the task engine is " + state.phase().name().toLowerCase());
         }
         try {
             store.check();
@@ -405,7 +433,8 @@ public final class TaskEngine implements ManagedTaskQueue {
     public List<TaskInfo> recentFailures(int limit) {
         state.ensureRunning();
         if (limit < 1 || limit > TaskFilter.MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be between 1 and " + TaskFilter.MAX_LIMIT + ", got " + limit);
+            throw new IllegalArgumentException(
+                    "limit must be between 1 and " + TaskFilter.MAX_LIMIT + ", got " + limit);
         }
         return store.recentFailures(limit);
     }

@@ -43,11 +43,27 @@ public record TaskEngineSettings(
     }
 
     /** The settings without a retention mode: the cleanup deletes. */
-    public TaskEngineSettings(int workers, RetryPolicy retry, Map<String, CategorySettings> categories,
-            Duration shutdownTimeout, Duration retention, Duration cleanupInterval, int queueCapacity,
-            Duration priorityAging, Map<String, ScheduleOverride> schedules) {
-        this(workers, retry, categories, shutdownTimeout, retention, cleanupInterval, queueCapacity, priorityAging,
-                schedules, RetentionMode.DELETE);
+    public TaskEngineSettings(
+            int workers,
+            RetryPolicy retry,
+            Map<String, CategorySettings> categories,
+            Duration shutdownTimeout,
+            Duration retention,
+            Duration cleanupInterval,
+            int queueCapacity,
+            Duration priorityAging,
+            Map<String, ScheduleOverride> schedules) {
+        this(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                RetentionMode.DELETE);
     }
 
     /** The most workers one category may have. */
@@ -65,9 +81,16 @@ public record TaskEngineSettings(
      * The defaults: 2 workers, 2 s/2.0/60 s backoff, 30 s shutdown timeout, 30 days retention, hourly cleanup, no
      * queue capacity, one priority level per minute of waiting.
      */
-    public static final TaskEngineSettings DEFAULTS = new TaskEngineSettings(DEFAULT_WORKERS, RetryPolicy.DEFAULT,
-            Map.of(), DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_RETENTION, DEFAULT_CLEANUP_INTERVAL, DEFAULT_QUEUE_CAPACITY,
-            DEFAULT_PRIORITY_AGING, Map.of());
+    public static final TaskEngineSettings DEFAULTS = new TaskEngineSettings(
+            DEFAULT_WORKERS,
+            RetryPolicy.DEFAULT,
+            Map.of(),
+            DEFAULT_SHUTDOWN_TIMEOUT,
+            DEFAULT_RETENTION,
+            DEFAULT_CLEANUP_INTERVAL,
+            DEFAULT_QUEUE_CAPACITY,
+            DEFAULT_PRIORITY_AGING,
+            Map.of());
 
     public TaskEngineSettings {
         checkWorkers("workers", workers);
@@ -76,8 +99,8 @@ public record TaskEngineSettings(
         categories = new TreeMap<>(categories == null ? Map.of() : categories);
         categories.forEach((name, category) -> {
             if (!TaskLimits.isValidCategory(name)) {
-                throw new IllegalArgumentException("categories." + name
-                        + ": the category name is invalid; use " + TaskLimits.CATEGORY_RULE);
+                throw new IllegalArgumentException(
+                        "categories." + name + ": the category name is invalid; use " + TaskLimits.CATEGORY_RULE);
             }
             if (category.workers() != null) {
                 checkWorkers("categories." + name + ".workers", category.workers());
@@ -85,9 +108,10 @@ public record TaskEngineSettings(
             if (category.queueCapacity() != null) {
                 checkCapacity("categories." + name + ".queue-capacity", category.queueCapacity());
             }
-            if (category.maxWait() != null && (category.maxWait().isZero() || category.maxWait().isNegative())) {
-                throw new IllegalArgumentException("categories." + name + ".max-wait must be more than zero, got "
-                        + category.maxWait());
+            if (category.maxWait() != null
+                    && (category.maxWait().isZero() || category.maxWait().isNegative())) {
+                throw new IllegalArgumentException(
+                        "categories." + name + ".max-wait must be more than zero, got " + category.maxWait());
             }
         });
         categories = Map.copyOf(categories);
@@ -152,52 +176,133 @@ public record TaskEngineSettings(
     }
 
     public TaskEngineSettings withWorkers(int workers) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withRetry(RetryPolicy retry) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withCategory(String name, CategorySettings category) {
         Map<String, CategorySettings> all = new TreeMap<>(categories);
         all.put(name, category);
-        return new TaskEngineSettings(workers, retry, all, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                all,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withShutdownTimeout(Duration shutdownTimeout) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withRetention(Duration retention, Duration cleanupInterval) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withRetentionMode(RetentionMode retentionMode) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withQueueCapacity(int queueCapacity) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withPriorityAging(Duration priorityAging) {
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, schedules, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                schedules,
+                retentionMode);
     }
 
     public TaskEngineSettings withSchedule(String taskName, ScheduleOverride schedule) {
         Map<String, ScheduleOverride> all = new TreeMap<>(schedules);
         all.put(taskName, schedule);
-        return new TaskEngineSettings(workers, retry, categories, shutdownTimeout, retention, cleanupInterval,
-                queueCapacity, priorityAging, all, retentionMode);
+        return new TaskEngineSettings(
+                workers,
+                retry,
+                categories,
+                shutdownTimeout,
+                retention,
+                cleanupInterval,
+                queueCapacity,
+                priorityAging,
+                all,
+                retentionMode);
     }
 
     /**
@@ -210,8 +315,8 @@ public record TaskEngineSettings(
      * @param maxWait the target for the age of the category's oldest waiting task (health turns overdue past it), or
      *     {@code null} for none
      */
-    public record CategorySettings(Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate,
-            Duration maxWait) {
+    public record CategorySettings(
+            Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate, Duration maxWait) {
 
         public CategorySettings(Integer workers, RetryPolicy retry, Integer queueCapacity, RateLimit rate) {
             this(workers, retry, queueCapacity, rate, null);

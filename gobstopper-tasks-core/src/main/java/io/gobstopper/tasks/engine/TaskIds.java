@@ -13,13 +13,15 @@ final class TaskIds {
     private final SecureRandom random = new SecureRandom();
     /** Random bits drawn in bulk: one draw serves 1,024 ids, so the random source is not on every submit's path. */
     private final ByteBuffer pool = ByteBuffer.allocate(8 * 1024).position(8 * 1024);
+
     private long lastMillis = -1;
     private int counter;
 
     synchronized UUID next(long nowMillis) {
         if (nowMillis > lastMillis) {
             lastMillis = nowMillis;
-            counter = (int) (nextRandom() >>> 53); // 11 bits: start low, leaving room to count up within the millisecond
+            counter =
+                    (int) (nextRandom() >>> 53); // 11 bits: start low, leaving room to count up within the millisecond
         } else if (++counter > 0xFFF) {
             lastMillis++; // borrow the next millisecond rather than go out of order
             counter = 0;

@@ -34,10 +34,11 @@ final class TaskJson {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 // a number or boolean for a String parameter is refused, not turned into text
-                .withCoercionConfig(LogicalType.Textual, config -> config
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
     }
 
@@ -52,7 +53,8 @@ final class TaskJson {
         ArrayNode array = mapper.createArrayNode();
         for (int i = 0; i < args.size(); i++) {
             String parameter = names.apply(i);
-            String what = parameter == null ? "argument " + (i + 1) : "argument '" + parameter + "' at position " + (i + 1);
+            String what =
+                    parameter == null ? "argument " + (i + 1) : "argument '" + parameter + "' at position " + (i + 1);
             array.add(tree(task, what, args.get(i)));
         }
         return array;
@@ -71,8 +73,11 @@ final class TaskJson {
         try {
             return mapper.valueToTree(value);
         } catch (JacksonException ex) {
-            throw new InvalidTaskArgumentsException("Task '" + task + "': " + what + " (" + value.getClass().getName()
-                    + ") cannot be written as JSON, and tasks keep their arguments as JSON: " + ex.getOriginalMessage(), ex);
+            throw new InvalidTaskArgumentsException(
+                    "Task '" + task + "': " + what + " (" + value.getClass().getName()
+                            + ") cannot be written as JSON, and tasks keep their arguments as JSON: "
+                            + ex.getOriginalMessage(),
+                    ex);
         }
     }
 

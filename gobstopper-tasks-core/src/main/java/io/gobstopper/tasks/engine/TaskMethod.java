@@ -55,14 +55,19 @@ public final class TaskMethod {
             Parameter parameter = parameters[i];
             if (parameter.getType() == TaskContext.class) {
                 if (context >= 0) {
-                    throw new InvalidTaskDefinitionException(describe() + " declares more than one TaskContext parameter; keep one");
+                    throw new InvalidTaskDefinitionException(
+                            describe() + " declares more than one TaskContext parameter; keep one");
                 }
                 context = i;
             } else {
                 toBind.add(i);
             }
             JavaType type = mapper.constructType(parameter.getParameterizedType());
-            params[i] = new Param(parameter.getName(), type, parameter.getType().isPrimitive(), parameter.getType().getSimpleName());
+            params[i] = new Param(
+                    parameter.getName(),
+                    type,
+                    parameter.getType().isPrimitive(),
+                    parameter.getType().getSimpleName());
         }
         this.contextIndex = context;
         this.bindable = toBind.stream().mapToInt(Integer::intValue).toArray();
@@ -73,7 +78,8 @@ public final class TaskMethod {
     private MethodHandle prepare(Object bean, Method target, int arity) {
         boolean isStatic = Modifier.isStatic(target.getModifiers());
         if (!isStatic && bean == null) {
-            throw new InvalidTaskDefinitionException(describe() + " is an instance method but no object was given to call it on");
+            throw new InvalidTaskDefinitionException(
+                    describe() + " is an instance method but no object was given to call it on");
         }
         try {
             target.setAccessible(true);
@@ -91,7 +97,9 @@ public final class TaskMethod {
     /** The method as {@code com.example.Mailer#send(String, String)}. */
     public String describe() {
         return method.getDeclaringClass().getName() + "#" + method.getName() + "("
-                + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", "))
+                + Arrays.stream(method.getParameterTypes())
+                        .map(Class::getSimpleName)
+                        .collect(Collectors.joining(", "))
                 + ")";
     }
 
@@ -112,8 +120,8 @@ public final class TaskMethod {
         Object[] values = new Object[params.length];
         boolean[] given = new boolean[params.length];
         if (args.size() > bindable.length) {
-            throw invalid("takes " + bindable.length + " argument" + (bindable.length == 1 ? "" : "s") + " " + signature()
-                    + ", got " + args.size());
+            throw invalid("takes " + bindable.length + " argument" + (bindable.length == 1 ? "" : "s") + " "
+                    + signature() + ", got " + args.size());
         }
         for (int i = 0; i < args.size(); i++) {
             int index = bindable[i];
@@ -167,8 +175,10 @@ public final class TaskMethod {
         try {
             return mapper.treeToValue(value, param.type());
         } catch (JacksonException ex) {
-            throw new InvalidTaskArgumentsException("Task '" + taskName + "': argument '" + param.name() + "' must be "
-                    + param.typeName() + ", got " + shorten(value.toString()) + " (" + reason(ex) + ")", ex);
+            throw new InvalidTaskArgumentsException(
+                    "Task '" + taskName + "': argument '" + param.name() + "' must be " + param.typeName() + ", got "
+                            + shorten(value.toString()) + " (" + reason(ex) + ")",
+                    ex);
         }
     }
 

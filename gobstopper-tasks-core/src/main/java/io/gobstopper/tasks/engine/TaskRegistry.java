@@ -26,7 +26,8 @@ public final class TaskRegistry {
         TaskDefinition existing = tasks.putIfAbsent(definition.name(), definition);
         if (existing != null) {
             throw new InvalidTaskDefinitionException("Task name '" + definition.name() + "' is declared twice: by "
-                    + existing.method().describe() + " and by " + definition.method().describe()
+                    + existing.method().describe() + " and by "
+                    + definition.method().describe()
                     + ". Give one of them another name with @BackgroundTask(name = \"...\").");
         }
         return definition;

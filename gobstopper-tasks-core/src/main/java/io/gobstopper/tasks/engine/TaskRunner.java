@@ -48,8 +48,16 @@ final class TaskRunner {
     private final Dispatch dispatch;
     private final Map<UUID, RunningTaskContext> runs = new ConcurrentHashMap<>();
 
-    TaskRunner(TaskRegistry registry, TaskStore store, TaskJson json, TaskEngineSettings settings, Events events,
-            Workers workers, Dispatch dispatch, EngineState state, ScheduledExecutorService timers) {
+    TaskRunner(
+            TaskRegistry registry,
+            TaskStore store,
+            TaskJson json,
+            TaskEngineSettings settings,
+            Events events,
+            Workers workers,
+            Dispatch dispatch,
+            EngineState state,
+            ScheduledExecutorService timers) {
         this.registry = registry;
         this.store = store;
         this.json = json;
@@ -94,10 +102,13 @@ final class TaskRunner {
         ScheduledFuture<?> timer = null;
         if (timeout != null) {
             try {
-                timer = timers.schedule(() -> {
-                    context.timeOut();
-                    abandonIfStuck(task, definition, context);
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                timer = timers.schedule(
+                        () -> {
+                            context.timeOut();
+                            abandonIfStuck(task, definition, context);
+                        },
+                        timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 // shutting down: the shutdown timeout bounds the run
             }
@@ -127,8 +138,11 @@ final class TaskRunner {
         }
         Thread.interrupted(); // a cancel or timeout interrupt has done its work
         if (context.abandoned()) {
-            log.warn("Task {} ({}) returned at last, long after its timeout; its outcome was recorded already and this "
-                    + "one is dropped", task.id(), task.name());
+            log.warn(
+                    "Task {} ({}) returned at last, long after its timeout; its outcome was recorded already and this "
+                            + "one is dropped",
+                    task.id(),
+                    task.name());
             return;
         }
         if (stopIfCancelled(task, failure)) {
@@ -146,8 +160,14 @@ final class TaskRunner {
         try {
             resultJson = result == null ? null : StoredText.result(json.write(result));
         } catch (JacksonException ex) {
-            finish(task, definition, new IllegalStateException("The task returned a " + result.getClass().getName()
-                    + " that cannot be written as JSON: " + ex.getOriginalMessage(), ex), true);
+            finish(
+                    task,
+                    definition,
+                    new IllegalStateException(
+                            "The task returned a " + result.getClass().getName() + " that cannot be written as JSON: "
+                                    + ex.getOriginalMessage(),
+                            ex),
+                    true);
             return;
         }
         if (store.apply(task, new TaskChange.Succeed(resultJson, state.now()))) {
@@ -165,16 +185,29 @@ final class TaskRunner {
      */
     private void abandonIfStuck(LiveTask task, TaskDefinition definition, RunningTaskContext context) {
         try {
-            timers.schedule(() -> {
-                if (!context.abandon()) {
-                    return; // it stopped
-                }
-                log.error("Task {} ({}) did not stop within {} of being interrupted at its timeout of {}; it is "
-                        + "recorded as timed out, and worker thread {} is abandoned to it (a new worker takes its "
-                        + "place)", task.id(), task.name(), ABANDON_AFTER, task.timeout(), context.worker().getName());
-                workers.pool(task.category()).abandon(context.worker());
-                finish(task, definition, new TaskTimeoutException(task.name(), task.timeout(), ABANDON_AFTER), false);
-            }, ABANDON_AFTER.toNanos(), TimeUnit.NANOSECONDS);
+            timers.schedule(
+                    () -> {
+                        if (!context.abandon()) {
+                            return; // it stopped
+                        }
+                        log.error(
+                                "Task {} ({}) did not stop within {} of being interrupted at its timeout of {}; it is "
+                                        + "recorded as timed out, and worker thread {} is abandoned to it (a new worker takes its "
+                                        + "place)",
+                                task.id(),
+                                task.name(),
+                                ABANDON_AFTER,
+                                task.timeout(),
+                                context.worker().getName());
+                        workers.pool(task.category()).abandon(context.worker());
+                        finish(
+                                task,
+                                definition,
+                                new TaskTimeoutException(task.name(), task.timeout(), ABANDON_AFTER),
+                                false);
+                    },
+                    ABANDON_AFTER.toNanos(),
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
             // shutting down: the shutdown timeout bounds the run
         }
@@ -215,8 +248,12 @@ final class TaskRunner {
         Instant now = state.now();
         if (failFast || definition.failsFast(failure) || retries >= task.maxRetries()) {
             if (store.apply(task, new TaskChange.Fail(error, now, null))) {
-                log.warn("Task {} ({}) failed{}", task.name(), task.id(),
-                        retries > 0 ? " after " + retries + " retries" : "", failure);
+                log.warn(
+                        "Task {} ({}) failed{}",
+                        task.name(),
+                        task.id(),
+                        retries > 0 ? " after " + retries + " retries" : "",
+                        failure);
                 events.emit(TaskEventType.FAILED, task);
                 dispatch.ended(task);
             } else {
@@ -226,8 +263,14 @@ final class TaskRunner {
         }
         Duration delay = settings.retryFor(task.category()).delayBefore(retries + 1);
         if (store.apply(task, new TaskChange.Fail(error, now, now.plus(delay)))) {
-            log.info("Task {} ({}) failed, retry {} of {} in {}: {}", task.name(), task.id(), retries + 1,
-                    task.maxRetries(), delay, error);
+            log.info(
+                    "Task {} ({}) failed, retry {} of {} in {}: {}",
+                    task.name(),
+                    task.id(),
+                    retries + 1,
+                    task.maxRetries(),
+                    delay,
+                    error);
             events.emit(TaskEventType.RETRY, task); // before the timer can start the next run
             dispatch.retryLater(task, delay);
         } else {
@@ -262,8 +305,12 @@ final class TaskRunner {
     void releaseRunning() {
         workers.runningTasks().forEach((thread, task) -> {
             if (store.apply(task, new TaskChange.Release())) {
-                log.warn("Task {} ({}) did not finish within the shutdown timeout of {}; it is interrupted and "
-                        + "runs again at the next start", task.id(), task.name(), settings.shutdownTimeout());
+                log.warn(
+                        "Task {} ({}) did not finish within the shutdown timeout of {}; it is interrupted and "
+                                + "runs again at the next start",
+                        task.id(),
+                        task.name(),
+                        settings.shutdownTimeout());
             }
             thread.interrupt();
         });

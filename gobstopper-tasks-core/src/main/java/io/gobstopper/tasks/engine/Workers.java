@@ -33,8 +33,10 @@ final class Workers {
 
     /** The pool of a category, made on first use. */
     CategoryPool pool(String category) {
-        return pools.computeIfAbsent(category, name -> new CategoryPool(name, settings.workersFor(name),
-                settings.priorityAging(), settings.rateFor(name), runner));
+        return pools.computeIfAbsent(
+                category,
+                name -> new CategoryPool(
+                        name, settings.workersFor(name), settings.priorityAging(), settings.rateFor(name), runner));
     }
 
     /** Queues tasks for their categories' workers, in the given order within a category. */
@@ -44,7 +46,9 @@ final class Workers {
             return;
         }
         Map<String, List<LiveTask>> byCategory = new java.util.LinkedHashMap<>();
-        tasks.forEach(task -> byCategory.computeIfAbsent(task.category(), category -> new ArrayList<>()).add(task));
+        tasks.forEach(task -> byCategory
+                .computeIfAbsent(task.category(), category -> new ArrayList<>())
+                .add(task));
         byCategory.forEach((category, batch) -> pool(category).enqueue(batch));
     }
 
@@ -69,16 +73,24 @@ final class Workers {
         Map<String, TaskStats.QueueStats> queues = new TreeMap<>();
         for (String category : categories()) {
             CategoryPool pool = pools.get(category);
-            queues.put(category, pool == null ? idle(category) : new TaskStats.QueueStats(pool.queued(),
-                    pool.running(), pool.workers(), pool.oldestWait(), settings.maxWaitFor(category)));
+            queues.put(
+                    category,
+                    pool == null
+                            ? idle(category)
+                            : new TaskStats.QueueStats(
+                                    pool.queued(),
+                                    pool.running(),
+                                    pool.workers(),
+                                    pool.oldestWait(),
+                                    settings.maxWaitFor(category)));
         }
         return queues;
     }
 
     /** The figures of a category without a pool yet. */
     TaskStats.QueueStats idle(String category) {
-        return new TaskStats.QueueStats(0, 0, settings.workersFor(category), Duration.ZERO,
-                settings.maxWaitFor(category));
+        return new TaskStats.QueueStats(
+                0, 0, settings.workersFor(category), Duration.ZERO, settings.maxWaitFor(category));
     }
 
     int running() {
@@ -87,7 +99,10 @@ final class Workers {
 
     /** The categories with worker threads that died without leaving: should always be none. */
     List<String> withDeadWorkers() {
-        return pools.values().stream().filter(pool -> pool.deadWorkers() > 0).map(CategoryPool::category).toList();
+        return pools.values().stream()
+                .filter(pool -> pool.deadWorkers() > 0)
+                .map(CategoryPool::category)
+                .toList();
     }
 
     /** Stops handing out tasks; running ones finish. */

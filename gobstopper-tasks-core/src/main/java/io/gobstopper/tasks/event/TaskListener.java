@@ -15,8 +15,7 @@ public interface TaskListener {
      * thread that receives the store's notifications. Does nothing unless overridden: a listener that counts this
      * instance's work (metrics) ignores them, one that shows the whole system (a live view) takes them too.
      */
-    default void onRemoteEvent(TaskEvent event) {
-    }
+    default void onRemoteEvent(TaskEvent event) {}
 
     /**
      * Whether {@link #onRemoteEvent} wants events now; reading other instances' changes costs the store a query, so

@@ -25,8 +25,8 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
             throw new IllegalArgumentException("retry.multiplier must be 1.0 or more, got " + multiplier);
         }
         if (maxDelay.compareTo(initialDelay) < 0) {
-            throw new IllegalArgumentException("retry.max-delay (" + maxDelay
-                    + ") must be at least retry.initial-delay (" + initialDelay + ")");
+            throw new IllegalArgumentException(
+                    "retry.max-delay (" + maxDelay + ") must be at least retry.initial-delay (" + initialDelay + ")");
         }
     }
 

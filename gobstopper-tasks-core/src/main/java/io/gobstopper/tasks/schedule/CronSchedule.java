@@ -40,8 +40,8 @@ public record CronSchedule(String expression, ZoneId zone, CronExpression cron) 
         try {
             return zone == null || zone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(zone.trim());
         } catch (RuntimeException ex) {
-            throw new IllegalArgumentException("zone '" + zone + "' is not a time zone; use an id such as UTC or "
-                    + "Europe/Paris");
+            throw new IllegalArgumentException(
+                    "zone '" + zone + "' is not a time zone; use an id such as UTC or " + "Europe/Paris");
         }
     }
 

@@ -40,6 +40,7 @@ public final class LiveTask {
     private String progressMessage;
     /** Someone asked to cancel the run in progress; not stored by a store of one instance (a crashed run runs again). */
     private boolean cancelRequested;
+
     private long version;
 
     /** Arguments bound at submit, handed to the first run so it need not bind them again. */

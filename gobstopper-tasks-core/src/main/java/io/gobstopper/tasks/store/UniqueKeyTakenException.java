@@ -14,8 +14,12 @@ public final class UniqueKeyTakenException extends TaskStateException {
     private static final long serialVersionUID = 1L;
 
     public UniqueKeyTakenException(Collection<String> keys) {
-        super(TaskStatus.PENDING, "Unique key " + String.join(", ", keys.stream().map(key -> "'" + key + "'").toList())
-                + " was taken by another unfinished task submitted at the same moment (on this or another instance); "
-                + "submit again to get that task's id");
+        super(
+                TaskStatus.PENDING,
+                "Unique key "
+                        + String.join(
+                                ", ", keys.stream().map(key -> "'" + key + "'").toList())
+                        + " was taken by another unfinished task submitted at the same moment (on this or another instance); "
+                        + "submit again to get that task's id");
     }
 }

@@ -19,7 +19,8 @@ public final class StoreModuleRules {
 
     /** The main classes of the module that holds {@code anyClass}, from its own folder (or jar) only. */
     public static JavaClasses mainClassesOf(Class<?> anyClass) {
-        Location main = Location.of(anyClass.getProtectionDomain().getCodeSource().getLocation());
+        Location main =
+                Location.of(anyClass.getProtectionDomain().getCodeSource().getLocation());
         return new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importLocations(List.of(main));
@@ -28,7 +29,8 @@ public final class StoreModuleRules {
     /** A store's classes depend on neither the engine nor the starter: on the core's API and SPI only. */
     public static void storeBuildsOnTheCoreOnly(JavaClasses module) {
         noClasses()
-                .should().dependOnClassesThat()
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.gobstopper.tasks.engine..", "io.gobstopper.tasks.boot..")
                 .check(module);
     }
@@ -39,8 +41,10 @@ public final class StoreModuleRules {
      */
     public static void classesLiveInTheModulesPackage(JavaClasses module, String ownPackage) {
         classes()
-                .that().areNotAnnotatedWith(Deprecated.class)
-                .should().resideInAPackage(ownPackage + "..")
+                .that()
+                .areNotAnnotatedWith(Deprecated.class)
+                .should()
+                .resideInAPackage(ownPackage + "..")
                 .check(module);
     }
 }

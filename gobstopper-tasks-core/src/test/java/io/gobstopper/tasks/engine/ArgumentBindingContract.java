@@ -76,7 +76,6 @@ public interface ArgumentBindingContract extends EngineContract {
         public Ping ping;
     }
 
-
     /** The engine and tasks of each running test, by test instance: an interface holds no fields of its own. */
     Map<ArgumentBindingContract, Running> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -103,10 +102,12 @@ public interface ArgumentBindingContract extends EngineContract {
     }
 
     private ThrowableAssertAlternative<InvalidTaskArgumentsException> assertRefused(TaskRequest request) {
-        ThrowableAssertAlternative<InvalidTaskArgumentsException> refused =
-                assertThatExceptionOfType(InvalidTaskArgumentsException.class)
-                        .isThrownBy(() -> fixture().engine().submit(request));
-        assertThat(fixture().engine().list(TaskFilter.all()).total()).as("tasks stored after a refused submit").isZero();
+        ThrowableAssertAlternative<InvalidTaskArgumentsException> refused = assertThatExceptionOfType(
+                        InvalidTaskArgumentsException.class)
+                .isThrownBy(() -> fixture().engine().submit(request));
+        assertThat(fixture().engine().list(TaskFilter.all()).total())
+                .as("tasks stored after a refused submit")
+                .isZero();
         return refused;
     }
 
@@ -123,14 +124,18 @@ public interface ArgumentBindingContract extends EngineContract {
 
     @Test
     default void bindsNamedArgumentsOnly() {
-        TaskRequest request = TaskRequest.builder("pair").kwarg("number", 3).kwarg("text", "b").build();
+        TaskRequest request = TaskRequest.builder("pair")
+                .kwarg("number", 3)
+                .kwarg("text", "b")
+                .build();
 
         assertThat(runAndReceive(request)).containsExactly("b", 3);
     }
 
     @Test
     default void bindsPositionalAndNamedArgumentsTogether() {
-        TaskRequest request = TaskRequest.builder("pair").args("c").kwarg("number", 4).build();
+        TaskRequest request =
+                TaskRequest.builder("pair").args("c").kwarg("number", 4).build();
 
         assertThat(runAndReceive(request)).containsExactly("c", 4);
     }
@@ -175,7 +180,8 @@ public interface ArgumentBindingContract extends EngineContract {
 
     @Test
     default void refusesAnUnknownNamedArgumentListingTheParameters() {
-        TaskRequest request = TaskRequest.builder("pair").args("a", 1).kwarg("colour", "red").build();
+        TaskRequest request =
+                TaskRequest.builder("pair").args("a", 1).kwarg("colour", "red").build();
 
         assertRefused(request)
                 .withMessageContaining("Task 'pair'")
@@ -185,7 +191,8 @@ public interface ArgumentBindingContract extends EngineContract {
 
     @Test
     default void refusesTheSameParameterByPositionAndByName() {
-        TaskRequest request = TaskRequest.builder("pair").args("a", 1).kwarg("text", "again").build();
+        TaskRequest request =
+                TaskRequest.builder("pair").args("a", 1).kwarg("text", "again").build();
 
         assertRefused(request)
                 .withMessageContaining("Task 'pair'")
@@ -197,7 +204,10 @@ public interface ArgumentBindingContract extends EngineContract {
         assertRefused(TaskRequest.of("pair", "a", null))
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("argument 'number' must be int, got null");
-        assertRefused(TaskRequest.builder("pair").kwarg("text", "a").kwarg("number", null).build())
+        assertRefused(TaskRequest.builder("pair")
+                        .kwarg("text", "a")
+                        .kwarg("number", null)
+                        .build())
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("argument 'number' must be int, got null");
     }
@@ -211,15 +221,17 @@ public interface ArgumentBindingContract extends EngineContract {
 
     @Test
     default void bindsAnObjectParameterFromTheObjectItself() {
-        List<Object> received = runAndReceive(TaskRequest.builder("place_order").kwarg("order", new Order("B-2", 5)).build());
+        List<Object> received = runAndReceive(TaskRequest.builder("place_order")
+                .kwarg("order", new Order("B-2", 5))
+                .build());
 
         assertThat(received).containsExactly(new Order("B-2", 5));
     }
 
     @Test
     default void bindsAListOfObjectsToItsElementType() {
-        List<Object> received = runAndReceive(TaskRequest.of("place_orders",
-                List.of(Map.of("sku", "A", "quantity", 1), new Order("B", 2))));
+        List<Object> received = runAndReceive(
+                TaskRequest.of("place_orders", List.of(Map.of("sku", "A", "quantity", 1), new Order("B", 2))));
 
         assertThat(received).containsExactly(new Order("A", 1), new Order("B", 2));
         assertThat(received).allSatisfy(order -> assertThat(order).isInstanceOf(Order.class));
@@ -241,10 +253,12 @@ public interface ArgumentBindingContract extends EngineContract {
         Map<String, Object> asWrapper = Map.of("java.lang.ProcessBuilder", Map.of("command", List.of("id")));
 
         assertRefused(TaskRequest.of("place_order", Map.of("@class", "java.io.File", "sku", "A", "quantity", 1)))
-                .withMessageContaining("argument 'order' must be Order").withMessageContaining("@class");
+                .withMessageContaining("argument 'order' must be Order")
+                .withMessageContaining("@class");
         for (Object hinted : List.of(asProperty, asArray, asWrapper)) {
             Object bound = runAndReceive(TaskRequest.of("anything", hinted)).get(0);
-            assertThat(bound.getClass().getName()).as("what %s became", hinted)
+            assertThat(bound.getClass().getName())
+                    .as("what %s became", hinted)
                     .isIn(java.util.LinkedHashMap.class.getName(), java.util.ArrayList.class.getName());
             assertThat(bound).isEqualTo(hinted); // plain data, exactly as sent
         }
@@ -270,7 +284,10 @@ public interface ArgumentBindingContract extends EngineContract {
         assertRefused(TaskRequest.of("contextual", "hello", "extra"))
                 .withMessageContaining("Task 'contextual'")
                 .withMessageContaining("takes 1 argument (text: String), got 2");
-        assertRefused(TaskRequest.builder("contextual").args("hello").kwarg("ctx", "x").build())
+        assertRefused(TaskRequest.builder("contextual")
+                        .args("hello")
+                        .kwarg("ctx", "x")
+                        .build())
                 .withMessageContaining("Task 'contextual'")
                 .withMessageContaining("no parameter 'ctx'")
                 .withMessageContaining("(text: String)");
@@ -311,10 +328,16 @@ public interface ArgumentBindingContract extends EngineContract {
 
     @Test
     default void refusesAnInvalidCategoryOverride() {
-        assertRefused(TaskRequest.builder("pair").args("a", 1).category("no spaces allowed").build())
+        assertRefused(TaskRequest.builder("pair")
+                        .args("a", 1)
+                        .category("no spaces allowed")
+                        .build())
                 .withMessageContaining("Task 'pair'")
                 .withMessageContaining("category 'no spaces allowed' is invalid");
-        assertRefused(TaskRequest.builder("pair").args("a", 1).category("x".repeat(65)).build())
+        assertRefused(TaskRequest.builder("pair")
+                        .args("a", 1)
+                        .category("x".repeat(65))
+                        .build())
                 .withMessageContaining("is invalid");
     }
 
@@ -329,7 +352,9 @@ public interface ArgumentBindingContract extends EngineContract {
 
     @Test
     default void storesTheArgumentsAsJson() {
-        UUID id = fixture().engine().submit(TaskRequest.builder("pair").args("a").kwarg("number", 9).build());
+        UUID id = fixture()
+                .engine()
+                .submit(TaskRequest.builder("pair").args("a").kwarg("number", 9).build());
         TaskInfo task = fixture().awaitStatus(id, TaskStatus.SUCCESS);
 
         assertThat(task.args()).isEqualTo("[\"a\"]");

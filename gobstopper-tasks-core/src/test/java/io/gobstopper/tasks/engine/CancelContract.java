@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 /** Cancel stops PENDING and RETRY tasks for good, and refuses tasks that run or have ended. */
 public interface CancelContract extends EngineContract {
 
-
     @Test
     default void aCancelledTaskAlreadyInTheWorkersQueueNeverRuns() {
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
@@ -24,8 +23,10 @@ public interface CancelContract extends EngineContract {
             tasks.awaitStarted("gate");
             UUID cancelled = fixture.engine().submit("record", "cancelled");
             // a shared store's queue figures are read every poll interval: they settle within one
-            EngineFixture.await().untilAsserted(() ->
-                    assertThat(fixture.engine().queues().get("default").queued()).isEqualTo(1));
+            EngineFixture.await()
+                    .untilAsserted(() -> assertThat(
+                                    fixture.engine().queues().get("default").queued())
+                            .isEqualTo(1));
 
             TaskInfo answer = fixture.engine().cancel(cancelled);
 
@@ -38,7 +39,9 @@ public interface CancelContract extends EngineContract {
             assertThat(tasks.runs("cancelled")).isZero();
             assertThat(tasks.order()).containsExactly("after");
             assertThat(fixture.engine().get(cancelled).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
-            assertThat(fixture.engine().list(TaskFilter.byStatus(TaskStatus.CANCELLED)).tasks())
+            assertThat(fixture.engine()
+                            .list(TaskFilter.byStatus(TaskStatus.CANCELLED))
+                            .tasks())
                     .singleElement()
                     .satisfies(task -> assertThat(task.id()).isEqualTo(cancelled));
         }
@@ -78,19 +81,29 @@ public interface CancelContract extends EngineContract {
 
     @Test
     default void aTaskWaitingInRetryCanBeCancelled() {
-        TaskEngineSettings settings = EngineFixture.SETTINGS
-                .withCategory("patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
+        TaskEngineSettings settings = EngineFixture.SETTINGS.withCategory(
+                "patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
-            UUID id = fixture.engine().submit(TaskRequest.builder("flaky").args("k", 5)
-                    .category("patient").maxRetries(3).build());
+            UUID id = fixture.engine()
+                    .submit(TaskRequest.builder("flaky")
+                            .args("k", 5)
+                            .category("patient")
+                            .maxRetries(3)
+                            .build());
             fixture.awaitStatus(id, TaskStatus.RETRY);
 
             TaskInfo cancelled = fixture.engine().cancel(id);
 
             assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
             assertThat(cancelled.runAt()).isNull();
-            assertThat(fixture.engine().list(TaskFilter.byStatus(TaskStatus.CANCELLED)).total()).isEqualTo(1);
-            assertThat(fixture.engine().list(TaskFilter.byStatus(TaskStatus.RETRY)).total()).isZero();
+            assertThat(fixture.engine()
+                            .list(TaskFilter.byStatus(TaskStatus.CANCELLED))
+                            .total())
+                    .isEqualTo(1);
+            assertThat(fixture.engine()
+                            .list(TaskFilter.byStatus(TaskStatus.RETRY))
+                            .total())
+                    .isZero();
         }
     }
 
@@ -109,7 +122,6 @@ public interface CancelContract extends EngineContract {
             assertThat(ended.cancelRequested()).isFalse();
         }
     }
-
 
     @Test
     default void anEndedTaskCannotBeCancelled() {

@@ -24,7 +24,6 @@ public interface CancelRaceContract extends EngineContract {
 
     static final int ROUNDS = 300;
 
-
     /** Busy-waits: varies which side of the race arrives first. Correctness never depends on it. */
     private static void spin(long nanos) {
         long until = System.nanoTime() + nanos;
@@ -75,8 +74,11 @@ public interface CancelRaceContract extends EngineContract {
                 UUID id = ids.get(round);
                 boolean ran = fixture.tasks().runs("r" + round) > 0;
                 assertThat(ran).as("round %d: ran XOR cancelled", round).isNotEqualTo(cancelled.get(round));
-                assertThat(fixture.tasks().runs("r" + round)).as("round %d: runs", round).isLessThanOrEqualTo(1);
-                assertThat(stored.get(id).status()).as("round %d: stored status", round)
+                assertThat(fixture.tasks().runs("r" + round))
+                        .as("round %d: runs", round)
+                        .isLessThanOrEqualTo(1);
+                assertThat(stored.get(id).status())
+                        .as("round %d: stored status", round)
                         .isEqualTo(ran && !stopped.get(round) ? TaskStatus.SUCCESS : TaskStatus.CANCELLED);
             }
             long wins = cancelled.stream().filter(Boolean::booleanValue).count();

@@ -23,14 +23,15 @@ public interface DelayedStartContract extends EngineContract {
     /** How late after its runAt a delayed task may start on an idle engine. */
     static final Duration PROMPT = Duration.ofMillis(100);
 
-
-
     @Test
     default void aDelayedTaskWaitsPendingUntilCreatedAtPlusItsDelayThenStartsPromptly() {
         DelayedTasksBean bean = new DelayedTasksBean();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
-            UUID id = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("later")
-                    .delay(Duration.ofMillis(800)).build());
+            UUID id = fixture.engine()
+                    .submit(TaskRequest.builder("delayed_stamp")
+                            .args("later")
+                            .delay(Duration.ofMillis(800))
+                            .build());
 
             TaskInfo waiting = fixture.engine().get(id).orElseThrow();
             assertThat(waiting.status()).isEqualTo(TaskStatus.PENDING);
@@ -49,19 +50,29 @@ public interface DelayedStartContract extends EngineContract {
         DelayedTasksBean bean = new DelayedTasksBean();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
             Instant at = Instant.now().plusMillis(600).truncatedTo(ChronoUnit.MICROS);
-            UUID later = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("at").runAt(at).build());
+            UUID later = fixture.engine()
+                    .submit(TaskRequest.builder("delayed_stamp")
+                            .args("at")
+                            .runAt(at)
+                            .build());
             Instant pastSubmitted = Instant.now();
-            UUID past = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("past")
-                    .runAt(Instant.now().minus(Duration.ofHours(1))).build());
+            UUID past = fixture.engine()
+                    .submit(TaskRequest.builder("delayed_stamp")
+                            .args("past")
+                            .runAt(Instant.now().minus(Duration.ofHours(1)))
+                            .build());
 
             TaskInfo waiting = fixture.engine().get(later).orElseThrow();
             assertThat(waiting.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(waiting.runAt()).isEqualTo(at);
 
             fixture.awaitStatus(past, TaskStatus.SUCCESS);
-            assertThat(bean.starts(past)).singleElement().satisfies(start ->
-                    assertThat(Duration.between(pastSubmitted, start.at())).isLessThan(Duration.ofMillis(500)));
-            assertThat(bean.starts(later)).as("the task due later has not started with the one due in the past")
+            assertThat(bean.starts(past))
+                    .singleElement()
+                    .satisfies(start -> assertThat(Duration.between(pastSubmitted, start.at()))
+                            .isLessThan(Duration.ofMillis(500)));
+            assertThat(bean.starts(later))
+                    .as("the task due later has not started with the one due in the past")
                     .isEmpty();
 
             fixture.awaitStatus(later, TaskStatus.SUCCESS);
@@ -73,15 +84,20 @@ public interface DelayedStartContract extends EngineContract {
     default void aDelayAndARunAtTogetherOrANegativeDelayAreRefusedAndNothingIsStored() {
         DelayedTasksBean bean = new DelayedTasksBean();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
-            TaskRequest both = TaskRequest.builder("delayed_stamp").args("both").delay(Duration.ofSeconds(1))
-                    .runAt(Instant.now().plusSeconds(1)).build();
+            TaskRequest both = TaskRequest.builder("delayed_stamp")
+                    .args("both")
+                    .delay(Duration.ofSeconds(1))
+                    .runAt(Instant.now().plusSeconds(1))
+                    .build();
             assertThatThrownBy(() -> fixture.engine().submit(both))
                     .isInstanceOf(InvalidTaskArgumentsException.class)
                     .hasMessageContaining("delayed_stamp")
                     .hasMessageContaining("not both");
 
-            TaskRequest negative = TaskRequest.builder("delayed_stamp").args("negative")
-                    .delay(Duration.ofMillis(-1)).build();
+            TaskRequest negative = TaskRequest.builder("delayed_stamp")
+                    .args("negative")
+                    .delay(Duration.ofMillis(-1))
+                    .build();
             assertThatThrownBy(() -> fixture.engine().submit(negative))
                     .isInstanceOf(InvalidTaskArgumentsException.class)
                     .hasMessageContaining("delay must not be negative");
@@ -94,14 +110,19 @@ public interface DelayedStartContract extends EngineContract {
     default void aDelayedTaskSurvivesAGracefulRestartAndRunsAfterItsTimeNotBefore() {
         DelayedTasksBean bean = new DelayedTasksBean();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
-            UUID id = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("restart")
-                    .delay(Duration.ofMillis(1500)).build());
+            UUID id = fixture.engine()
+                    .submit(TaskRequest.builder("delayed_stamp")
+                            .args("restart")
+                            .delay(Duration.ofMillis(1500))
+                            .build());
             Instant runAt = fixture.engine().get(id).orElseThrow().runAt();
 
             fixture.restart(EngineFixture.SETTINGS);
 
             TaskInfo afterRestart = fixture.engine().get(id).orElseThrow();
-            assertThat(Instant.now()).as("the restart was quicker than the delay").isBefore(runAt);
+            assertThat(Instant.now())
+                    .as("the restart was quicker than the delay")
+                    .isBefore(runAt);
             assertThat(afterRestart.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(afterRestart.runAt()).isEqualTo(runAt);
             assertThat(bean.starts(id)).isEmpty();
@@ -116,10 +137,16 @@ public interface DelayedStartContract extends EngineContract {
     default void aDelayedTaskCancelledBeforeItsTimeNeverRuns() {
         DelayedTasksBean bean = new DelayedTasksBean();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
-            UUID cancelled = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("cancelled")
-                    .delay(Duration.ofMillis(500)).build());
-            UUID control = fixture.engine().submit(TaskRequest.builder("delayed_stamp").args("control")
-                    .delay(Duration.ofMillis(500)).build());
+            UUID cancelled = fixture.engine()
+                    .submit(TaskRequest.builder("delayed_stamp")
+                            .args("cancelled")
+                            .delay(Duration.ofMillis(500))
+                            .build());
+            UUID control = fixture.engine()
+                    .submit(TaskRequest.builder("delayed_stamp")
+                            .args("control")
+                            .delay(Duration.ofMillis(500))
+                            .build());
             Instant runAt = fixture.engine().get(cancelled).orElseThrow().runAt();
 
             TaskInfo answer = fixture.engine().cancel(cancelled);
@@ -127,10 +154,13 @@ public interface DelayedStartContract extends EngineContract {
 
             // the other task, due at the same time, runs: the moment has passed and the timer has fired
             fixture.awaitStatus(control, TaskStatus.SUCCESS);
-            EngineFixture.await().during(Duration.ofMillis(300)).until(() -> bean.starts(cancelled).isEmpty()
-                    && fixture.engine().get(cancelled).orElseThrow().status() == TaskStatus.CANCELLED);
+            EngineFixture.await()
+                    .during(Duration.ofMillis(300))
+                    .until(() -> bean.starts(cancelled).isEmpty()
+                            && fixture.engine().get(cancelled).orElseThrow().status() == TaskStatus.CANCELLED);
             assertThat(Instant.now()).isAfter(runAt);
-            assertThat(fixture.engine().get(cancelled).orElseThrow().startedAt()).isNull();
+            assertThat(fixture.engine().get(cancelled).orElseThrow().startedAt())
+                    .isNull();
         }
     }
 
@@ -138,7 +168,9 @@ public interface DelayedStartContract extends EngineContract {
     private static void assertStartedPromptlyAt(DelayedTasksBean bean, UUID id, Instant runAt) {
         assertThat(bean.starts(id)).singleElement().satisfies(start -> {
             assertThat(start.at()).as("started no earlier than its runAt").isAfterOrEqualTo(runAt);
-            assertThat(Duration.between(runAt, start.at())).as("lateness after its runAt").isLessThan(PROMPT);
+            assertThat(Duration.between(runAt, start.at()))
+                    .as("lateness after its runAt")
+                    .isLessThan(PROMPT);
         });
     }
 }

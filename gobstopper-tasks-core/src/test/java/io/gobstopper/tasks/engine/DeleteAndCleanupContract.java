@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 /** Ended tasks can be deleted one by one, by age, or by the periodic retention cleanup; unfinished ones stay. */
 public interface DeleteAndCleanupContract extends EngineContract {
 
-
     @Test
     default void anEndedTaskCanBeDeleted() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
@@ -27,7 +26,8 @@ public interface DeleteAndCleanupContract extends EngineContract {
 
             assertThat(fixture.engine().get(id)).isEmpty();
             assertThat(fixture.engine().list(TaskFilter.all()).total()).isZero();
-            assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> fixture.engine().delete(id));
+            assertThatExceptionOfType(TaskNotFoundException.class)
+                    .isThrownBy(() -> fixture.engine().delete(id));
         }
     }
 
@@ -93,7 +93,9 @@ public interface DeleteAndCleanupContract extends EngineContract {
             assertThat(engine.get(oldPending).map(TaskInfo::status)).contains(TaskStatus.PENDING);
             assertThat(engine.cleanup(Duration.ofHours(1))).isZero();
             assertThat(engine.cleanup(Duration.ZERO)).isEqualTo(1);
-            assertThat(engine.list(TaskFilter.all()).tasks()).extracting(TaskInfo::id).containsExactly(oldPending);
+            assertThat(engine.list(TaskFilter.all()).tasks())
+                    .extracting(TaskInfo::id)
+                    .containsExactly(oldPending);
         }
     }
 
@@ -108,14 +110,16 @@ public interface DeleteAndCleanupContract extends EngineContract {
 
     @Test
     default void retentionDeletesEndedTasksWithoutBeingAsked() {
-        TaskEngineSettings settings = EngineFixture.SETTINGS.withRetention(Duration.ofMillis(1), Duration.ofMillis(100));
+        TaskEngineSettings settings =
+                EngineFixture.SETTINGS.withRetention(Duration.ofMillis(1), Duration.ofMillis(100));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             fixture.engine().resizeWorkers("paused", 0);
             UUID pending = fixture.submitIn("paused", "record", "kept");
             UUID ended = fixture.engine().submit("record", "expires");
 
-            EngineFixture.await().until(() -> fixture.tasks().runs("expires") == 1
-                    && fixture.engine().get(ended).isEmpty());
+            EngineFixture.await()
+                    .until(() -> fixture.tasks().runs("expires") == 1
+                            && fixture.engine().get(ended).isEmpty());
 
             assertThat(fixture.engine().get(pending).map(TaskInfo::status)).contains(TaskStatus.PENDING);
             assertThat(fixture.engine().list(TaskFilter.all()).total()).isEqualTo(1);

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 public interface DependencyAndBatchContract extends EngineContract {
 
-
     private static TaskRequest after(String name, String key, UUID... parents) {
         return TaskRequest.builder(name).args(key).dependsOn(parents).build();
     }
@@ -55,7 +54,8 @@ public interface DependencyAndBatchContract extends EngineContract {
             TaskInfo cancelledGrandchild = fixture.awaitStatus(grandchild, TaskStatus.CANCELLED);
             assertThat(cancelledChild.error()).contains(parent.toString()).contains("ended CANCELLED");
             assertThat(cancelledGrandchild.error()).contains(child.toString());
-            assertThat(fixture.tasks().runs("child") + fixture.tasks().runs("grandchild")).isZero();
+            assertThat(fixture.tasks().runs("child") + fixture.tasks().runs("grandchild"))
+                    .isZero();
         }
     }
 
@@ -79,7 +79,8 @@ public interface DependencyAndBatchContract extends EngineContract {
             UUID unknown = UUID.randomUUID();
             assertThatExceptionOfType(InvalidTaskArgumentsException.class)
                     .isThrownBy(() -> fixture.engine().submit(after("record", "x", unknown)))
-                    .withMessageContaining(unknown.toString()).withMessageContaining("does not exist");
+                    .withMessageContaining(unknown.toString())
+                    .withMessageContaining("does not exist");
 
             UUID failed = fixture.engine().submit("fail_fast", "f");
             fixture.awaitStatus(failed, TaskStatus.FAILED);
@@ -98,7 +99,8 @@ public interface DependencyAndBatchContract extends EngineContract {
 
     @Test
     default void aDependantStillWaitsForItsParentAfterARestart() {
-        TaskEngineSettings paused = EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
+        TaskEngineSettings paused =
+                EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
         try (EngineFixture fixture = EngineFixture.start(storage(), paused)) {
             UUID parent = fixture.submitIn("later", "record", "parent");
             UUID child = fixture.engine().submit(after("record", "child", parent));
@@ -125,7 +127,8 @@ public interface DependencyAndBatchContract extends EngineContract {
             assertThat(ids).hasSize(3).doesNotHaveDuplicates();
             fixture.awaitStatus(ids.get(2), TaskStatus.SUCCESS);
             assertThat(fixture.tasks().order()).containsExactly("a", "b", "c");
-            assertThat(fixture.engine().get(ids.get(1)).orElseThrow().dependsOn()).containsExactly(ids.get(0));
+            assertThat(fixture.engine().get(ids.get(1)).orElseThrow().dependsOn())
+                    .containsExactly(ids.get(0));
         }
     }
 
@@ -136,11 +139,12 @@ public interface DependencyAndBatchContract extends EngineContract {
             long before = fixture.engine().list(TaskFilter.all()).total();
 
             assertThatExceptionOfType(BatchItemException.class)
-                    .isThrownBy(() -> fixture.engine().submitAll(List.of(
-                            TaskRequest.of("record", "one"),
-                            TaskRequest.of("record", "two"),
-                            TaskRequest.of("no_such_task"),
-                            TaskRequest.of("record", "four"))))
+                    .isThrownBy(() -> fixture.engine()
+                            .submitAll(List.of(
+                                    TaskRequest.of("record", "one"),
+                                    TaskRequest.of("record", "two"),
+                                    TaskRequest.of("no_such_task"),
+                                    TaskRequest.of("record", "four"))))
                     .withMessageContaining("Batch item 2")
                     .withMessageContaining("no_such_task")
                     .withMessageContaining("Nothing of the batch was stored")
@@ -149,23 +153,28 @@ public interface DependencyAndBatchContract extends EngineContract {
                         assertThat(ex.reason()).isInstanceOf(UnknownTaskException.class);
                     });
             assertThatExceptionOfType(BatchItemException.class)
-                    .isThrownBy(() -> fixture.engine().submitAll(List.of(
-                            TaskRequest.of("record", "one"), TaskRequest.of("record", 42))))
+                    .isThrownBy(() -> fixture.engine()
+                            .submitAll(List.of(TaskRequest.of("record", "one"), TaskRequest.of("record", 42))))
                     .satisfies(ex -> assertThat(ex.index()).isEqualTo(1));
 
             assertThat(fixture.engine().list(TaskFilter.all()).total()).isEqualTo(before);
             assertThat(fixture.tasks().runs("one")).isZero();
             // a shared store's queue figures are read every poll interval: they settle within one
-            EngineFixture.await().untilAsserted(() ->
-                    assertThat(fixture.engine().queues().get("default").queued()).isZero());
+            EngineFixture.await()
+                    .untilAsserted(() -> assertThat(
+                                    fixture.engine().queues().get("default").queued())
+                            .isZero());
         }
     }
 
     @Test
     default void aValidBatchStoresAndRunsEveryTask() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
-            List<UUID> ids = fixture.engine().submitAll(List.of(
-                    TaskRequest.of("record", "p"), TaskRequest.of("record", "q"), TaskRequest.of("record", "r")));
+            List<UUID> ids = fixture.engine()
+                    .submitAll(List.of(
+                            TaskRequest.of("record", "p"),
+                            TaskRequest.of("record", "q"),
+                            TaskRequest.of("record", "r")));
 
             assertThat(ids).hasSize(3).doesNotHaveDuplicates();
             ids.forEach(id -> fixture.awaitStatus(id, TaskStatus.SUCCESS));

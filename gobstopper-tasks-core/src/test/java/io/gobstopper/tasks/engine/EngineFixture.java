@@ -128,7 +128,8 @@ public final class EngineFixture implements AutoCloseable {
     /** The unfinished (PENDING, RETRY or STARTED) tasks stored, newest first: what the next start takes up. */
     public List<TaskInfo> storedUnfinished() {
         return inspect(store -> store.list(TaskFilter.all().page(TaskFilter.MAX_LIMIT, 0)).tasks().stream()
-                .filter(task -> !task.status().isCompleted()).toList());
+                .filter(task -> !task.status().isCompleted())
+                .toList());
     }
 
     /** Every event the engines of this fixture emitted, in order. */
@@ -138,7 +139,8 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Submits a task in a category. */
     public UUID submitIn(String category, String name, Object... args) {
-        return engine.submit(TaskRequest.builder(name).args(args).category(category).build());
+        return engine.submit(
+                TaskRequest.builder(name).args(args).category(category).build());
     }
 
     /** Waits until the task has this status and returns it then. */

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The engine takes work only between start() and close(). */
 public interface EngineLifecycleContract extends EngineContract {
 
-
     private static void assertUnavailable(ThrowingCallable call, String why) {
-        assertThatExceptionOfType(TaskQueueUnavailableException.class).isThrownBy(call).withMessageContaining(why);
+        assertThatExceptionOfType(TaskQueueUnavailableException.class)
+                .isThrownBy(call)
+                .withMessageContaining(why);
     }
 
     private static void assertEveryCallUnavailable(TaskEngine engine, String why) {

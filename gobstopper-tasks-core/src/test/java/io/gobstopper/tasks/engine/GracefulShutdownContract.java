@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 /** close() lets running tasks finish within the shutdown timeout and hands the rest to the next start. */
 public interface GracefulShutdownContract extends EngineContract {
 
-
     @Test
     default void aTaskRunningAtCloseCompletesAndIsNotRunAgainAfterARestart() throws Exception {
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
@@ -44,7 +43,8 @@ public interface GracefulShutdownContract extends EngineContract {
     @Test
     default void aTaskStillRunningAtTheTimeoutIsInterruptedLeftPendingAndRunsAtTheNextStart() throws Exception {
         Duration timeout = Duration.ofMillis(300);
-        try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withShutdownTimeout(timeout))) {
+        try (EngineFixture fixture =
+                EngineFixture.start(storage(), EngineFixture.SETTINGS.withShutdownTimeout(timeout))) {
             TaskEngine engine = fixture.engine();
             UUID stuck = engine.submit("progress", "stuck");
             fixture.tasks().awaitStarted("stuck");

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 /** Listing is newest first with filters and paging; stats count every stored task and show the live queues. */
 public interface ListingAndStatsContract extends EngineContract {
 
-
     @Test
     default void listsNewestFirstWithFiltersAndPages() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
@@ -32,20 +31,34 @@ public interface ListingAndStatsContract extends EngineContract {
 
             TaskPage all = engine.list(TaskFilter.all());
             assertThat(all.total()).isEqualTo(7);
-            assertThat(all.tasks()).extracting(TaskInfo::id)
-                    .containsExactly(beta, failed, records.get(4), records.get(3), records.get(2), records.get(1),
+            assertThat(all.tasks())
+                    .extracting(TaskInfo::id)
+                    .containsExactly(
+                            beta,
+                            failed,
+                            records.get(4),
+                            records.get(3),
+                            records.get(2),
+                            records.get(1),
                             records.get(0));
 
             assertThat(engine.list(TaskFilter.byStatus(TaskStatus.FAILED)).tasks())
-                    .extracting(TaskInfo::id).containsExactly(failed);
+                    .extracting(TaskInfo::id)
+                    .containsExactly(failed);
             TaskPage alpha = engine.list(new TaskFilter("alpha", null, null, 50, 0));
             assertThat(alpha.total()).isEqualTo(5);
-            assertThat(alpha.tasks()).allSatisfy(task -> assertThat(task.category()).isEqualTo("alpha"));
+            assertThat(alpha.tasks())
+                    .allSatisfy(task -> assertThat(task.category()).isEqualTo("alpha"));
             assertThat(engine.list(new TaskFilter(null, null, "flaky", 50, 0)).tasks())
-                    .extracting(TaskInfo::id).containsExactly(failed);
-            assertThat(engine.list(new TaskFilter("beta", TaskStatus.SUCCESS, "record", 50, 0)).tasks())
-                    .extracting(TaskInfo::id).containsExactly(beta);
-            assertThat(engine.list(new TaskFilter("alpha", TaskStatus.FAILED, null, 50, 0)).total()).isZero();
+                    .extracting(TaskInfo::id)
+                    .containsExactly(failed);
+            assertThat(engine.list(new TaskFilter("beta", TaskStatus.SUCCESS, "record", 50, 0))
+                            .tasks())
+                    .extracting(TaskInfo::id)
+                    .containsExactly(beta);
+            assertThat(engine.list(new TaskFilter("alpha", TaskStatus.FAILED, null, 50, 0))
+                            .total())
+                    .isZero();
 
             TaskPage second = engine.list(new TaskFilter("alpha", null, null, 2, 2));
             assertThat(second.total()).isEqualTo(5);
@@ -54,14 +67,15 @@ public interface ListingAndStatsContract extends EngineContract {
             assertThat(second.tasks()).extracting(TaskInfo::id).containsExactly(records.get(2), records.get(1));
             TaskPage last = engine.list(new TaskFilter("alpha", null, null, 2, 4));
             assertThat(last.tasks()).extracting(TaskInfo::id).containsExactly(records.get(0));
-            assertThat(engine.list(new TaskFilter("alpha", null, null, 2, 10)).tasks()).isEmpty();
+            assertThat(engine.list(new TaskFilter("alpha", null, null, 2, 10)).tasks())
+                    .isEmpty();
         }
     }
 
     @Test
     default void statsCountEveryStoredTaskAndShowTheQueues() {
-        TaskEngineSettings settings = EngineFixture.SETTINGS
-                .withCategory("configured", new TaskEngineSettings.CategorySettings(3, null));
+        TaskEngineSettings settings =
+                EngineFixture.SETTINGS.withCategory("configured", new TaskEngineSettings.CategorySettings(3, null));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             TaskEngine engine = fixture.engine();
             UUID ok1 = engine.submit("record", "ok1");
@@ -81,24 +95,39 @@ public interface ListingAndStatsContract extends EngineContract {
                 TaskStats stats = engine.stats();
 
                 assertThat(stats.total()).isEqualTo(6);
-                assertThat(stats.byStatus()).containsEntry(TaskStatus.SUCCESS, 2L).containsEntry(TaskStatus.FAILED, 1L)
-                        .containsEntry(TaskStatus.PENDING, 2L).containsEntry(TaskStatus.STARTED, 1L)
-                        .containsEntry(TaskStatus.CANCELLED, 0L).containsEntry(TaskStatus.RETRY, 0L);
-                assertThat(stats.byCategory()).containsEntry("default", 1L).containsEntry("beta", 2L)
-                        .containsEntry("paused", 2L).containsEntry("busy", 1L).hasSize(4);
-                assertThat(stats.queues().get("paused")).extracting(TaskStats.QueueStats::queued,
-                        TaskStats.QueueStats::running, TaskStats.QueueStats::workers).containsExactly(2, 0, 0);
+                assertThat(stats.byStatus())
+                        .containsEntry(TaskStatus.SUCCESS, 2L)
+                        .containsEntry(TaskStatus.FAILED, 1L)
+                        .containsEntry(TaskStatus.PENDING, 2L)
+                        .containsEntry(TaskStatus.STARTED, 1L)
+                        .containsEntry(TaskStatus.CANCELLED, 0L)
+                        .containsEntry(TaskStatus.RETRY, 0L);
+                assertThat(stats.byCategory())
+                        .containsEntry("default", 1L)
+                        .containsEntry("beta", 2L)
+                        .containsEntry("paused", 2L)
+                        .containsEntry("busy", 1L)
+                        .hasSize(4);
+                assertThat(stats.queues().get("paused"))
+                        .extracting(
+                                TaskStats.QueueStats::queued,
+                                TaskStats.QueueStats::running,
+                                TaskStats.QueueStats::workers)
+                        .containsExactly(2, 0, 0);
                 assertThat(stats.queues().get("busy")).isEqualTo(new TaskStats.QueueStats(0, 1, 2));
                 assertThat(stats.queues().get("configured")).isEqualTo(new TaskStats.QueueStats(0, 0, 3));
                 assertThat(stats.queues().get("default").workers()).isEqualTo(2);
                 assertThat(stats.running()).isEqualTo(1);
                 assertThat(stats.queued()).isEqualTo(2);
-                assertThat(stats.registeredTasks()).contains("block", "record", "flaky").isSorted();
+                assertThat(stats.registeredTasks())
+                        .contains("block", "record", "flaky")
+                        .isSorted();
             });
 
             fixture.tasks().release("busy");
             fixture.awaitStatus(running, TaskStatus.SUCCESS);
-            assertThat(engine.stats().byStatus()).containsEntry(TaskStatus.SUCCESS, 3L)
+            assertThat(engine.stats().byStatus())
+                    .containsEntry(TaskStatus.SUCCESS, 3L)
                     .containsEntry(TaskStatus.STARTED, 0L);
         }
     }
@@ -112,7 +141,10 @@ public interface ListingAndStatsContract extends EngineContract {
                 assertThat(task.method()).isEqualTo(TestTasks.class.getName() + "#failFast(String)");
             });
             assertThat(fixture.engine().describe("nope")).isEmpty();
-            assertThat(fixture.engine().registeredTasks()).extracting(t -> t.name()).isSorted().contains("record");
+            assertThat(fixture.engine().registeredTasks())
+                    .extracting(t -> t.name())
+                    .isSorted()
+                    .contains("record");
         }
     }
 }

@@ -15,11 +15,14 @@ import org.junit.jupiter.api.Test;
 /** A FAILED or CANCELLED task can be run again by hand, with its run state reset. */
 public interface ManualRetryContract extends EngineContract {
 
-
     @Test
     default void retryingAFailedTaskResetsItAndRunsItAgain() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
-            UUID id = fixture.engine().submit(TaskRequest.builder("flaky").args("k", 2).maxRetries(1).build());
+            UUID id = fixture.engine()
+                    .submit(TaskRequest.builder("flaky")
+                            .args("k", 2)
+                            .maxRetries(1)
+                            .build());
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
             assertThat(failed.retryCount()).isEqualTo(1);
             assertThat(failed.progress()).isEqualTo(30);

@@ -16,12 +16,14 @@ public interface PriorityAgingContract extends EngineContract {
     default void aLowTaskUnderAContinuousHighLoadStartsWithinTheAgingBound() throws Exception {
         FlowTasks flow = new FlowTasks();
         Duration aging = Duration.ofMillis(150);
-        TaskEngineSettings settings = EngineFixture.SETTINGS.withPriorityAging(aging)
+        TaskEngineSettings settings = EngineFixture.SETTINGS
+                .withPriorityAging(aging)
                 .withCategory("aging", new TaskEngineSettings.CategorySettings(1, null));
         AtomicBoolean flooding = new AtomicBoolean(true);
         try (EngineFixture fixture = EngineFixture.start(storage(), settings, flow)) {
             Thread flood = flood(fixture, flooding);
-            EngineFixture.await().until(() -> fixture.engine().queues().get("aging").queued() >= 10);
+            EngineFixture.await()
+                    .until(() -> fixture.engine().queues().get("aging").queued() >= 10);
 
             Instant submitted = Instant.now();
             UUID low = fixture.engine().submit("humble", "low");
@@ -38,15 +40,19 @@ public interface PriorityAgingContract extends EngineContract {
     @Test
     default void withoutAgingALowTaskWaitsWhileHighWorkKeepsComing() throws Exception {
         FlowTasks flow = new FlowTasks();
-        TaskEngineSettings settings = EngineFixture.SETTINGS.withPriorityAging(Duration.ZERO)
+        TaskEngineSettings settings = EngineFixture.SETTINGS
+                .withPriorityAging(Duration.ZERO)
                 .withCategory("aging", new TaskEngineSettings.CategorySettings(1, null));
         AtomicBoolean flooding = new AtomicBoolean(true);
         try (EngineFixture fixture = EngineFixture.start(storage(), settings, flow)) {
             Thread flood = flood(fixture, flooding);
-            EngineFixture.await().until(() -> fixture.engine().queues().get("aging").queued() >= 10);
+            EngineFixture.await()
+                    .until(() -> fixture.engine().queues().get("aging").queued() >= 10);
             UUID low = fixture.engine().submit("humble", "low");
 
-            org.awaitility.Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+            org.awaitility.Awaitility.await()
+                    .during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(2))
                     .until(() -> !flow.hasStarted("low"));
             flooding.set(false);
             flood.join();

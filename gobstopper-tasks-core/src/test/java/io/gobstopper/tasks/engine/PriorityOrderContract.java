@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 /** One worker runs waiting tasks by priority, and in arrival order within a priority. */
 public interface PriorityOrderContract extends EngineContract {
 
-
     @Test
     default void aSingleWorkerRunsCriticalThenHighThenNormalThenLowAndFifoWithinEach() {
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS.withWorkers(1))) {
@@ -28,25 +27,38 @@ public interface PriorityOrderContract extends EngineContract {
             };
             List<UUID> ids = new ArrayList<>();
             for (String[] task : submitted) {
-                ids.add(fixture.engine().submit(TaskRequest.builder("record").args(task[0])
-                        .priority(TaskPriority.parse(task[1])).build()));
+                ids.add(fixture.engine()
+                        .submit(TaskRequest.builder("record")
+                                .args(task[0])
+                                .priority(TaskPriority.parse(task[1]))
+                                .build()));
             }
-            assertThat(tasks.order()).as("nothing runs while the only worker is busy").isEmpty();
+            assertThat(tasks.order())
+                    .as("nothing runs while the only worker is busy")
+                    .isEmpty();
 
             tasks.release("gate");
             ids.forEach(id -> fixture.awaitStatus(id, TaskStatus.SUCCESS));
 
-            assertThat(tasks.order()).containsExactly(
-                    "critical-1", "critical-2", "critical-3",
-                    "high-1", "high-2",
-                    "normal-1", "normal-2", "normal-3",
-                    "low-1", "low-2");
+            assertThat(tasks.order())
+                    .containsExactly(
+                            "critical-1",
+                            "critical-2",
+                            "critical-3",
+                            "high-1",
+                            "high-2",
+                            "normal-1",
+                            "normal-2",
+                            "normal-3",
+                            "low-1",
+                            "low-2");
         }
     }
 
     @Test
     default void aCategoryOverrideOfOneWorkerAlsoOrdersByPriority() {
-        TaskEngineSettings settings = EngineFixture.SETTINGS.withWorkers(4)
+        TaskEngineSettings settings = EngineFixture.SETTINGS
+                .withWorkers(4)
                 .withCategory("serial", new TaskEngineSettings.CategorySettings(1, null));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             TestTasks tasks = fixture.tasks();
@@ -54,15 +66,20 @@ public interface PriorityOrderContract extends EngineContract {
             tasks.awaitStarted("gate");
             List<UUID> ids = new ArrayList<>();
             for (TaskPriority priority : TaskPriority.values()) { // LOW first, CRITICAL last
-                ids.add(fixture.engine().submit(TaskRequest.builder("record").args(priority.name())
-                        .category("serial").priority(priority).build()));
+                ids.add(fixture.engine()
+                        .submit(TaskRequest.builder("record")
+                                .args(priority.name())
+                                .category("serial")
+                                .priority(priority)
+                                .build()));
             }
 
             tasks.release("gate");
             ids.forEach(id -> fixture.awaitStatus(id, TaskStatus.SUCCESS));
 
             assertThat(tasks.order()).containsExactly("CRITICAL", "HIGH", "NORMAL", "LOW");
-            assertThat(fixture.engine().get(ids.get(0)).orElseThrow().category()).isEqualTo("serial");
+            assertThat(fixture.engine().get(ids.get(0)).orElseThrow().category())
+                    .isEqualTo("serial");
         }
     }
 }

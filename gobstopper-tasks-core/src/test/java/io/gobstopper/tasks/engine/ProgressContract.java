@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 /** A running task's progress is visible at once; a finished task shows 100 % and its result. */
 public interface ProgressContract extends EngineContract {
 
-
     @Test
     default void progressIsVisibleWhileTheTaskRunsAndIsCompleteWithTheResultAfterwards() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
@@ -26,7 +25,10 @@ public interface ProgressContract extends EngineContract {
             assertThat(running.progressMessage()).isEqualTo("msg");
             assertThat(running.startedAt()).isNotNull();
             assertThat(running.elapsedSeconds(Instant.now())).isNotNull().isGreaterThanOrEqualTo(0.0);
-            TaskInfo listed = fixture.engine().list(TaskFilter.byStatus(TaskStatus.STARTED)).tasks().get(0);
+            TaskInfo listed = fixture.engine()
+                    .list(TaskFilter.byStatus(TaskStatus.STARTED))
+                    .tasks()
+                    .get(0);
             assertThat(listed.progress()).isEqualTo(40);
 
             fixture.tasks().release("p");

@@ -17,8 +17,8 @@ public interface QueueCapacityContract extends EngineContract {
 
     @Test
     default void pastItsQueueCapacityACategoryRefusesNewTasksAndLosesNoneItAccepted() {
-        TaskEngineSettings settings = EngineFixture.SETTINGS
-                .withCategory("bounded", new TaskEngineSettings.CategorySettings(1, null, 20, null));
+        TaskEngineSettings settings = EngineFixture.SETTINGS.withCategory(
+                "bounded", new TaskEngineSettings.CategorySettings(1, null, 20, null));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             List<UUID> accepted = new ArrayList<>();
             accepted.add(fixture.submitIn("bounded", "block", "first"));
@@ -29,12 +29,17 @@ public interface QueueCapacityContract extends EngineContract {
 
             assertThatExceptionOfType(QueueFullException.class)
                     .isThrownBy(() -> fixture.submitIn("bounded", "record", "r20"))
-                    .withMessageContaining("'bounded'").withMessageContaining("20")
+                    .withMessageContaining("'bounded'")
+                    .withMessageContaining("20")
                     .withMessageContaining("gobstopper.tasks.categories.bounded.queue-capacity")
                     .satisfies(ex -> assertThat(ex.retryAfter()).isPositive());
-            assertThatExceptionOfType(BatchItemException.class).as("a batch counts too")
-                    .isThrownBy(() -> fixture.engine().submitAll(List.of(
-                            TaskRequest.builder("record").args("b").category("bounded").build())))
+            assertThatExceptionOfType(BatchItemException.class)
+                    .as("a batch counts too")
+                    .isThrownBy(() -> fixture.engine()
+                            .submitAll(List.of(TaskRequest.builder("record")
+                                    .args("b")
+                                    .category("bounded")
+                                    .build())))
                     .satisfies(ex -> assertThat(ex.reason()).isInstanceOf(QueueFullException.class));
             fixture.submitIn("other", "record", "elsewhere"); // other categories are not bounded by it
 

@@ -16,8 +16,8 @@ public interface RateLimitContract extends EngineContract {
     @Test
     default void aRateLimitSpacesOutStarts() {
         FlowTasks flow = new FlowTasks();
-        TaskEngineSettings settings = EngineFixture.SETTINGS
-                .withCategory("flow", new TaskEngineSettings.CategorySettings(4, null, null, RateLimit.parse("10/1s")));
+        TaskEngineSettings settings = EngineFixture.SETTINGS.withCategory(
+                "flow", new TaskEngineSettings.CategorySettings(4, null, null, RateLimit.parse("10/1s")));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings, flow)) {
             Instant begin = Instant.now();
             List<UUID> ids = new ArrayList<>();

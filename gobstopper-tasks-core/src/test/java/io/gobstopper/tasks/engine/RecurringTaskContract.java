@@ -31,7 +31,6 @@ public interface RecurringTaskContract extends EngineContract {
 
     static final String EVERY_TWO = EveryTwoSeconds.NAME;
 
-
     @Test
     default void aTaskEveryTwoSecondsFiresThreeTimesOrSoInSevenSecondsAndIsListedWithItsSchedule() {
         EveryTwoSeconds bean = new EveryTwoSeconds();
@@ -41,20 +40,33 @@ public interface RecurringTaskContract extends EngineContract {
             TaskEngine engine = fixture.engine();
 
             Duration left = Duration.between(Instant.now(), windowEnd);
-            Awaitility.await().atMost(left.plusSeconds(2)).pollInterval(Duration.ofMillis(20)).during(left)
+            Awaitility.await()
+                    .atMost(left.plusSeconds(2))
+                    .pollInterval(Duration.ofMillis(20))
+                    .during(left)
                     .until(() -> startedBefore(bean, windowEnd) <= 4);
-            assertThat(startedBefore(bean, windowEnd)).as("runs started in the 7 s window").isBetween(2L, 4L);
+            assertThat(startedBefore(bean, windowEnd))
+                    .as("runs started in the 7 s window")
+                    .isBetween(2L, 4L);
 
-            EngineFixture.await().until(() -> stored(engine, EVERY_TWO).stream()
-                    .allMatch(task -> task.status() == TaskStatus.SUCCESS));
+            EngineFixture.await()
+                    .until(() ->
+                            stored(engine, EVERY_TWO).stream().allMatch(task -> task.status() == TaskStatus.SUCCESS));
             List<TaskInfo> runs = stored(engine, EVERY_TWO);
-            assertThat(runs).extracting(TaskInfo::id)
-                    .containsExactlyInAnyOrderElementsOf(bean.runs().stream().map(RecurringTasksBean.Run::taskId)
+            assertThat(runs)
+                    .extracting(TaskInfo::id)
+                    .containsExactlyInAnyOrderElementsOf(bean.runs().stream()
+                            .map(RecurringTasksBean.Run::taskId)
                             .toList());
-            assertThat(runs).extracting(TaskInfo::runAt).doesNotHaveDuplicates().allMatch(RecurringTaskContract::isEven);
+            assertThat(runs)
+                    .extracting(TaskInfo::runAt)
+                    .doesNotHaveDuplicates()
+                    .allMatch(RecurringTaskContract::isEven);
             for (RecurringTasksBean.Run run : bean.runs()) {
                 Instant fireTime = engine.get(run.taskId()).orElseThrow().runAt();
-                assertThat(run.startedAt()).as("run of %s", fireTime).isAfterOrEqualTo(fireTime)
+                assertThat(run.startedAt())
+                        .as("run of %s", fireTime)
+                        .isAfterOrEqualTo(fireTime)
                         .isBefore(fireTime.plusSeconds(1));
             }
 
@@ -70,7 +82,9 @@ public interface RecurringTaskContract extends EngineContract {
                 assertThat(info.zone()).isEqualTo("UTC");
                 assertThat(info.paused()).isFalse();
                 assertThat(info.lastRunAt()).isEqualTo(latestFire);
-                assertThat(info.nextRunAt()).isEqualTo(latestFire.plusSeconds(2)).isAfter(read);
+                assertThat(info.nextRunAt())
+                        .isEqualTo(latestFire.plusSeconds(2))
+                        .isAfter(read);
             });
         }
     }
@@ -87,18 +101,26 @@ public interface RecurringTaskContract extends EngineContract {
 
             // an engine whose clock is 2 s behind reaches fire times that already had their run first
             Instant lastFire = latestFireTime(fixture.engine());
-            fixture.restart(EngineFixture.SETTINGS, InstantSource.offset(InstantSource.system(), Duration.ofSeconds(-2)));
+            fixture.restart(
+                    EngineFixture.SETTINGS, InstantSource.offset(InstantSource.system(), Duration.ofSeconds(-2)));
             TaskEngine engine = fixture.engine();
             EngineFixture.await().until(() -> latestFireTime(engine).isAfter(lastFire));
-            EngineFixture.await().until(() -> stored(engine, EVERY_TWO).stream()
-                    .allMatch(task -> task.status() == TaskStatus.SUCCESS));
+            EngineFixture.await()
+                    .until(() ->
+                            stored(engine, EVERY_TWO).stream().allMatch(task -> task.status() == TaskStatus.SUCCESS));
 
             List<TaskInfo> runs = stored(engine, EVERY_TWO);
             assertThat(runs).hasSizeGreaterThanOrEqualTo(3);
-            assertThat(runs).extracting(TaskInfo::runAt).as("fire times").doesNotHaveDuplicates()
+            assertThat(runs)
+                    .extracting(TaskInfo::runAt)
+                    .as("fire times")
+                    .doesNotHaveDuplicates()
                     .allMatch(RecurringTaskContract::isEven, "an even second");
-            assertThat(bean.runs()).extracting(RecurringTasksBean.Run::taskId).doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(runs.stream().map(TaskInfo::id).toList());
+            assertThat(bean.runs())
+                    .extracting(RecurringTasksBean.Run::taskId)
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(
+                            runs.stream().map(TaskInfo::id).toList());
         }
     }
 
@@ -106,8 +128,8 @@ public interface RecurringTaskContract extends EngineContract {
     default void fireTimesMissedWhileDownRunOnceAtStartupForTheLatestOfThem() throws Exception {
         EveryTwoSeconds bean = new EveryTwoSeconds();
         // a first start creates the database; the schedule is off so that it stores no run
-        EngineFixture fixture = EngineFixture.start(storage(),
-                EngineFixture.SETTINGS.withSchedule(EVERY_TWO, new ScheduleOverride("-", null)), bean);
+        EngineFixture fixture = EngineFixture.start(
+                storage(), EngineFixture.SETTINGS.withSchedule(EVERY_TWO, new ScheduleOverride("-", null)), bean);
         try {
             fixture.engine().close();
             // a month back: over a million fire times were missed
@@ -124,17 +146,30 @@ public interface RecurringTaskContract extends EngineContract {
             Instant afterStart = Instant.now();
 
             List<TaskInfo> atStartup = stored(engine, EVERY_TWO);
-            assertThat(atStartup).as("runs stored by the startup, not one per missed fire time").hasSizeBetween(1, 2);
-            TaskInfo missed = atStartup.stream().min(Comparator.comparing(TaskInfo::runAt)).orElseThrow();
-            assertThat(missed.runAt()).as("the latest missed fire time").matches(RecurringTaskContract::isEven)
-                    .isAfter(before.minusSeconds(2)).isBeforeOrEqualTo(afterStart);
-            EngineFixture.await().atMost(Duration.ofSeconds(1)).until(() -> !bean.runs().isEmpty());
+            assertThat(atStartup)
+                    .as("runs stored by the startup, not one per missed fire time")
+                    .hasSizeBetween(1, 2);
+            TaskInfo missed = atStartup.stream()
+                    .min(Comparator.comparing(TaskInfo::runAt))
+                    .orElseThrow();
+            assertThat(missed.runAt())
+                    .as("the latest missed fire time")
+                    .matches(RecurringTaskContract::isEven)
+                    .isAfter(before.minusSeconds(2))
+                    .isBeforeOrEqualTo(afterStart);
+            EngineFixture.await()
+                    .atMost(Duration.ofSeconds(1))
+                    .until(() -> !bean.runs().isEmpty());
             assertThat(bean.runs().get(0).taskId()).isEqualTo(missed.id());
 
             EngineFixture.await().until(() -> stored(engine, EVERY_TWO).size() >= 2);
-            List<Instant> fireTimes = stored(engine, EVERY_TWO).stream().map(TaskInfo::runAt).sorted().toList();
+            List<Instant> fireTimes = stored(engine, EVERY_TWO).stream()
+                    .map(TaskInfo::runAt)
+                    .sorted()
+                    .toList();
             assertThat(fireTimes.get(0)).isEqualTo(missed.runAt());
-            assertThat(fireTimes.get(1)).as("then the schedule goes on from the next fire time")
+            assertThat(fireTimes.get(1))
+                    .as("then the schedule goes on from the next fire time")
                     .isEqualTo(missed.runAt().plusSeconds(2));
         } finally {
             fixture.close();
@@ -145,19 +180,23 @@ public interface RecurringTaskContract extends EngineContract {
     default void fireTimesMissedWhilePausedDoNotRunAfterAResumeAndARestart() {
         EveryTwoSeconds bean = new EveryTwoSeconds();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, bean)) {
-            EngineFixture.await().until(() -> !stored(fixture.engine(), EVERY_TWO).isEmpty());
+            EngineFixture.await()
+                    .until(() -> !stored(fixture.engine(), EVERY_TWO).isEmpty());
             Instant pausedAt = Instant.now();
             fixture.engine().pauseSchedule(EVERY_TWO);
-            EngineFixture.await().pollInterval(Duration.ofMillis(50))
+            EngineFixture.await()
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> Instant.now().isAfter(pausedAt.plusMillis(2500))); // a fire time passes while paused
 
             Instant resumedAt = Instant.now();
             fixture.engine().resumeSchedule(EVERY_TWO);
             fixture.restart(EngineFixture.SETTINGS);
 
-            EngineFixture.await().until(() -> stored(fixture.engine(), EVERY_TWO).stream()
-                    .anyMatch(task -> task.runAt().isAfter(resumedAt)));
-            assertThat(stored(fixture.engine(), EVERY_TWO)).extracting(TaskInfo::runAt)
+            EngineFixture.await()
+                    .until(() -> stored(fixture.engine(), EVERY_TWO).stream()
+                            .anyMatch(task -> task.runAt().isAfter(resumedAt)));
+            assertThat(stored(fixture.engine(), EVERY_TWO))
+                    .extracting(TaskInfo::runAt)
                     .noneMatch(fireTime -> fireTime.isAfter(pausedAt) && !fireTime.isAfter(resumedAt));
         }
     }
@@ -172,13 +211,17 @@ public interface RecurringTaskContract extends EngineContract {
             assertPaused(fixture.engine());
             long runsAtPause = stored(fixture.engine(), EVERY_TWO).size();
 
-            EngineFixture.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+            EngineFixture.await()
+                    .during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> stored(fixture.engine(), EVERY_TWO).size() == runsAtPause);
 
             fixture.restart(EngineFixture.SETTINGS);
             assertPaused(fixture.engine());
-            EngineFixture.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+            EngineFixture.await()
+                    .during(Duration.ofMillis(2500))
+                    .atMost(Duration.ofSeconds(4))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> stored(fixture.engine(), EVERY_TWO).size() == runsAtPause);
 
@@ -192,13 +235,19 @@ public interface RecurringTaskContract extends EngineContract {
             ScheduleInfo resumed = fixture.engine().resumeSchedule(EVERY_TWO);
             assertThat(resumed.paused()).isFalse();
             assertThat(resumed.nextRunAt()).isAfter(resumedAt).isBeforeOrEqualTo(resumedAt.plusSeconds(2));
-            EngineFixture.await().atMost(Duration.ofSeconds(4))
+            EngineFixture.await()
+                    .atMost(Duration.ofSeconds(4))
                     .until(() -> stored(fixture.engine(), EVERY_TWO).size() > runsAtPause + 1);
             List<TaskInfo> firedSinceResume = stored(fixture.engine(), EVERY_TWO).stream()
-                    .filter(task -> !task.id().equals(triggered) && !task.createdAt().isBefore(resumedAt)).toList();
-            assertThat(firedSinceResume).as("fire times missed while paused do not run").isNotEmpty()
+                    .filter(task ->
+                            !task.id().equals(triggered) && !task.createdAt().isBefore(resumedAt))
+                    .toList();
+            assertThat(firedSinceResume)
+                    .as("fire times missed while paused do not run")
+                    .isNotEmpty()
                     .allSatisfy(task -> assertThat(task.runAt()).isAfter(resumedAt));
-            assertThat(fixture.engine().schedules()).singleElement()
+            assertThat(fixture.engine().schedules())
+                    .singleElement()
                     .satisfies(info -> assertThat(info.paused()).isFalse());
 
             assertThatThrownBy(() -> fixture.engine().pauseSchedule("nope"))
@@ -206,7 +255,8 @@ public interface RecurringTaskContract extends EngineContract {
                     .hasMessageContaining("'nope'")
                     .hasMessageContaining("Recurring tasks: " + EVERY_TWO);
             assertThatThrownBy(() -> fixture.engine().triggerSchedule("record"))
-                    .as("a task without a schedule").isInstanceOf(UnknownScheduleException.class);
+                    .as("a task without a schedule")
+                    .isInstanceOf(UnknownScheduleException.class);
             assertThatThrownBy(() -> fixture.engine().resumeSchedule("nope"))
                     .isInstanceOf(UnknownScheduleException.class);
         }
@@ -215,14 +265,19 @@ public interface RecurringTaskContract extends EngineContract {
     @Test
     default void aScheduleSwitchedOffBySettingsIsNotListedAndNeverFires() {
         RecurringTasksBean.Overridable bean = new RecurringTasksBean.Overridable();
-        TaskEngineSettings settings = EngineFixture.SETTINGS
-                .withSchedule("switched_off", new ScheduleOverride("-", null));
+        TaskEngineSettings settings =
+                EngineFixture.SETTINGS.withSchedule("switched_off", new ScheduleOverride("-", null));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings, bean)) {
-            assertThat(fixture.engine().schedules()).extracting(ScheduleInfo::name).containsExactly("yearly");
+            assertThat(fixture.engine().schedules())
+                    .extracting(ScheduleInfo::name)
+                    .containsExactly("yearly");
 
-            EngineFixture.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+            EngineFixture.await()
+                    .during(Duration.ofMillis(2500))
+                    .atMost(Duration.ofSeconds(4))
                     .pollInterval(Duration.ofMillis(50))
-                    .until(() -> bean.runs().isEmpty() && stored(fixture.engine(), "switched_off").isEmpty());
+                    .until(() -> bean.runs().isEmpty()
+                            && stored(fixture.engine(), "switched_off").isEmpty());
             assertThatThrownBy(() -> fixture.engine().triggerSchedule("switched_off"))
                     .isInstanceOf(UnknownScheduleException.class);
 
@@ -239,36 +294,40 @@ public interface RecurringTaskContract extends EngineContract {
                 .withSchedule("yearly", new ScheduleOverride("* * * * * *", "Europe/Paris"))
                 .withSchedule("plain", new ScheduleOverride("* * * * * *", null));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings, bean)) {
-            assertThat(fixture.engine().schedules()).extracting(ScheduleInfo::name, ScheduleInfo::cron,
-                            ScheduleInfo::zone)
+            assertThat(fixture.engine().schedules())
+                    .extracting(ScheduleInfo::name, ScheduleInfo::cron, ScheduleInfo::zone)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("plain", "* * * * * *", "UTC"),
                             org.assertj.core.groups.Tuple.tuple("yearly", "* * * * * *", "Europe/Paris"));
 
-            EngineFixture.await().atMost(Duration.ofSeconds(4))
-                    .until(() -> !bean.runs("yearly").isEmpty() && !bean.runs("plain").isEmpty());
-            assertThat(stored(fixture.engine(), "yearly")).allSatisfy(task ->
-                    assertThat(task.runAt()).isAfter(Instant.now().minusSeconds(10)));
+            EngineFixture.await()
+                    .atMost(Duration.ofSeconds(4))
+                    .until(() -> !bean.runs("yearly").isEmpty()
+                            && !bean.runs("plain").isEmpty());
+            assertThat(stored(fixture.engine(), "yearly"))
+                    .allSatisfy(task ->
+                            assertThat(task.runAt()).isAfter(Instant.now().minusSeconds(10)));
         }
     }
 
     @Test
     default void aBadScheduleFailsTheStartNamingWhatIsWrong() {
-        TaskEngineSettings unknown = EngineFixture.SETTINGS
-                .withSchedule("no_such_task", new ScheduleOverride("0 * * * * *", null));
+        TaskEngineSettings unknown =
+                EngineFixture.SETTINGS.withSchedule("no_such_task", new ScheduleOverride("0 * * * * *", null));
         assertThatThrownBy(() -> EngineFixture.start(storage(), unknown, new RecurringTasksBean.Overridable()))
                 .isInstanceOf(InvalidTaskDefinitionException.class)
                 .hasMessageContaining("gobstopper.tasks.schedules.no_such_task")
                 .hasMessageContaining("yearly");
 
-        TaskEngineSettings badOverride = EngineFixture.SETTINGS
-                .withSchedule("yearly", new ScheduleOverride("every hour", null));
+        TaskEngineSettings badOverride =
+                EngineFixture.SETTINGS.withSchedule("yearly", new ScheduleOverride("every hour", null));
         assertThatThrownBy(() -> EngineFixture.start(storage(), badOverride, new RecurringTasksBean.Overridable()))
                 .isInstanceOf(InvalidTaskDefinitionException.class)
                 .hasMessageContaining("gobstopper.tasks.schedules.yearly")
                 .hasMessageContaining("Write six fields");
 
-        assertThatThrownBy(() -> EngineFixture.start(storage(), EngineFixture.SETTINGS, new RecurringTasksBean.WithArgument()))
+        assertThatThrownBy(() ->
+                        EngineFixture.start(storage(), EngineFixture.SETTINGS, new RecurringTasksBean.WithArgument()))
                 .isInstanceOf(InvalidTaskDefinitionException.class)
                 .hasMessageContaining("needs_argument")
                 .hasMessageContaining("must take no arguments");
@@ -285,12 +344,16 @@ public interface RecurringTaskContract extends EngineContract {
     // ---- helpers ----
 
     private static List<TaskInfo> stored(TaskEngine engine, String name) {
-        return engine.list(new TaskFilter(null, null, name, TaskFilter.MAX_LIMIT, 0)).tasks();
+        return engine.list(new TaskFilter(null, null, name, TaskFilter.MAX_LIMIT, 0))
+                .tasks();
     }
 
     private static Instant latestFireTime(TaskEngine engine) {
-        return stored(engine, EVERY_TWO).stream().map(TaskInfo::runAt).filter(java.util.Objects::nonNull)
-                .max(Comparator.naturalOrder()).orElse(Instant.EPOCH);
+        return stored(engine, EVERY_TWO).stream()
+                .map(TaskInfo::runAt)
+                .filter(java.util.Objects::nonNull)
+                .max(Comparator.naturalOrder())
+                .orElse(Instant.EPOCH);
     }
 
     private static long startedBefore(RecurringTasksBean bean, Instant end) {

@@ -16,11 +16,10 @@ import org.junit.jupiter.api.Test;
 /** Unfinished tasks outlive the engine: the next start queues them again, each when it is due. */
 public interface RestartRecoveryContract extends EngineContract {
 
-
     @Test
     default void pendingTasksQueuedAtCloseRunAtTheNextStartInPriorityOrder() {
-        TaskEngineSettings paused = EngineFixture.SETTINGS
-                .withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
+        TaskEngineSettings paused =
+                EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
         try (EngineFixture fixture = EngineFixture.start(storage(), paused)) {
             List<UUID> ids = new ArrayList<>();
             List<String> expected = new ArrayList<>();
@@ -29,13 +28,20 @@ public interface RestartRecoveryContract extends EngineContract {
                 ids.add(fixture.submitIn("later", "record", "waiting-" + i));
                 expected.add("waiting-" + i);
             }
-            ids.add(fixture.engine().submit(TaskRequest.builder("record").args("urgent").category("later")
-                    .priority(TaskPriority.CRITICAL).build()));
+            ids.add(fixture.engine()
+                    .submit(TaskRequest.builder("record")
+                            .args("urgent")
+                            .category("later")
+                            .priority(TaskPriority.CRITICAL)
+                            .build()));
             // a shared store's queue figures are read every poll interval: they settle within one
-            EngineFixture.await().untilAsserted(() ->
-                    assertThat(fixture.engine().queues().get("later").queued()).isEqualTo(31));
+            EngineFixture.await()
+                    .untilAsserted(() -> assertThat(
+                                    fixture.engine().queues().get("later").queued())
+                            .isEqualTo(31));
 
-            fixture.restart(EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(1, null)));
+            fixture.restart(
+                    EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(1, null)));
 
             ids.forEach(id -> fixture.awaitStatus(id, TaskStatus.SUCCESS));
             assertThat(fixture.tasks().order()).containsExactlyElementsOf(expected);
@@ -44,11 +50,15 @@ public interface RestartRecoveryContract extends EngineContract {
 
     @Test
     default void aRetryDueInTheFutureWaitsForItsTimeAfterARestart() {
-        TaskEngineSettings patient = EngineFixture.SETTINGS
-                .withCategory("patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
+        TaskEngineSettings patient = EngineFixture.SETTINGS.withCategory(
+                "patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
         try (EngineFixture fixture = EngineFixture.start(storage(), patient)) {
-            UUID retrying = fixture.engine().submit(TaskRequest.builder("flaky").args("k", 1)
-                    .category("patient").maxRetries(2).build());
+            UUID retrying = fixture.engine()
+                    .submit(TaskRequest.builder("flaky")
+                            .args("k", 1)
+                            .category("patient")
+                            .maxRetries(2)
+                            .build());
             TaskInfo waiting = fixture.awaitStatus(retrying, TaskStatus.RETRY);
 
             fixture.restart(patient);

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 /** Failed runs are retried with backoff until maxRetries is used up; the wait does not hold a worker. */
 public interface RetryBackoffContract extends EngineContract {
 
-
     private static TaskRequest flaky(String key, int failures, int maxRetries) {
-        return TaskRequest.builder("flaky").args(key, failures).maxRetries(maxRetries).build();
+        return TaskRequest.builder("flaky")
+                .args(key, failures)
+                .maxRetries(maxRetries)
+                .build();
     }
 
     @Test
@@ -46,7 +48,9 @@ public interface RetryBackoffContract extends EngineContract {
             assertThat(task.error()).isEqualTo("java.lang.IllegalStateException: flaky failure 2 of often");
             assertThat(task.completedAt()).isNotNull();
             assertThat(fixture.tasks().runs("often")).isEqualTo(2);
-            assertThat(fixture.engine().recentFailures(10)).extracting(TaskInfo::id).containsExactly(id);
+            assertThat(fixture.engine().recentFailures(10))
+                    .extracting(TaskInfo::id)
+                    .containsExactly(id);
         }
     }
 
@@ -78,12 +82,16 @@ public interface RetryBackoffContract extends EngineContract {
 
     @Test
     default void aTaskWaitingOutItsBackoffDoesNotHoldTheCategorysOnlyWorker() {
-        TaskEngineSettings settings = EngineFixture.SETTINGS
-                .withCategory("patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
+        TaskEngineSettings settings = EngineFixture.SETTINGS.withCategory(
+                "patient", new TaskEngineSettings.CategorySettings(1, EngineFixture.HOUR_RETRY));
         try (EngineFixture fixture = EngineFixture.start(storage(), settings)) {
             Instant before = Instant.now();
-            UUID failing = fixture.engine().submit(TaskRequest.builder("flaky").args("later", 1)
-                    .category("patient").maxRetries(1).build());
+            UUID failing = fixture.engine()
+                    .submit(TaskRequest.builder("flaky")
+                            .args("later", 1)
+                            .category("patient")
+                            .maxRetries(1)
+                            .build());
             TaskInfo waiting = fixture.awaitStatus(failing, TaskStatus.RETRY);
 
             UUID next = fixture.submitIn("patient", "record", "next");

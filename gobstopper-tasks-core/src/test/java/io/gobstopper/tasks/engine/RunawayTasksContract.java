@@ -59,10 +59,13 @@ public interface RunawayTasksContract extends EngineContract {
         }
     }
 
-
     private EngineFixture start(Runaways runaways, Duration shutdownTimeout) {
-        return EngineFixture.start(storage(), EngineFixture.SETTINGS.withShutdownTimeout(shutdownTimeout)
-                .withCategory("single", new TaskEngineSettings.CategorySettings(1, null)), runaways);
+        return EngineFixture.start(
+                storage(),
+                EngineFixture.SETTINGS
+                        .withShutdownTimeout(shutdownTimeout)
+                        .withCategory("single", new TaskEngineSettings.CategorySettings(1, null)),
+                runaways);
     }
 
     @Test
@@ -73,7 +76,8 @@ public interface RunawayTasksContract extends EngineContract {
             UUID memory = fixture.engine().submit("exhaust_memory");
             UUID after = fixture.engine().submit("ok");
 
-            assertThat(fixture.awaitStatus(stack, TaskStatus.FAILED).error()).startsWith("java.lang.StackOverflowError");
+            assertThat(fixture.awaitStatus(stack, TaskStatus.FAILED).error())
+                    .startsWith("java.lang.StackOverflowError");
             assertThat(fixture.awaitStatus(memory, TaskStatus.FAILED).error()).startsWith("java.lang.OutOfMemoryError");
             assertThat(fixture.awaitStatus(after, TaskStatus.SUCCESS).result()).isEqualTo("\"fine\"");
             assertThat(fixture.engine().health().healthy()).isTrue();
@@ -88,7 +92,8 @@ public interface RunawayTasksContract extends EngineContract {
             UUID after = fixture.engine().submit("ok");
 
             TaskInfo timedOut = fixture.awaitStatus(stuck, TaskStatus.FAILED);
-            assertThat(timedOut.error()).contains("timed out after 0.3s and did not stop within 1s")
+            assertThat(timedOut.error())
+                    .contains("timed out after 0.3s and did not stop within 1s")
                     .contains("its worker thread was abandoned");
             assertThat(fixture.awaitStatus(after, TaskStatus.SUCCESS).result()).isEqualTo("\"fine\"");
             assertThat(fixture.engine().queues().get("single").workers()).isEqualTo(1);
@@ -107,9 +112,11 @@ public interface RunawayTasksContract extends EngineContract {
         EngineFixture fixture = start(runaways, Duration.ofMillis(500));
         try {
             UUID stuck = fixture.engine().submit(TaskRequest.of("never_return"));
-            EngineFixture.await().until(() -> fixture.engine().get(stuck).orElseThrow().status() == TaskStatus.STARTED);
+            EngineFixture.await()
+                    .until(() -> fixture.engine().get(stuck).orElseThrow().status() == TaskStatus.STARTED);
 
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> fixture.engine().close());
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(10), () -> fixture.engine().close());
         } finally {
             runaways.released = true;
             fixture.close();

@@ -15,7 +15,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** What a task stores is bounded: too large arguments are refused, a too large result or error is cut and marked. */
 public interface StoredSizeContract extends EngineContract {
 
-
     @Test
     default void argumentsLargerThanATaskMayCarryAreRefusedAndNothingIsStored() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
@@ -23,7 +22,8 @@ public interface StoredSizeContract extends EngineContract {
             assertThatThrownBy(() -> fixture.engine().submit("record", huge))
                     .isInstanceOf(TaskArgumentsTooLargeException.class)
                     .isInstanceOf(InvalidTaskArgumentsException.class)
-                    .hasMessageContaining("Task 'record'").hasMessageContaining("more than the 1048576")
+                    .hasMessageContaining("Task 'record'")
+                    .hasMessageContaining("more than the 1048576")
                     .hasMessageContaining("pass a reference");
             assertThat(fixture.engine().stats().total()).isZero();
         }
@@ -51,9 +51,11 @@ public interface StoredSizeContract extends EngineContract {
             UUID id = fixture.engine().submit("fail_fast", key);
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
 
-            assertThat(failed.error()).startsWith("java.lang.IllegalArgumentException: bad input eee")
-                    .endsWith("... [truncated: " + ("java.lang.IllegalArgumentException: bad input ".length()
-                            + key.length()) + " characters in all]");
+            assertThat(failed.error())
+                    .startsWith("java.lang.IllegalArgumentException: bad input eee")
+                    .endsWith("... [truncated: "
+                            + ("java.lang.IllegalArgumentException: bad input ".length() + key.length())
+                            + " characters in all]");
             assertThat(failed.error().length()).isLessThan(StoredText.MAX_ERROR + 100);
         }
     }

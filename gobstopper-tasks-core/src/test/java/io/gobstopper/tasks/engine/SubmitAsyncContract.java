@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
 /** submitAsync answers with a future of the id, completed once the task is stored; many share a commit. */
 public interface SubmitAsyncContract extends EngineContract {
 
-
     @Test
     default void theFutureCompletesWithTheIdOnceTheTaskIsStored() throws Exception {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
             fixture.engine().resizeWorkers("paused", 0);
 
-            UUID id = fixture.engine().submitAsync(TaskRequest.builder("record").args("a").category("paused").build())
+            UUID id = fixture.engine()
+                    .submitAsync(TaskRequest.builder("record")
+                            .args("a")
+                            .category("paused")
+                            .build())
                     .get(10, TimeUnit.SECONDS);
 
             assertThat(fixture.engine().get(id).map(TaskInfo::status)).contains(TaskStatus.PENDING);
@@ -38,7 +41,6 @@ public interface SubmitAsyncContract extends EngineContract {
             assertThat(fixture.storedUnfinished()).extracting(TaskInfo::id).containsExactly(id);
         }
     }
-
 
     @Test
     default void anInvalidRequestIsRefusedAtOnce() {
@@ -77,13 +79,19 @@ public interface SubmitAsyncContract extends EngineContract {
             }
             assertThat(ids).hasSize(threads * perThread);
 
-            EngineFixture.await().until(() ->
-                    fixture.engine().list(TaskFilter.byStatus(TaskStatus.SUCCESS).page(1, 0)).total() == threads * perThread);
+            EngineFixture.await()
+                    .until(() -> fixture.engine()
+                                    .list(TaskFilter.byStatus(TaskStatus.SUCCESS)
+                                            .page(1, 0))
+                                    .total()
+                            == threads * perThread);
 
             assertThat(fixture.engine().list(TaskFilter.all()).total()).isEqualTo(threads * perThread);
             for (int t = 0; t < threads; t++) {
                 for (int i = 0; i < perThread; i++) {
-                    assertThat(fixture.tasks().runs("t" + t + "-" + i)).as("runs of t%d-%d", t, i).isEqualTo(1);
+                    assertThat(fixture.tasks().runs("t" + t + "-" + i))
+                            .as("runs of t%d-%d", t, i)
+                            .isEqualTo(1);
                 }
             }
             assertThat(fixture.tasks().order()).hasSize(threads * perThread);

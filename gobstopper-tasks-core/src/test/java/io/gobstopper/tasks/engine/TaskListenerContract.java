@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 /** Listeners hear every life-cycle change of a task, in order, each with the task as it was just then. */
 public interface TaskListenerContract extends EngineContract {
 
-
     private static List<TaskEvent> eventsOf(EngineFixture fixture, UUID id) {
-        return fixture.events().stream().filter(event -> event.task().id().equals(id)).toList();
+        return fixture.events().stream()
+                .filter(event -> event.task().id().equals(id))
+                .toList();
     }
 
     @Test
@@ -50,12 +51,17 @@ public interface TaskListenerContract extends EngineContract {
     @Test
     default void aFailingRunIsRetriedThenFailed() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
-            UUID id = fixture.engine().submit(TaskRequest.builder("flaky").args("f", 5).maxRetries(1).build());
+            UUID id = fixture.engine()
+                    .submit(TaskRequest.builder("flaky")
+                            .args("f", 5)
+                            .maxRetries(1)
+                            .build());
             fixture.awaitStatus(id, TaskStatus.FAILED);
             EngineFixture.await().until(() -> eventsOf(fixture, id).size() == 7);
 
             List<TaskEvent> events = eventsOf(fixture, id);
-            assertThat(events).extracting(TaskEvent::type)
+            assertThat(events)
+                    .extracting(TaskEvent::type)
                     .containsExactly(SUBMITTED, STARTED, PROGRESS, RETRY, STARTED, PROGRESS, FAILED);
             TaskEvent retry = events.get(3);
             assertThat(retry.task().status()).isEqualTo(TaskStatus.RETRY);
@@ -93,8 +99,9 @@ public interface TaskListenerContract extends EngineContract {
             fixture.awaitStatus(id, TaskStatus.SUCCESS);
             EngineFixture.await().until(() -> eventsOf(fixture, id).size() == 8);
 
-            assertThat(eventsOf(fixture, id)).extracting(TaskEvent::type).containsExactly(
-                    SUBMITTED, STARTED, PROGRESS, FAILED, SUBMITTED, STARTED, PROGRESS, SUCCEEDED);
+            assertThat(eventsOf(fixture, id))
+                    .extracting(TaskEvent::type)
+                    .containsExactly(SUBMITTED, STARTED, PROGRESS, FAILED, SUBMITTED, STARTED, PROGRESS, SUCCEEDED);
         }
     }
 }

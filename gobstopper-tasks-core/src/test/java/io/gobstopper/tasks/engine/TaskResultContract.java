@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 /** What a run returns or throws decides how the task ends; nothing a task does harms its worker. */
 public interface TaskResultContract extends EngineContract {
 
-
     @Test
     default void aReturnedFutureIsAwaitedAndItsValueStored() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {

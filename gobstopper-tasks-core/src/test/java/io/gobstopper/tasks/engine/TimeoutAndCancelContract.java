@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 public interface TimeoutAndCancelContract extends EngineContract {
 
-
-
     @Test
     default void aRunLongerThanItsTimeoutIsInterruptedAndFailsSayingSo() {
         FlowTasks flow = new FlowTasks();
@@ -22,8 +20,8 @@ public interface TimeoutAndCancelContract extends EngineContract {
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
 
-            assertThat(Duration.between(failed.startedAt(), failed.completedAt())).isBetween(
-                    Duration.ofMillis(900), Duration.ofSeconds(3));
+            assertThat(Duration.between(failed.startedAt(), failed.completedAt()))
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
             assertThat(failed.error()).contains("TaskTimeoutException").contains("timed out after 1s");
             assertThat(failed.timeout()).isEqualTo(Duration.ofSeconds(1));
         }
@@ -46,8 +44,11 @@ public interface TimeoutAndCancelContract extends EngineContract {
     default void aSubmitCanSetItsOwnTimeout() {
         FlowTasks flow = new FlowTasks();
         try (EngineFixture fixture = EngineFixture.start(storage(), EngineFixture.SETTINGS, flow)) {
-            UUID id = fixture.engine().submit(TaskRequest.builder("block").args("held").timeout(Duration.ofMillis(200))
-                    .build());
+            UUID id = fixture.engine()
+                    .submit(TaskRequest.builder("block")
+                            .args("held")
+                            .timeout(Duration.ofMillis(200))
+                            .build());
 
             TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
 
@@ -110,7 +111,8 @@ public interface TimeoutAndCancelContract extends EngineContract {
                 fixture.awaitStatus(cancelled, TaskStatus.CANCELLED);
                 fixture.tasks().awaitStarted("n" + i);
                 fixture.tasks().release("n" + i);
-                assertThat(fixture.awaitStatus(next, TaskStatus.SUCCESS).error()).isNull();
+                assertThat(fixture.awaitStatus(next, TaskStatus.SUCCESS).error())
+                        .isNull();
             }
         }
     }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 public interface UniqueKeyContract extends EngineContract {
 
-
     private static TaskRequest keyed(String name, String arg, String key) {
         return TaskRequest.builder(name).args(arg).uniqueKey(key).build();
     }
@@ -68,7 +67,8 @@ public interface UniqueKeyContract extends EngineContract {
 
             assertThat(first.created()).isTrue();
             assertThat(again).isEqualTo(new Submission(first.id(), false));
-            assertThat(fixture.engine().get(first.id()).orElseThrow().uniqueKey()).isEqualTo("k");
+            assertThat(fixture.engine().get(first.id()).orElseThrow().uniqueKey())
+                    .isEqualTo("k");
 
             fixture.tasks().release("first");
             fixture.awaitStatus(first.id(), TaskStatus.SUCCESS);
@@ -80,20 +80,29 @@ public interface UniqueKeyContract extends EngineContract {
 
     @Test
     default void theKeyIsHeldAcrossARestartAndAFailedTaskCannotBeRetriedWhileAnotherHoldsIt() {
-        TaskEngineSettings paused = EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
+        TaskEngineSettings paused =
+                EngineFixture.SETTINGS.withCategory("later", new TaskEngineSettings.CategorySettings(0, null));
         try (EngineFixture fixture = EngineFixture.start(storage(), paused)) {
             UUID failed = fixture.engine().submit(keyed("fail_fast", "f", "nightly"));
             fixture.awaitStatus(failed, TaskStatus.FAILED);
-            UUID waiting = fixture.engine().submit(TaskRequest.builder("record").args("w").category("later")
-                    .uniqueKey("nightly").build());
+            UUID waiting = fixture.engine()
+                    .submit(TaskRequest.builder("record")
+                            .args("w")
+                            .category("later")
+                            .uniqueKey("nightly")
+                            .build());
 
             fixture.restart(paused);
 
-            assertThat(fixture.engine().offer(keyed("record", "x", "nightly"))).isEqualTo(new Submission(waiting, false));
+            assertThat(fixture.engine().offer(keyed("record", "x", "nightly")))
+                    .isEqualTo(new Submission(waiting, false));
             assertThatExceptionOfType(TaskStateException.class)
                     .isThrownBy(() -> fixture.engine().retry(failed))
-                    .withMessageContaining("nightly").withMessageContaining(waiting.toString());
-            assertThat(fixture.engine().retryFailed(null).retried()).as("bulk retry skips it").isZero();
+                    .withMessageContaining("nightly")
+                    .withMessageContaining(waiting.toString());
+            assertThat(fixture.engine().retryFailed(null).retried())
+                    .as("bulk retry skips it")
+                    .isZero();
             assertThat(fixture.engine().get(failed).orElseThrow().status()).isEqualTo(TaskStatus.FAILED);
         }
     }

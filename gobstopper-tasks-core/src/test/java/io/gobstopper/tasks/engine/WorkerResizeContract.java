@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 /** A category's workers can be resized while it runs: 0 pauses it, more workers run more at once. */
 public interface WorkerResizeContract extends EngineContract {
 
-
     @Test
     default void zeroWorkersPauseACategoryAndOneResumesIt() {
         try (EngineFixture fixture = EngineFixture.start(storage())) {
@@ -27,9 +26,13 @@ public interface WorkerResizeContract extends EngineContract {
 
             EngineFixture.await().until(() -> engine.queues().get("pausable").running() == 0);
             // a shared store's queue figures are read every poll interval: they settle within one
-            EngineFixture.await().untilAsserted(() -> assertThat(engine.queues().get("pausable")).extracting(
-                    TaskStats.QueueStats::queued, TaskStats.QueueStats::running, TaskStats.QueueStats::workers)
-                    .containsExactly(2, 0, 0));
+            EngineFixture.await()
+                    .untilAsserted(() -> assertThat(engine.queues().get("pausable"))
+                            .extracting(
+                                    TaskStats.QueueStats::queued,
+                                    TaskStats.QueueStats::running,
+                                    TaskStats.QueueStats::workers)
+                            .containsExactly(2, 0, 0));
             assertThat(engine.queues().get("pausable").oldestWait()).isPositive();
             assertThat(engine.get(first).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
             assertThat(engine.get(second).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
@@ -53,14 +56,17 @@ public interface WorkerResizeContract extends EngineContract {
             fixture.submitIn("wide", "block", "two");
             fixture.submitIn("wide", "block", "three");
             // a shared store's queue figures are read every poll interval: they settle within one
-            EngineFixture.await().untilAsserted(() -> assertThat(engine.queues().get("wide").queued()).isEqualTo(2));
+            EngineFixture.await()
+                    .untilAsserted(() ->
+                            assertThat(engine.queues().get("wide").queued()).isEqualTo(2));
 
             engine.resizeWorkers("wide", 3);
 
             fixture.tasks().awaitStarted("two");
             fixture.tasks().awaitStarted("three");
-            EngineFixture.await().untilAsserted(() ->
-                    assertThat(engine.queues().get("wide")).isEqualTo(new TaskStats.QueueStats(0, 3, 3)));
+            EngineFixture.await()
+                    .untilAsserted(
+                            () -> assertThat(engine.queues().get("wide")).isEqualTo(new TaskStats.QueueStats(0, 3, 3)));
         }
     }
 

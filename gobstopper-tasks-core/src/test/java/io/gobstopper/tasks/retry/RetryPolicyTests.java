@@ -70,7 +70,8 @@ class RetryPolicyTests {
                 .isThrownBy(() -> new RetryPolicy(Duration.ofSeconds(1), Double.NaN, Duration.ofSeconds(2)))
                 .withMessageContaining("retry.multiplier must be 1.0 or more");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new RetryPolicy(Duration.ofSeconds(1), Double.POSITIVE_INFINITY, Duration.ofSeconds(2)))
+                .isThrownBy(
+                        () -> new RetryPolicy(Duration.ofSeconds(1), Double.POSITIVE_INFINITY, Duration.ofSeconds(2)))
                 .withMessageContaining("retry.multiplier must be 1.0 or more");
     }
 

@@ -31,13 +31,34 @@ import io.gobstopper.tasks.engine.UniqueKeyContract;
 import io.gobstopper.tasks.engine.WorkerResizeContract;
 
 /** The engine's behaviour on the in-memory store: every engine contract, as on DuckDB. */
-class InMemoryEngineContractTests implements ArgumentBindingContract, CancelContract, CancelRaceContract,
-        DelayedStartContract, DeleteAndCleanupContract, DependencyAndBatchContract, EngineLifecycleContract,
-        GracefulShutdownContract, ListingAndStatsContract, ManualRetryContract, PriorityAgingContract,
-        PriorityOrderContract, ProgressContract, QueueCapacityContract, QueueWaitContract, RateLimitContract,
-        RecurringTaskContract, RestartRecoveryContract, RetryBackoffContract, RunawayTasksContract, StoredSizeContract,
-        SubmitAsyncContract, TaskListenerContract, TaskResultContract, TimeoutAndCancelContract, UniqueKeyContract,
-        WorkerResizeContract {
+class InMemoryEngineContractTests
+        implements ArgumentBindingContract,
+                CancelContract,
+                CancelRaceContract,
+                DelayedStartContract,
+                DeleteAndCleanupContract,
+                DependencyAndBatchContract,
+                EngineLifecycleContract,
+                GracefulShutdownContract,
+                ListingAndStatsContract,
+                ManualRetryContract,
+                PriorityAgingContract,
+                PriorityOrderContract,
+                ProgressContract,
+                QueueCapacityContract,
+                QueueWaitContract,
+                RateLimitContract,
+                RecurringTaskContract,
+                RestartRecoveryContract,
+                RetryBackoffContract,
+                RunawayTasksContract,
+                StoredSizeContract,
+                SubmitAsyncContract,
+                TaskListenerContract,
+                TaskResultContract,
+                TimeoutAndCancelContract,
+                UniqueKeyContract,
+                WorkerResizeContract {
 
     @Override
     public TestStorage storage() {

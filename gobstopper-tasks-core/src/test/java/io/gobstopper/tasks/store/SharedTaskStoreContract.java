@@ -48,10 +48,10 @@ public abstract class SharedTaskStoreContract {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private LiveTask inserted(String category, TaskPriority priority, Instant createdAt, Instant runAt,
-            List<UUID> parents) {
-        LiveTask task = LiveTask.submitted(UUID.randomUUID(), "shared", category, priority, 0, "[]", "{}", createdAt,
-                runAt, parents, null, null);
+    private LiveTask inserted(
+            String category, TaskPriority priority, Instant createdAt, Instant runAt, List<UUID> parents) {
+        LiveTask task = LiveTask.submitted(
+                UUID.randomUUID(), "shared", category, priority, 0, "[]", "{}", createdAt, runAt, parents, null, null);
         TaskStore.await(store.insert(List.of(task)));
         return task;
     }
@@ -71,8 +71,11 @@ public abstract class SharedTaskStoreContract {
         assertThat(first).extracting(LiveTask::id).containsExactly(high.id(), normalOld.id());
         assertThat(second).extracting(LiveTask::id).containsExactly(normalNew.id());
         assertThat(store.claim("claims", 5, now())).isEmpty();
-        assertThat(store.find(later.id()).orElseThrow().status()).as("not due yet").isEqualTo(TaskStatus.PENDING);
-        assertThat(store.claim("claims", 5, now().plusSeconds(3601))).extracting(LiveTask::id)
+        assertThat(store.find(later.id()).orElseThrow().status())
+                .as("not due yet")
+                .isEqualTo(TaskStatus.PENDING);
+        assertThat(store.claim("claims", 5, now().plusSeconds(3601)))
+                .extracting(LiveTask::id)
                 .containsExactly(later.id());
     }
 
@@ -114,11 +117,14 @@ public abstract class SharedTaskStoreContract {
         LiveTask parent = inserted("other", TaskPriority.NORMAL, base.plusSeconds(1), null, List.of());
         inserted("other", TaskPriority.NORMAL, base, null, List.of(parent.id()));
 
-        assertThat(store.waiting(now())).containsEntry("waiting", new SharedTaskStore.Waiting(2, base))
-                .containsEntry("other", new SharedTaskStore.Waiting(1, base.plusSeconds(1))).hasSize(2);
+        assertThat(store.waiting(now()))
+                .containsEntry("waiting", new SharedTaskStore.Waiting(2, base))
+                .containsEntry("other", new SharedTaskStore.Waiting(1, base.plusSeconds(1)))
+                .hasSize(2);
         store.claim("waiting", 5, now());
         assertThat(store.waiting(now())).doesNotContainKey("waiting");
-        assertThat(store.waiting(later.plus(Duration.ofHours(1)))).as("once the delayed one is due")
+        assertThat(store.waiting(later.plus(Duration.ofHours(1))))
+                .as("once the delayed one is due")
                 .containsEntry("waiting", new SharedTaskStore.Waiting(1, later));
     }
 }

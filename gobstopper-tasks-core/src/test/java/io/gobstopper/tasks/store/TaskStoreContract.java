@@ -92,8 +92,19 @@ public abstract class TaskStoreContract {
     }
 
     private LiveTask newTask(String category, TaskPriority priority, Instant createdAt, Instant runAt, String key) {
-        return LiveTask.submitted(UUID.randomUUID(), "task_" + names.incrementAndGet() % 3, category, priority, 2,
-                "[\"a\",1]", "{\"k\":true}", createdAt, runAt, List.of(), key, null);
+        return LiveTask.submitted(
+                UUID.randomUUID(),
+                "task_" + names.incrementAndGet() % 3,
+                category,
+                priority,
+                2,
+                "[\"a\",1]",
+                "{\"k\":true}",
+                createdAt,
+                runAt,
+                List.of(),
+                key,
+                null);
     }
 
     private LiveTask inserted(LiveTask task) {
@@ -118,8 +129,19 @@ public abstract class TaskStoreContract {
         Instant created = now();
         Instant runAt = created.plusSeconds(3600);
         UUID parent = inserted(newTask("fields")).id();
-        LiveTask task = LiveTask.submitted(UUID.randomUUID(), "send", "fields", TaskPriority.HIGH, 3, "[\"a\",1]",
-                "{\"k\":true}", created, runAt, List.of(parent), "key-1", Duration.ofMillis(1500));
+        LiveTask task = LiveTask.submitted(
+                UUID.randomUUID(),
+                "send",
+                "fields",
+                TaskPriority.HIGH,
+                3,
+                "[\"a\",1]",
+                "{\"k\":true}",
+                created,
+                runAt,
+                List.of(parent),
+                "key-1",
+                Duration.ofMillis(1500));
         inserted(task);
 
         for (boolean restarted : new boolean[] {false, true}) {
@@ -148,7 +170,8 @@ public abstract class TaskStoreContract {
         List<LiveTask> batch = List.of(newTask("batch"), newTask("batch"), newTask("batch"));
         TaskStore.await(store.insert(batch, true));
 
-        assertThat(store.list(new TaskFilter("batch", null, null, 50, 0)).total()).isEqualTo(3);
+        assertThat(store.list(new TaskFilter("batch", null, null, 50, 0)).total())
+                .isEqualTo(3);
         batch.forEach(task -> assertThat(stored(task.id()).status()).isEqualTo(TaskStatus.PENDING));
     }
 
@@ -165,11 +188,13 @@ public abstract class TaskStoreContract {
         Instant started = now();
         LiveTask taken = running(task, started);
         assertThat(store.apply(taken, new TaskChange.Progress(40, "halfway"))).isTrue();
-        assertThat(stored(task.id())).extracting(TaskInfo::status, TaskInfo::progress, TaskInfo::progressMessage)
+        assertThat(stored(task.id()))
+                .extracting(TaskInfo::status, TaskInfo::progress, TaskInfo::progressMessage)
                 .containsExactly(TaskStatus.STARTED, 40, "halfway");
 
         Instant completed = started.plusMillis(250);
-        assertThat(store.apply(taken, new TaskChange.Succeed("{\"ok\":true}", completed))).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Succeed("{\"ok\":true}", completed)))
+                .isTrue();
 
         for (boolean restarted : new boolean[] {false, true}) {
             TaskInfo done = (restarted ? reopen() : store).find(task.id()).orElseThrow();
@@ -188,7 +213,8 @@ public abstract class TaskStoreContract {
         LiveTask taken = running(task, now());
         Instant retryAt = now().plusMillis(200);
 
-        assertThat(store.apply(taken, new TaskChange.Fail("boom", now(), retryAt))).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Fail("boom", now(), retryAt)))
+                .isTrue();
         TaskInfo waiting = stored(task.id());
         assertThat(waiting.status()).isEqualTo(TaskStatus.RETRY);
         assertThat(waiting.runAt()).isEqualTo(retryAt);
@@ -197,7 +223,8 @@ public abstract class TaskStoreContract {
         assertThat(waiting.completedAt()).isNull();
 
         LiveTask again = running(task, retryAt.plusMillis(1));
-        assertThat(store.apply(again, new TaskChange.Fail("boom again", now(), null))).isTrue();
+        assertThat(store.apply(again, new TaskChange.Fail("boom again", now(), null)))
+                .isTrue();
         TaskInfo failed = stored(task.id());
         assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.retryCount()).isEqualTo(1);
@@ -211,18 +238,36 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("guards"));
         Instant now = now();
         LiveTask taken = take(store, task.id(), task.category(), now);
-        assertThat(store.apply(taken, new TaskChange.Succeed(null, now))).as("succeed before start").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Fail("x", now, null))).as("fail before start").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Stop("x", now))).as("stop before start").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Progress(10, null))).as("progress before start").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Succeed(null, now)))
+                .as("succeed before start")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Fail("x", now, null)))
+                .as("fail before start")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Stop("x", now)))
+                .as("stop before start")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Progress(10, null)))
+                .as("progress before start")
+                .isFalse();
 
         assertThat(store.apply(taken, new TaskChange.Start(now))).isTrue();
-        assertThat(store.apply(taken, new TaskChange.Start(now))).as("start twice").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Cancel("x", now))).as("cancel a running task as if waiting").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Reject("x", now))).as("reject a running task").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Start(now)))
+                .as("start twice")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Cancel("x", now)))
+                .as("cancel a running task as if waiting")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Reject("x", now)))
+                .as("reject a running task")
+                .isFalse();
         assertThat(store.apply(taken, new TaskChange.Succeed(null, now))).isTrue();
-        assertThat(store.apply(taken, new TaskChange.Succeed(null, now))).as("succeed twice").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Fail("x", now, null))).as("fail after success").isFalse();
+        assertThat(store.apply(taken, new TaskChange.Succeed(null, now)))
+                .as("succeed twice")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Fail("x", now, null)))
+                .as("fail after success")
+                .isFalse();
         assertThat(stored(task.id()).status()).isEqualTo(TaskStatus.SUCCESS);
     }
 
@@ -231,7 +276,8 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("rejected"));
         LiveTask taken = take(store, task.id(), task.category(), now());
 
-        assertThat(store.apply(taken, new TaskChange.Reject("No task named 'x' is registered", now()))).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Reject("No task named 'x' is registered", now())))
+                .isTrue();
 
         TaskInfo failed = stored(task.id());
         assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
@@ -269,7 +315,8 @@ public abstract class TaskStoreContract {
         assertThat(answer.completedAt()).isEqualTo(at);
         assertThat(answer.runAt()).isNull();
         assertThat(reopen().find(task.id()).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
-        assertThatExceptionOfType(TaskStateException.class).isThrownBy(() -> store.cancel(task.id(), now()))
+        assertThatExceptionOfType(TaskStateException.class)
+                .isThrownBy(() -> store.cancel(task.id(), now()))
                 .withMessageContaining("CANCELLED")
                 .satisfies(ex -> assertThat(ex.status()).isEqualTo(TaskStatus.CANCELLED));
     }
@@ -284,8 +331,11 @@ public abstract class TaskStoreContract {
         assertThat(answer.status()).isEqualTo(TaskStatus.STARTED);
         assertThat(answer.cancelRequested()).isTrue();
         assertThat(taken.cancelRequested()).isTrue();
-        assertThat(store.apply(taken, new TaskChange.Succeed("\"late\"", now()))).as("the request wins over the outcome").isFalse();
-        assertThat(store.apply(taken, new TaskChange.Stop("Cancelled while running", now()))).isTrue();
+        assertThat(store.apply(taken, new TaskChange.Succeed("\"late\"", now())))
+                .as("the request wins over the outcome")
+                .isFalse();
+        assertThat(store.apply(taken, new TaskChange.Stop("Cancelled while running", now())))
+                .isTrue();
         TaskInfo stopped = stored(task.id());
         assertThat(stopped.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(stopped.error()).isEqualTo("Cancelled while running");
@@ -298,10 +348,13 @@ public abstract class TaskStoreContract {
         LiveTask task = inserted(newTask("dependant"));
         LiveTask taken = take(store, task.id(), task.category(), now());
 
-        assertThat(store.apply(taken, new TaskChange.Cancel("Cancelled: task x (y) that this task depends on ended FAILED", now())))
+        assertThat(store.apply(
+                        taken,
+                        new TaskChange.Cancel("Cancelled: task x (y) that this task depends on ended FAILED", now())))
                 .isTrue();
 
-        assertThat(stored(task.id())).extracting(TaskInfo::status, TaskInfo::error)
+        assertThat(stored(task.id()))
+                .extracting(TaskInfo::status, TaskInfo::error)
                 .containsExactly(TaskStatus.CANCELLED, "Cancelled: task x (y) that this task depends on ended FAILED");
     }
 
@@ -325,14 +378,17 @@ public abstract class TaskStoreContract {
                 TaskStatus answer = cancel.get(10, TimeUnit.SECONDS);
                 boolean started = start.get(10, TimeUnit.SECONDS);
                 if (started) {
-                    assertThat(answer).as("round %d: a cancel after the start asks the run to stop", round)
+                    assertThat(answer)
+                            .as("round %d: a cancel after the start asks the run to stop", round)
                             .isEqualTo(TaskStatus.STARTED);
                     assertThat(stored(task.id()).status()).isEqualTo(TaskStatus.STARTED);
                     LiveTask taken = store.tracked(task.id());
-                    assertThat(store.apply(taken, new TaskChange.Stop("Cancelled while running", now()))).isTrue();
+                    assertThat(store.apply(taken, new TaskChange.Stop("Cancelled while running", now())))
+                            .isTrue();
                 } else {
                     cancelWon++;
-                    assertThat(answer).as("round %d: a cancel before the start wins", round)
+                    assertThat(answer)
+                            .as("round %d: a cancel before the start wins", round)
                             .isEqualTo(TaskStatus.CANCELLED);
                 }
                 assertThat(stored(task.id()).status()).as("round %d", round).isEqualTo(TaskStatus.CANCELLED);
@@ -374,8 +430,10 @@ public abstract class TaskStoreContract {
             assertThat(reset.runAt()).isNull();
             assertThat(stored(task.id()).status()).isEqualTo(TaskStatus.PENDING);
         }
-        assertThatExceptionOfType(TaskStateException.class).isThrownBy(() -> store.retry(waiting.id()))
-                .withMessageContaining("PENDING").withMessageContaining("only FAILED or CANCELLED");
+        assertThatExceptionOfType(TaskStateException.class)
+                .isThrownBy(() -> store.retry(waiting.id()))
+                .withMessageContaining("PENDING")
+                .withMessageContaining("only FAILED or CANCELLED");
         assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> store.retry(UUID.randomUUID()));
     }
 
@@ -389,14 +447,17 @@ public abstract class TaskStoreContract {
         }
         LiveTask elsewhere = inserted(newTask("other"));
         store.apply(running(elsewhere, now()), new TaskChange.Fail("boom", now(), null));
-        List<String> runnable = failedHere.stream().map(id -> stored(id).name()).distinct().toList();
+        List<String> runnable =
+                failedHere.stream().map(id -> stored(id).name()).distinct().toList();
 
         TaskStore.RetriedTasks retried = store.retryFailed("bulk", runnable);
 
         assertThat(retried.totalFailed()).isEqualTo(3);
         assertThat(retried.tasks()).extracting(LiveTask::id).containsExactlyInAnyOrderElementsOf(failedHere);
         assertThat(stored(elsewhere.id()).status()).isEqualTo(TaskStatus.FAILED);
-        assertThat(store.retryFailed(null, List.of()).tasks()).as("no runnable names, nothing retried").isEmpty();
+        assertThat(store.retryFailed(null, List.of()).tasks())
+                .as("no runnable names, nothing retried")
+                .isEmpty();
     }
 
     @Test
@@ -408,8 +469,10 @@ public abstract class TaskStoreContract {
         store.delete(done.id());
 
         assertThat(store.find(done.id())).isEmpty();
-        assertThatExceptionOfType(TaskStateException.class).isThrownBy(() -> store.delete(waiting.id()))
-                .withMessageContaining("PENDING").withMessageContaining("cancel it first");
+        assertThatExceptionOfType(TaskStateException.class)
+                .isThrownBy(() -> store.delete(waiting.id()))
+                .withMessageContaining("PENDING")
+                .withMessageContaining("cancel it first");
         assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> store.delete(done.id()));
     }
 
@@ -442,14 +505,18 @@ public abstract class TaskStoreContract {
 
         LiveTask second = newTask("keys", TaskPriority.NORMAL, now(), null, "nightly");
         assertThat(store.claimUniqueKey(second)).map(TaskInfo::id).contains(first.id());
-        assertThat(store.claimUniqueKey(newTask("keys"))).as("no key, nothing held").isEmpty();
+        assertThat(store.claimUniqueKey(newTask("keys")))
+                .as("no key, nothing held")
+                .isEmpty();
 
         store.apply(running(first, now()), new TaskChange.Succeed(null, now()));
         LiveTask third = newTask("keys", TaskPriority.NORMAL, now(), null, "nightly");
         assertThat(store.claimUniqueKey(third)).as("the holder ended").isEmpty();
         inserted(third);
         assertThat(reopen().claimUniqueKey(newTask("keys", TaskPriority.NORMAL, now(), null, "nightly")))
-                .as("held across a restart").map(TaskInfo::id).contains(third.id());
+                .as("held across a restart")
+                .map(TaskInfo::id)
+                .contains(third.id());
     }
 
     @Test
@@ -485,7 +552,9 @@ public abstract class TaskStoreContract {
                 }
                 assertThat(created).as("round %d", round).hasSize(1);
             }
-            assertThat(store.list(new TaskFilter("keys", TaskStatus.PENDING, null, 50, 0)).total()).isEqualTo(10);
+            assertThat(store.list(new TaskFilter("keys", TaskStatus.PENDING, null, 50, 0))
+                            .total())
+                    .isEqualTo(10);
         } finally {
             threads.shutdownNow();
         }
@@ -499,9 +568,12 @@ public abstract class TaskStoreContract {
         assertThat(store.claimUniqueKey(holder)).isEmpty();
         inserted(holder);
 
-        assertThatExceptionOfType(TaskStateException.class).isThrownBy(() -> store.retry(failed.id()))
-                .withMessageContaining("'report'").withMessageContaining(holder.id().toString());
-        assertThat(store.retryFailed(null, List.of(stored(failed.id()).name())).tasks()).isEmpty();
+        assertThatExceptionOfType(TaskStateException.class)
+                .isThrownBy(() -> store.retry(failed.id()))
+                .withMessageContaining("'report'")
+                .withMessageContaining(holder.id().toString());
+        assertThat(store.retryFailed(null, List.of(stored(failed.id()).name())).tasks())
+                .isEmpty();
         assertThat(stored(failed.id()).status()).isEqualTo(TaskStatus.FAILED);
     }
 
@@ -511,15 +583,22 @@ public abstract class TaskStoreContract {
     void aFireTimeIsStoredOnceAndOnlyWhenLaterThanTheLastOne() {
         Instant fire = now().truncatedTo(ChronoUnit.SECONDS);
         assertThat(store.insertScheduled(scheduled(fire), "nightly", fire)).isTrue();
-        assertThat(store.insertScheduled(scheduled(fire), "nightly", fire)).as("the same fire time").isFalse();
-        assertThat(store.insertScheduled(scheduled(fire), "nightly", fire.minusSeconds(1))).as("an earlier one")
+        assertThat(store.insertScheduled(scheduled(fire), "nightly", fire))
+                .as("the same fire time")
                 .isFalse();
-        assertThat(reopen().insertScheduled(scheduled(fire), "nightly", fire)).as("after a restart").isFalse();
-        assertThat(store.insertScheduled(scheduled(fire), "nightly", fire.plusSeconds(1))).isTrue();
+        assertThat(store.insertScheduled(scheduled(fire), "nightly", fire.minusSeconds(1)))
+                .as("an earlier one")
+                .isFalse();
+        assertThat(reopen().insertScheduled(scheduled(fire), "nightly", fire))
+                .as("after a restart")
+                .isFalse();
+        assertThat(store.insertScheduled(scheduled(fire), "nightly", fire.plusSeconds(1)))
+                .isTrue();
 
-        assertThat(store.scheduleStates()).containsEntry("nightly",
-                new TaskStore.ScheduleState(false, fire.plusSeconds(1)));
-        assertThat(store.list(new TaskFilter("scheduled", null, null, 50, 0)).total()).isEqualTo(2);
+        assertThat(store.scheduleStates())
+                .containsEntry("nightly", new TaskStore.ScheduleState(false, fire.plusSeconds(1)));
+        assertThat(store.list(new TaskFilter("scheduled", null, null, 50, 0)).total())
+                .isEqualTo(2);
     }
 
     @Test
@@ -541,7 +620,9 @@ public abstract class TaskStoreContract {
                 stored += one.get(10, TimeUnit.SECONDS) ? 1 : 0;
             }
             assertThat(stored).isEqualTo(1);
-            assertThat(store.list(new TaskFilter("scheduled", null, null, 50, 0)).total()).isEqualTo(1);
+            assertThat(store.list(new TaskFilter("scheduled", null, null, 50, 0))
+                            .total())
+                    .isEqualTo(1);
         } finally {
             threads.shutdownNow();
         }
@@ -558,13 +639,25 @@ public abstract class TaskStoreContract {
         Instant resumed = now();
         store.resumeSchedule("weekly", resumed);
         assertThat(store.scheduleStates()).containsEntry("weekly", new TaskStore.ScheduleState(false, resumed));
-        assertThat(store.insertScheduled(scheduled(fire), "weekly", fire.plusSeconds(30))).as("missed while paused")
+        assertThat(store.insertScheduled(scheduled(fire), "weekly", fire.plusSeconds(30)))
+                .as("missed while paused")
                 .isFalse();
     }
 
     private LiveTask scheduled(Instant fire) {
-        return LiveTask.submitted(UUID.randomUUID(), "recurring", "scheduled", TaskPriority.NORMAL, 0, "[]", "{}", now(),
-                fire, List.of(), null, null);
+        return LiveTask.submitted(
+                UUID.randomUUID(),
+                "recurring",
+                "scheduled",
+                TaskPriority.NORMAL,
+                0,
+                "[]",
+                "{}",
+                now(),
+                fire,
+                List.of(),
+                null,
+                null);
     }
 
     // ---- reading ----
@@ -581,21 +674,37 @@ public abstract class TaskStoreContract {
 
         TaskPage all = store.list(TaskFilter.all());
         assertThat(all.total()).isEqualTo(6);
-        assertThat(all.tasks()).extracting(TaskInfo::id).containsExactly(beta.id(), alpha.get(4).id(),
-                alpha.get(3).id(), alpha.get(2).id(), alpha.get(1).id(), alpha.get(0).id());
+        assertThat(all.tasks())
+                .extracting(TaskInfo::id)
+                .containsExactly(
+                        beta.id(),
+                        alpha.get(4).id(),
+                        alpha.get(3).id(),
+                        alpha.get(2).id(),
+                        alpha.get(1).id(),
+                        alpha.get(0).id());
         TaskPage page = store.list(new TaskFilter("alpha", null, null, 2, 2));
         assertThat(page.total()).isEqualTo(5);
-        assertThat(page.tasks()).extracting(TaskInfo::id).containsExactly(alpha.get(2).id(), alpha.get(1).id());
-        assertThat(store.list(new TaskFilter(null, TaskStatus.FAILED, null, 50, 0)).tasks()).extracting(TaskInfo::id)
+        assertThat(page.tasks())
+                .extracting(TaskInfo::id)
+                .containsExactly(alpha.get(2).id(), alpha.get(1).id());
+        assertThat(store.list(new TaskFilter(null, TaskStatus.FAILED, null, 50, 0))
+                        .tasks())
+                .extracting(TaskInfo::id)
                 .containsExactly(beta.id());
         String name = alpha.get(0).name();
-        assertThat(store.list(new TaskFilter("alpha", TaskStatus.PENDING, name, 50, 0)).tasks())
-                .allSatisfy(task -> assertThat(task.name()).isEqualTo(name)).isNotEmpty();
+        assertThat(store.list(new TaskFilter("alpha", TaskStatus.PENDING, name, 50, 0))
+                        .tasks())
+                .allSatisfy(task -> assertThat(task.name()).isEqualTo(name))
+                .isNotEmpty();
 
         TaskStore.TaskCounts counts = store.counts();
         assertThat(counts.total()).isEqualTo(6);
-        assertThat(counts.byStatus()).containsEntry(TaskStatus.PENDING, 5L).containsEntry(TaskStatus.FAILED, 1L)
-                .containsEntry(TaskStatus.SUCCESS, 0L).hasSize(TaskStatus.values().length);
+        assertThat(counts.byStatus())
+                .containsEntry(TaskStatus.PENDING, 5L)
+                .containsEntry(TaskStatus.FAILED, 1L)
+                .containsEntry(TaskStatus.SUCCESS, 0L)
+                .hasSize(TaskStatus.values().length);
         assertThat(counts.byCategory()).isEqualTo(Map.of("alpha", 5L, "beta", 1L));
     }
 
@@ -605,10 +714,13 @@ public abstract class TaskStoreContract {
         LiveTask taken = running(task, now());
         store.apply(taken, new TaskChange.Progress(70, "nearly"));
 
-        assertThat(stored(task.id())).extracting(TaskInfo::status, TaskInfo::progress)
+        assertThat(stored(task.id()))
+                .extracting(TaskInfo::status, TaskInfo::progress)
                 .containsExactly(TaskStatus.STARTED, 70);
-        assertThat(store.list(new TaskFilter("live", null, null, 50, 0)).tasks()).singleElement()
-                .extracting(TaskInfo::progress).isEqualTo(70);
+        assertThat(store.list(new TaskFilter("live", null, null, 50, 0)).tasks())
+                .singleElement()
+                .extracting(TaskInfo::progress)
+                .isEqualTo(70);
     }
 
     @Test
@@ -626,8 +738,19 @@ public abstract class TaskStoreContract {
             Instant created = now.minus(Duration.ofMillis((long) (random.nextDouble() * 48 * 3_600_000)));
             Instant runAt = i % 5 == 0 ? created.plusSeconds(1) : null;
             String category = "stats_" + i % 2;
-            LiveTask task = LiveTask.submitted(UUID.randomUUID(), "job_" + i % 3, category, TaskPriority.NORMAL, 0,
-                    "[]", "{}", created, runAt, List.of(), null, null);
+            LiveTask task = LiveTask.submitted(
+                    UUID.randomUUID(),
+                    "job_" + i % 3,
+                    category,
+                    TaskPriority.NORMAL,
+                    0,
+                    "[]",
+                    "{}",
+                    created,
+                    runAt,
+                    List.of(),
+                    null,
+                    null);
             inserted(task);
             Instant due = runAt != null ? runAt : created;
             Instant started = due.plusMillis(random.nextInt(30_000));
@@ -645,14 +768,20 @@ public abstract class TaskStoreContract {
                 started = null;
             } else if (i % 19 == 0) {
                 status = TaskStatus.FAILED;
-                store.apply(take(store, task.id(), category, started), new TaskChange.Reject("no such task", completed));
+                store.apply(
+                        take(store, task.id(), category, started), new TaskChange.Reject("no such task", completed));
                 started = null;
             } else {
                 status = TaskStatus.SUCCESS;
                 store.apply(running(task, started), new TaskChange.Succeed(null, completed));
             }
-            rows.add(new ExpectedAnalytics.Row(task.id().toString(), task.name(), category, status,
-                    ExpectedAnalytics.micros(created), started == null ? null : ExpectedAnalytics.micros(started),
+            rows.add(new ExpectedAnalytics.Row(
+                    task.id().toString(),
+                    task.name(),
+                    category,
+                    status,
+                    ExpectedAnalytics.micros(created),
+                    started == null ? null : ExpectedAnalytics.micros(started),
                     status == TaskStatus.PENDING ? null : ExpectedAnalytics.micros(completed),
                     runAt == null ? null : ExpectedAnalytics.micros(runAt)));
         }

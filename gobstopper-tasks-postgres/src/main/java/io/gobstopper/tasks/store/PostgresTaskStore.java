@@ -12,8 +12,8 @@ import javax.sql.DataSource;
 @Deprecated
 public final class PostgresTaskStore extends io.gobstopper.tasks.store.postgres.PostgresTaskStore {
 
-    public PostgresTaskStore(DataSource dataSource, String schema, String nodeId, Duration leaseTimeout,
-            Duration pollInterval) {
+    public PostgresTaskStore(
+            DataSource dataSource, String schema, String nodeId, Duration leaseTimeout, Duration pollInterval) {
         super(dataSource, schema, nodeId, leaseTimeout, pollInterval);
     }
 }

@@ -34,7 +34,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * An application with its own H2 database keeps it: the starter adds no DataSource, the application's
  * JdbcTemplate and transactions work on H2, and tasks are stored in DuckDB.
  */
-@SpringBootTest(classes = OwnDataSourceIntegrationTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = OwnDataSourceIntegrationTests.App.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.shutdown-timeout=5s",
@@ -48,7 +50,9 @@ class OwnDataSourceIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @Autowired
@@ -70,7 +74,8 @@ class OwnDataSourceIntegrationTests {
 
     private TaskInfo awaitEnd(UUID id) {
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> queue.get(id).map(task -> task.status().isCompleted()).orElse(false));
+                .until(() ->
+                        queue.get(id).map(task -> task.status().isCompleted()).orElse(false));
         return queue.get(id).orElseThrow();
     }
 
@@ -98,10 +103,14 @@ class OwnDataSourceIntegrationTests {
     void tasksAreStoredInDuckDbNotInTheApplicationsDatabase() {
         TaskEngine engine = context.getBean(TaskEngine.class);
         assertThat(engine.store().kind()).isEqualTo("duckdb");
-        assertThat(Path.of(engine.store().location())).isEqualTo(dir.resolve("tasks.duckdb").toAbsolutePath().normalize());
+        assertThat(Path.of(engine.store().location()))
+                .isEqualTo(dir.resolve("tasks.duckdb").toAbsolutePath().normalize());
         assertThat(Files.exists(dir.resolve("tasks.duckdb"))).isTrue();
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = 'tasks'",
-                Integer.class)).as("no task table in H2").isZero();
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = 'tasks'",
+                        Integer.class))
+                .as("no task table in H2")
+                .isZero();
     }
 
     @Test
@@ -125,7 +134,8 @@ class OwnDataSourceIntegrationTests {
 
         assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.error()).contains("refused after writing");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE id = ?", Integer.class, key)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM orders WHERE id = ?", Integer.class, key))
+                .isZero();
     }
 
     @SpringBootConfiguration

@@ -45,7 +45,9 @@ class SharedStoreIntegrationTests {
         schema = TestPostgres.newSchema();
         one = start("node-one", "spring.datasource.url=" + TestPostgres.URL, "gobstopper.tasks.workers=2");
         TestPostgres.execute("CREATE TABLE " + schema + ".orders (id TEXT PRIMARY KEY)");
-        two = start("node-two", "gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL,
+        two = start(
+                "node-two",
+                "gobstopper.tasks.postgres.datasource.url=" + TestPostgres.URL,
                 "gobstopper.tasks.workers=0");
         httpOne = new Http(port(one));
         httpTwo = new Http(port(two));
@@ -84,7 +86,9 @@ class SharedStoreIntegrationTests {
             }
             for (Http http : new Http[] {httpOne, httpTwo}) {
                 if (http != null) {
-                    assertThat(http.responses()).filteredOn(answer -> answer.status() >= 500).as("server errors")
+                    assertThat(http.responses())
+                            .filteredOn(answer -> answer.status() >= 500)
+                            .as("server errors")
                             .isEmpty();
                 }
             }
@@ -102,7 +106,8 @@ class SharedStoreIntegrationTests {
     }
 
     private static JsonNode awaitSuccess(Http http, String id) {
-        await().atMost(WAIT).until(() -> task(http, id).path("status").asString().equals("SUCCESS"));
+        await().atMost(WAIT)
+                .until(() -> task(http, id).path("status").asString().equals("SUCCESS"));
         return task(http, id);
     }
 
@@ -136,12 +141,16 @@ class SharedStoreIntegrationTests {
             String id = submitOnOne("watched");
 
             SseClient.Event succeeded = events.await(
-                    event -> event.name().equals("succeeded") && event.json().path("id").asString().equals(id), WAIT);
+                    event -> event.name().equals("succeeded")
+                            && event.json().path("id").asString().equals(id),
+                    WAIT);
             assertThat(succeeded.json().path("status").asString()).isEqualTo("SUCCESS");
             assertThat(succeeded.json().path("nodeId").asString()).isEqualTo("node-one");
             assertThat(succeeded.json().path("result").path("echo").asString()).isEqualTo("watched");
-            assertThat(events.taskEvents()).filteredOn(event -> event.json().path("id").asString().equals(id))
-                    .extracting(SseClient.Event::name).contains("submitted", "started", "succeeded");
+            assertThat(events.taskEvents())
+                    .filteredOn(event -> event.json().path("id").asString().equals(id))
+                    .extracting(SseClient.Event::name)
+                    .contains("submitted", "started", "succeeded");
         }
         await().atMost(WAIT).until(() -> !broadcaster.wantsRemoteEvents());
     }
@@ -152,8 +161,22 @@ class SharedStoreIntegrationTests {
 
         Http.Response analytics = httpTwo.get("/api/tasks/analytics?groupBy=category");
         assertThat(analytics.status()).as(analytics.toString()).isEqualTo(200);
-        assertThat(analytics.json().path("groups").get(0).path("byStatus").path("SUCCESS").asLong()).isPositive();
-        assertThat(analytics.json().path("groups").get(0).path("execution").path("p50").isNumber()).isTrue();
+        assertThat(analytics
+                        .json()
+                        .path("groups")
+                        .get(0)
+                        .path("byStatus")
+                        .path("SUCCESS")
+                        .asLong())
+                .isPositive();
+        assertThat(analytics
+                        .json()
+                        .path("groups")
+                        .get(0)
+                        .path("execution")
+                        .path("p50")
+                        .isNumber())
+                .isTrue();
 
         Http.Response archive = httpOne.post("/api/tasks/archive", "{\"olderThan\": \"P1D\"}");
         assertThat(archive.status()).as(archive.toString()).isEqualTo(409);
@@ -185,7 +208,8 @@ class SharedStoreIntegrationTests {
             assertThat(node.path("lastSeen").asString()).endsWith("Z");
             assertThat(node.path("running").isInt()).isTrue();
         }
-        assertThat(httpOne.get("/api/tasks/nodes").json().get(0).path("nodeId").asString()).isEqualTo("node-one");
+        assertThat(httpOne.get("/api/tasks/nodes").json().get(0).path("nodeId").asString())
+                .isEqualTo("node-one");
     }
 
     @Test
@@ -195,7 +219,8 @@ class SharedStoreIntegrationTests {
         assertThat(overview.path("nodes").size()).isEqualTo(2);
         assertThat(overview.path("nodes").get(0).path("nodeId").asString()).isEqualTo("node-one");
 
-        JsonNode health = httpTwo.get("/actuator/health").json().path("components").path("tasks");
+        JsonNode health =
+                httpTwo.get("/actuator/health").json().path("components").path("tasks");
         assertThat(health.path("status").asString()).isEqualTo("UP");
         assertThat(health.path("details").path("store").asString()).isEqualTo("postgres");
         assertThat(health.path("details").path("nodeId").asString()).isEqualTo("node-two");
@@ -216,9 +241,10 @@ class SharedStoreIntegrationTests {
         AtomicReference<UUID> submitted = new AtomicReference<>();
 
         assertThatThrownBy(() -> orders.place("o-rollback", id -> {
-            submitted.set(id);
-            throw new IllegalStateException("payment declined");
-        })).hasMessage("payment declined");
+                    submitted.set(id);
+                    throw new IllegalStateException("payment declined");
+                }))
+                .hasMessage("payment declined");
 
         assertThat(submitted.get()).isNotNull();
         assertThat(orders.count("o-rollback")).isZero();

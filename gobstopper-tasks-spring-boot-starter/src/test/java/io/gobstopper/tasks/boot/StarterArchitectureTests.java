@@ -24,8 +24,10 @@ class StarterArchitectureTests {
 
     @BeforeAll
     static void importStarter() {
-        Location main = Location.of(
-                GobstopperTasksAutoConfiguration.class.getProtectionDomain().getCodeSource().getLocation());
+        Location main = Location.of(GobstopperTasksAutoConfiguration.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation());
         starter = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importLocations(List.of(main));
@@ -33,7 +35,8 @@ class StarterArchitectureTests {
 
     @Test
     void theImportSeesTheStartersMainClassesOnly() {
-        assertThat(starter.stream().map(JavaClass::getName)).contains(GobstopperTasksAutoConfiguration.class.getName())
+        assertThat(starter.stream().map(JavaClass::getName))
+                .contains(GobstopperTasksAutoConfiguration.class.getName())
                 .doesNotContain(StarterArchitectureTests.class.getName(), "io.gobstopper.tasks.TaskQueue");
     }
 
@@ -45,10 +48,15 @@ class StarterArchitectureTests {
     @Test
     void theWebLayerWorksThroughThePublicApiOnly() {
         noClasses()
-                .that().resideInAnyPackage("io.gobstopper.tasks.boot.web..", "io.gobstopper.tasks.boot.json..",
-                        "io.gobstopper.tasks.boot.actuate..", "io.gobstopper.tasks.boot.metrics..",
+                .that()
+                .resideInAnyPackage(
+                        "io.gobstopper.tasks.boot.web..",
+                        "io.gobstopper.tasks.boot.json..",
+                        "io.gobstopper.tasks.boot.actuate..",
+                        "io.gobstopper.tasks.boot.metrics..",
                         "io.gobstopper.tasks.boot.dashboard..")
-                .should().dependOnClassesThat()
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.gobstopper.tasks.engine..", "io.gobstopper.tasks.store..")
                 .check(starter);
     }
@@ -56,8 +64,10 @@ class StarterArchitectureTests {
     @Test
     void onlyTheAutoConfigurationAssemblesTheEngineAndTheStores() {
         noClasses()
-                .that().resideOutsideOfPackage("io.gobstopper.tasks.boot.autoconfigure..")
-                .should().dependOnClassesThat()
+                .that()
+                .resideOutsideOfPackage("io.gobstopper.tasks.boot.autoconfigure..")
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("io.gobstopper.tasks.engine..", "io.gobstopper.tasks.store..")
                 .check(starter);
     }

@@ -37,13 +37,18 @@ class TaskStoreLockIntegrationTests {
         Path database = dir.resolve("shared.duckdb");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the child is killed, so the copy of DuckDB's native library it unpacks goes to this test's folder
-        Process holder = new ProcessBuilder(javaBin, "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
-                HoldTaskStore.class.getName(), database.toString())
+        Process holder = new ProcessBuilder(
+                        javaBin,
+                        "-Djava.io.tmpdir=" + dir,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HoldTaskStore.class.getName(),
+                        database.toString())
                 .redirectErrorStream(true)
                 .start();
         try {
-            BufferedReader childOutput = new BufferedReader(
-                    new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader childOutput =
+                    new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
                 try {
                     for (String line; (line = childOutput.readLine()) != null; ) {
@@ -56,13 +61,16 @@ class TaskStoreLockIntegrationTests {
                     return false;
                 }
             });
-            assertThat(ready.get(60, TimeUnit.SECONDS)).as("the child process opened the store").isTrue();
+            assertThat(ready.get(60, TimeUnit.SECONDS))
+                    .as("the child process opened the store")
+                    .isTrue();
             assertThat(holder.isAlive()).isTrue();
             Set<Thread> threadsBefore = Threads.gobstopperThreads();
 
             SpringApplicationBuilder application = new SpringApplicationBuilder(App.class)
                     .web(WebApplicationType.NONE)
-                    .properties("gobstopper.tasks.enabled=true",
+                    .properties(
+                            "gobstopper.tasks.enabled=true",
                             "gobstopper.tasks.duckdb.path=" + database,
                             "spring.main.banner-mode=off");
 
@@ -71,7 +79,9 @@ class TaskStoreLockIntegrationTests {
                             .as("the failure's chain has the store's explanation")
                             .isNotNull()
                             .satisfies(storeFailure -> assertThat(storeFailure.getMessage())
-                                    .contains(database.toAbsolutePath().normalize().toString())
+                                    .contains(database.toAbsolutePath()
+                                            .normalize()
+                                            .toString())
                                     .contains("in use by another process")
                                     .contains("PID " + holder.pid())
                                     .contains("One DuckDB file serves one running instance")));
@@ -79,7 +89,9 @@ class TaskStoreLockIntegrationTests {
                     .contains("APPLICATION FAILED TO START")
                     .contains(database.toAbsolutePath().normalize().toString())
                     .contains("gobstopper.tasks.duckdb.path");
-            assertThat(Threads.gobstopperThreadsStartedSince(threadsBefore)).as("the failed start left no threads").isEmpty();
+            assertThat(Threads.gobstopperThreadsStartedSince(threadsBefore))
+                    .as("the failed start left no threads")
+                    .isEmpty();
         } finally {
             holder.destroyForcibly();
             holder.waitFor(30, TimeUnit.SECONDS);

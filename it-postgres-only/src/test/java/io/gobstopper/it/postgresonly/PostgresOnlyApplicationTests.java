@@ -30,10 +30,11 @@ import org.springframework.util.ClassUtils;
 @ExtendWith(OutputCaptureExtension.class)
 class PostgresOnlyApplicationTests {
 
-    private static final String URL = System.getenv().getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    private static final String URL = System.getenv()
+            .getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-    private final String schema = "gt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private final String schema =
+            "gt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
     @AfterEach
     void dropSchema() throws SQLException {
@@ -57,8 +58,11 @@ class PostgresOnlyApplicationTests {
     @Test
     void theApplicationCarriesNoDuckDb() {
         assertThat(ClassUtils.isPresent("io.gobstopper.tasks.store.duckdb.DuckDbTaskStore", null))
-                .as("the DuckDB store module").isFalse();
-        assertThat(ClassUtils.isPresent("org.duckdb.DuckDBConnection", null)).as("DuckDB's driver").isFalse();
+                .as("the DuckDB store module")
+                .isFalse();
+        assertThat(ClassUtils.isPresent("org.duckdb.DuckDBConnection", null))
+                .as("DuckDB's driver")
+                .isFalse();
     }
 
     @Test
@@ -72,7 +76,8 @@ class PostgresOnlyApplicationTests {
 
             assertThat(done.result()).isEqualTo("\"Hello, Ada\"");
             assertThat(tasks.health().store()).isEqualTo("postgres");
-            assertThat(context.getBean(PostgresOnlyApplication.Greetings.class).greeted()).containsExactly("Ada");
+            assertThat(context.getBean(PostgresOnlyApplication.Greetings.class).greeted())
+                    .containsExactly("Ada");
         }
     }
 
@@ -80,7 +85,8 @@ class PostgresOnlyApplicationTests {
     void theDefaultStoreIsRefusedNamingTheMissingModuleAndWhatToSet(CapturedOutput output) {
         assertThatThrownBy(() -> start().close())
                 .hasStackTraceContaining("needs the module io.gobstopper:gobstopper-tasks-duckdb");
-        assertThat(output).contains("APPLICATION FAILED TO START")
+        assertThat(output)
+                .contains("APPLICATION FAILED TO START")
                 .contains("Set gobstopper.tasks.store=postgres to keep the tasks in PostgreSQL");
     }
 }

@@ -37,7 +37,10 @@ final class ExportRow {
             task.kwargs(),
             Integer.toString(task.progress()),
             task.progressMessage(),
-            task.dependsOn().isEmpty() ? null : String.join(",", task.dependsOn().stream().map(UUID::toString).toList()),
+            task.dependsOn().isEmpty()
+                    ? null
+                    : String.join(
+                            ",", task.dependsOn().stream().map(UUID::toString).toList()),
             task.uniqueKey()
         };
     }

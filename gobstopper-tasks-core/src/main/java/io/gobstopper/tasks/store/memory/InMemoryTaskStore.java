@@ -226,18 +226,24 @@ public final class InMemoryTaskStore implements TaskStore, TaskExport {
         OpenTasks store = tasks();
         Set<String> names = Set.copyOf(runnableNames);
         synchronized (replacing) {
-            List<TaskInfo> failed = store.snapshots().filter(task -> task.status() == TaskStatus.FAILED).toList();
+            List<TaskInfo> failed = store.snapshots()
+                    .filter(task -> task.status() == TaskStatus.FAILED)
+                    .toList();
             List<TaskInfo> matching = failed.stream()
-                    .filter(task -> category == null || category.equals(task.category())).toList();
+                    .filter(task -> category == null || category.equals(task.category()))
+                    .toList();
             if (matching.isEmpty() || names.isEmpty()) {
                 return new RetriedTasks(List.of(), matching.size());
             }
             Map<String, TaskInfo> newestByKey = new HashMap<>();
-            failed.stream().filter(task -> task.uniqueKey() != null).forEach(task ->
-                    newestByKey.merge(task.uniqueKey(), task, (a, b) -> TaskOrder.NEWEST_FIRST.compare(a, b) <= 0 ? a : b));
+            failed.stream()
+                    .filter(task -> task.uniqueKey() != null)
+                    .forEach(task -> newestByKey.merge(
+                            task.uniqueKey(), task, (a, b) -> TaskOrder.NEWEST_FIRST.compare(a, b) <= 0 ? a : b));
             List<TaskInfo> candidates = matching.stream()
                     .filter(task -> names.contains(task.name()))
-                    .filter(task -> task.uniqueKey() == null || newestByKey.get(task.uniqueKey()).id().equals(task.id()))
+                    .filter(task -> task.uniqueKey() == null
+                            || newestByKey.get(task.uniqueKey()).id().equals(task.id()))
                     .sorted(TaskOrder.OLDEST_FIRST)
                     .toList();
             // the tasks were read before the keys' monitor is taken: it must not wait for a task's monitor
@@ -274,7 +280,8 @@ public final class InMemoryTaskStore implements TaskStore, TaskExport {
         OpenTasks store = tasks();
         synchronized (replacing) {
             List<UUID> old = store.snapshots()
-                    .filter(task -> task.status().isCompleted() && task.completedAt() != null
+                    .filter(task -> task.status().isCompleted()
+                            && task.completedAt() != null
                             && task.completedAt().isBefore(cutoff))
                     .map(TaskInfo::id)
                     .toList();
@@ -372,10 +379,30 @@ public final class InMemoryTaskStore implements TaskStore, TaskExport {
         return pending(task, 0, null, null, null, null);
     }
 
-    private static TaskInfo pending(TaskInfo task, int retryCount, Instant runAt, Instant completedAt, String result,
-            String error) {
-        return new TaskInfo(task.id(), task.name(), task.category(), task.priority(), TaskStatus.PENDING,
-                task.createdAt(), null, completedAt, runAt, result, error, retryCount, task.maxRetries(), task.args(),
-                task.kwargs(), 0, null, task.dependsOn(), task.uniqueKey(), task.timeout(), false, null);
+    private static TaskInfo pending(
+            TaskInfo task, int retryCount, Instant runAt, Instant completedAt, String result, String error) {
+        return new TaskInfo(
+                task.id(),
+                task.name(),
+                task.category(),
+                task.priority(),
+                TaskStatus.PENDING,
+                task.createdAt(),
+                null,
+                completedAt,
+                runAt,
+                result,
+                error,
+                retryCount,
+                task.maxRetries(),
+                task.args(),
+                task.kwargs(),
+                0,
+                null,
+                task.dependsOn(),
+                task.uniqueKey(),
+                task.timeout(),
+                false,
+                null);
     }
 }

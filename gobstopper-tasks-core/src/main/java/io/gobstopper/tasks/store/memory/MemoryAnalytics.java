@@ -71,9 +71,16 @@ final class MemoryAnalytics {
         long succeeded = byStatus.get(TaskStatus.SUCCESS);
         long failed = byStatus.get(TaskStatus.FAILED);
         double errorRate = succeeded + failed == 0 ? 0 : (double) failed / (succeeded + failed);
-        return new TaskAnalytics.Group(key, members.size(), byStatus, errorRate,
-                new TaskAnalytics.Execution(percentile(execution, 0.5), percentile(execution, 0.95),
-                        percentile(execution, 0.99), execution.isEmpty() ? null : execution.get(execution.size() - 1)),
+        return new TaskAnalytics.Group(
+                key,
+                members.size(),
+                byStatus,
+                errorRate,
+                new TaskAnalytics.Execution(
+                        percentile(execution, 0.5),
+                        percentile(execution, 0.95),
+                        percentile(execution, 0.99),
+                        execution.isEmpty() ? null : execution.get(execution.size() - 1)),
                 new TaskAnalytics.Wait(percentile(waits, 0.5), percentile(waits, 0.95)));
     }
 

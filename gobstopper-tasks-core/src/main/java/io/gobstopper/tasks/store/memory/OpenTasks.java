@@ -84,7 +84,8 @@ final class OpenTasks {
 
     /** The FAILED tasks, the latest to end first. */
     List<TaskInfo> recentFailures(int limit) {
-        return snapshots().filter(task -> task.status() == TaskStatus.FAILED)
+        return snapshots()
+                .filter(task -> task.status() == TaskStatus.FAILED)
                 .sorted(TaskOrder.LATEST_END_FIRST)
                 .limit(limit)
                 .toList();

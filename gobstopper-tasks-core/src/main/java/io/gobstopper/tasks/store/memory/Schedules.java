@@ -24,7 +24,9 @@ final class Schedules {
     /** Unpauses, with {@code now} as the latest fire time unless a later one is stored. */
     synchronized void resume(String name, Instant now) {
         ScheduleState state = states.get(name);
-        Instant last = state == null || state.lastFireAt() == null || state.lastFireAt().isBefore(now)
+        Instant last = state == null
+                        || state.lastFireAt() == null
+                        || state.lastFireAt().isBefore(now)
                 ? now
                 : state.lastFireAt();
         states.put(name, new ScheduleState(false, last));

@@ -23,8 +23,9 @@ final class TaskOrder {
     static final Comparator<TaskInfo> NEWEST_FIRST = OLDEST_FIRST.reversed();
 
     /** The order of the recent failures: the latest to end first. */
-    static final Comparator<TaskInfo> LATEST_END_FIRST = Comparator.comparing(TaskInfo::completedAt,
-            Comparator.nullsFirst(Comparator.<Instant>naturalOrder())).thenComparing(TaskInfo::id, ID)
+    static final Comparator<TaskInfo> LATEST_END_FIRST = Comparator.comparing(
+                    TaskInfo::completedAt, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
+            .thenComparing(TaskInfo::id, ID)
             .reversed();
 
     private TaskOrder() {}

@@ -140,6 +140,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private final LinkedBlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     /** Work for the store thread, in the journal thread's order. */
     private final LinkedBlockingQueue<Object> toStore = new LinkedBlockingQueue<>();
+
     private final ConcurrentLinkedQueue<TrackedTask> deferred = new ConcurrentLinkedQueue<>();
     private final AtomicInteger deferredCount = new AtomicInteger();
     private final Thread journalThread;
@@ -215,7 +216,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     /** Writes the task's new state within the write delay; {@link #flush()} writes it at once. */
     public void changed(TrackedTask task) {
         if (closed) {
-            log.warn("Task {} changed after the store closed; the change is not stored", task.task().id());
+            log.warn(
+                    "Task {} changed after the store closed; the change is not stored",
+                    task.task().id());
             return;
         }
         if (task.queue()) {
@@ -439,7 +442,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         if (storeJournaled) {
             // their rows go in as they are now, so a task that started, ended or was cancelled since it was
             // journaled needs no update of a row that is not there yet
-            journaledRows = new Stored(new ArrayList<>(journaledTasks), new ArrayList<>(journaledTasks),
+            journaledRows = new Stored(
+                    new ArrayList<>(journaledTasks),
+                    new ArrayList<>(journaledTasks),
                     journaled.get(journaled.size() - 1).lastSequence());
             for (Journaled batch : journaled) {
                 for (TrackedTask task : batch.tasks()) {
@@ -555,8 +560,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
         }
         for (int i = 0; i < inserts.size(); i++) {
-            Exception failure =
-                    writeAll(null, List.of(inserts.get(i)), List.of(insertRows.get(i)), List.of(), List.of(), List.of());
+            Exception failure = writeAll(
+                    null, List.of(inserts.get(i)), List.of(insertRows.get(i)), List.of(), List.of(), List.of());
             if (failure != null) {
                 failInsert(inserts.get(i), failure);
             }
@@ -637,8 +642,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             TaskWrite write = rows.get(i);
             if (mismatched.contains(task.task().id())) {
                 // memory decides on a single-node store; a mismatch means someone edited the table by hand
-                log.error("Task {} was not {} in the store when writing {}; the store now lags behind",
-                        task.task().id(), write.expectedStatus(), write.task().status());
+                log.error(
+                        "Task {} was not {} in the store when writing {}; the store now lags behind",
+                        task.task().id(),
+                        write.expectedStatus(),
+                        write.task().status());
             }
             if (task.written(write)) {
                 onDetached.accept(task);
@@ -654,12 +662,18 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     /** The journaled rows could not be stored yet: they stay journaled and are tried again after a pause. */
     private void keepJournaled(Exception failure, boolean stopping) {
         if (stopping) {
-            log.error("Could not store {} journaled tasks while shutting down; the journal restores them at the next "
-                    + "start", journaledTasks, failure);
+            log.error(
+                    "Could not store {} journaled tasks while shutting down; the journal restores them at the next "
+                            + "start",
+                    journaledTasks,
+                    failure);
             return;
         }
         pauseMillis = Math.min(MAX_PAUSE_MILLIS, Math.max(10, pauseMillis * 2));
-        log.warn("Could not store {} journaled tasks yet; trying again in {} ms: {}", journaledTasks, pauseMillis,
+        log.warn(
+                "Could not store {} journaled tasks yet; trying again in {} ms: {}",
+                journaledTasks,
+                pauseMillis,
                 failure.toString());
     }
 
@@ -671,13 +685,19 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
         }
         if (stopping) {
-            log.error("Could not store the latest state of {} tasks while shutting down; "
-                    + "they run again at the next start", tasks.size(), failure);
+            log.error(
+                    "Could not store the latest state of {} tasks while shutting down; "
+                            + "they run again at the next start",
+                    tasks.size(),
+                    failure);
             return;
         }
         pauseMillis = Math.min(MAX_PAUSE_MILLIS, Math.max(10, pauseMillis * 2));
-        log.warn("Could not store the state of {} tasks; trying again in {} ms: {}",
-                tasks.size(), pauseMillis, failure.toString());
+        log.warn(
+                "Could not store the state of {} tasks; trying again in {} ms: {}",
+                tasks.size(),
+                pauseMillis,
+                failure.toString());
     }
 
     private void undo(Command<C, Object> command, Object result) {
@@ -694,10 +714,13 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private Command<C, Object> probe() {
         CompletableFuture<Object> done = new CompletableFuture<>();
         done.thenRun(() -> journalProblem = null);
-        return new Command<>(tx -> {
-            sink.probe(tx);
-            return null;
-        }, null, done);
+        return new Command<>(
+                tx -> {
+                    sink.probe(tx);
+                    return null;
+                },
+                null,
+                done);
     }
 
     /**
@@ -713,7 +736,8 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private String problem(String what, Exception failure) {
         String previous = what.startsWith("appending") ? journalProblem : storeProblem;
         String since = previous != null && previous.contains(" (since ")
-                ? previous.substring(previous.lastIndexOf(" (since ")) : " (since " + java.time.Instant.now() + ")";
+                ? previous.substring(previous.lastIndexOf(" (since "))
+                : " (since " + java.time.Instant.now() + ")";
         return what + " failed: " + failure.getMessage() + since;
     }
 

@@ -18,9 +18,26 @@ import java.util.Set;
 public final class TextExport implements AutoCloseable {
 
     /** The columns exported, in order, as in the DuckDB store's export. */
-    public static final List<String> COLUMNS = List.of("id", "name", "category", "priority", "status", "created_at",
-            "started_at", "completed_at", "run_at", "result", "error", "retry_count", "max_retries", "args", "kwargs",
-            "progress", "progress_message", "depends_on", "unique_key");
+    public static final List<String> COLUMNS = List.of(
+            "id",
+            "name",
+            "category",
+            "priority",
+            "status",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "run_at",
+            "result",
+            "error",
+            "retry_count",
+            "max_retries",
+            "args",
+            "kwargs",
+            "progress",
+            "progress_message",
+            "depends_on",
+            "unique_key");
 
     private static final Set<String> NUMBERS = Set.of("priority", "retry_count", "max_retries", "progress");
 
@@ -72,7 +89,10 @@ public final class TextExport implements AutoCloseable {
         if (value == null) {
             return "";
         }
-        if (value.isEmpty() || value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
+        if (value.isEmpty()
+                || value.indexOf(',') >= 0
+                || value.indexOf('"') >= 0
+                || value.indexOf('\n') >= 0
                 || value.indexOf('\r') >= 0) {
             return '"' + value.replace("\"", "\"\"") + '"';
         }

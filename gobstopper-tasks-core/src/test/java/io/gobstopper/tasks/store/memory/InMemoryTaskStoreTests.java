@@ -32,8 +32,19 @@ class InMemoryTaskStoreTests {
     private final InMemoryTaskStore store = new InMemoryTaskStore();
 
     private static LiveTask task(String name, Instant createdAt, List<UUID> parents, String key) {
-        return LiveTask.submitted(UUID.randomUUID(), name, "exports", TaskPriority.HIGH, 2, "[1,\"a\"]", "{}",
-                createdAt, null, parents, key, null);
+        return LiveTask.submitted(
+                UUID.randomUUID(),
+                name,
+                "exports",
+                TaskPriority.HIGH,
+                2,
+                "[1,\"a\"]",
+                "{}",
+                createdAt,
+                null,
+                parents,
+                key,
+                null);
     }
 
     private LiveTask inserted(LiveTask task) {
@@ -43,7 +54,8 @@ class InMemoryTaskStoreTests {
 
     private void fail(LiveTask task, String error, Instant at) {
         assertThat(store.apply(task, new TaskChange.Start(at))).isTrue();
-        assertThat(store.apply(task, new TaskChange.Fail(error, at.plusMillis(1), null))).isTrue();
+        assertThat(store.apply(task, new TaskChange.Fail(error, at.plusMillis(1), null)))
+                .isTrue();
     }
 
     @Test
@@ -56,12 +68,15 @@ class InMemoryTaskStoreTests {
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
         store.export(TaskFilter.all(), ExportFormat.CSV, csv);
 
-        assertThat(csv.toString(StandardCharsets.UTF_8)).isEqualTo(String.join(",", TextExport.COLUMNS) + "\n"
-                + second.id() + ",second,exports,3,FAILED,2025-03-04T05:06:08.123456Z,2025-03-04T05:06:09.123456Z,"
-                + "2025-03-04T05:06:09.124456Z,,,\"boom, \"\"quoted\"\"\nsecond line\",0,2,\"[1,\"\"a\"\"]\",{},0,,"
-                + parent.id() + ",k\n"
-                + parent.id() + ",first,exports,3,PENDING,2025-03-04T05:06:07.123456Z,,,,,,0,2,\"[1,\"\"a\"\"]\",{},0,,,"
-                + "\n");
+        assertThat(csv.toString(StandardCharsets.UTF_8))
+                .isEqualTo(String.join(",", TextExport.COLUMNS) + "\n"
+                        + second.id()
+                        + ",second,exports,3,FAILED,2025-03-04T05:06:08.123456Z,2025-03-04T05:06:09.123456Z,"
+                        + "2025-03-04T05:06:09.124456Z,,,\"boom, \"\"quoted\"\"\nsecond line\",0,2,\"[1,\"\"a\"\"]\",{},0,,"
+                        + parent.id() + ",k\n"
+                        + parent.id()
+                        + ",first,exports,3,PENDING,2025-03-04T05:06:07.123456Z,,,,,,0,2,\"[1,\"\"a\"\"]\",{},0,,,"
+                        + "\n");
 
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         store.export(new TaskFilter(null, TaskStatus.FAILED, null, 1, 0), ExportFormat.JSON, json);
@@ -87,18 +102,22 @@ class InMemoryTaskStoreTests {
         store.close();
 
         assertThat(store.apply(running, new TaskChange.Succeed(null, CREATED.plusSeconds(2))))
-                .as("the run's own copy changes").isTrue();
+                .as("the run's own copy changes")
+                .isTrue();
         List<LiveTask> queued = store.open(CREATED.plusSeconds(3));
 
         assertThat(queued).extracting(LiveTask::id).as("oldest first").containsExactly(waiting.id(), running.id());
         TaskInfo recovered = store.find(running.id()).orElseThrow();
-        assertThat(recovered.status()).as("a change after close is lost, as in a crash").isEqualTo(TaskStatus.PENDING);
+        assertThat(recovered.status())
+                .as("a change after close is lost, as in a crash")
+                .isEqualTo(TaskStatus.PENDING);
         assertThat(recovered.retryCount()).isEqualTo(1);
         assertThat(recovered.startedAt()).isNull();
         assertThat(recovered.progress()).isZero();
         assertThat(recovered.progressMessage()).isNull();
         assertThat(store.tracked(running.id())).isNotSameAs(running);
-        assertThat(store.claimUniqueKey(task("again", CREATED, List.of(), "only-one"))).map(TaskInfo::id)
+        assertThat(store.claimUniqueKey(task("again", CREATED, List.of(), "only-one")))
+                .map(TaskInfo::id)
                 .contains(running.id());
     }
 
@@ -113,7 +132,8 @@ class InMemoryTaskStoreTests {
         assertRefused();
         assertThat(store.tracked(UUID.randomUUID())).isNull();
         assertThat(store.open(CREATED)).hasSize(1);
-        assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.open(CREATED))
+        assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> store.open(CREATED))
                 .withMessageContaining("already open");
     }
 
@@ -135,7 +155,8 @@ class InMemoryTaskStoreTests {
                 () -> store.insertScheduled(task("x", CREATED, List.of(), null), "x", CREATED),
                 store::check);
         for (Runnable call : calls) {
-            assertThatExceptionOfType(TaskQueueUnavailableException.class).isThrownBy(call::run)
+            assertThatExceptionOfType(TaskQueueUnavailableException.class)
+                    .isThrownBy(call::run)
                     .withMessage("The in-memory task store is not open");
         }
     }
@@ -153,8 +174,11 @@ class InMemoryTaskStoreTests {
         TaskStore.RetriedTasks retried = store.retryFailed("exports", List.of("keyed"));
 
         assertThat(retried.totalFailed()).isEqualTo(3);
-        assertThat(retried.tasks()).extracting(LiveTask::id).containsExactly(failed.get(2).id());
-        assertThat(store.claimUniqueKey(task("keyed", CREATED, List.of(), "k"))).map(TaskInfo::id)
+        assertThat(retried.tasks())
+                .extracting(LiveTask::id)
+                .containsExactly(failed.get(2).id());
+        assertThat(store.claimUniqueKey(task("keyed", CREATED, List.of(), "k")))
+                .map(TaskInfo::id)
                 .contains(failed.get(2).id());
     }
 }

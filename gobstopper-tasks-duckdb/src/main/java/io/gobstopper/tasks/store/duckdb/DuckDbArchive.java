@@ -32,8 +32,8 @@ final class DuckDbArchive {
     private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
 
     /** The task columns analytics read, alike in the live table and the archive. */
-    private static final String ANALYTICS_COLUMNS = "id, name, category, status, created_at, started_at, completed_at, "
-            + "run_at";
+    private static final String ANALYTICS_COLUMNS =
+            "id, name, category, status, created_at, started_at, completed_at, " + "run_at";
 
     private final Path archivePath;
     private final Object archiving = new Object();
@@ -54,8 +54,11 @@ final class DuckDbArchive {
      * @param query runs a read, turning a database failure into the store's failure
      * @param reclaim gives the space of deleted rows back (a checkpoint)
      */
-    void open(GroupCommitWriter<DuckDbBatchSink.Tx> writer, JdbcTemplate reads,
-            Function<Supplier<List<String>>, List<String>> query, Runnable reclaim) {
+    void open(
+            GroupCommitWriter<DuckDbBatchSink.Tx> writer,
+            JdbcTemplate reads,
+            Function<Supplier<List<String>>, List<String>> query,
+            Runnable reclaim) {
         this.writer = writer;
         this.reads = reads;
         this.query = query;
@@ -96,9 +99,16 @@ final class DuckDbArchive {
             ArchiveResult finished = finishPendingBatches();
             String batch = UUID.randomUUID().toString().replace("-", "");
             long micros = DuckDbRows.micros(cutoff);
-            int recorded = TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO "
-                    + "gobstopper_archive_batches SELECT ?, id FROM tasks WHERE status IN " + TaskSql.ENDED
-                    + " AND completed_at < make_timestamp(?)", batch, micros), null));
+            int recorded = TaskStore.await(writer.execute(
+                    tx -> tx.jdbc()
+                            .update(
+                                    "INSERT INTO "
+                                            + "gobstopper_archive_batches SELECT ?, id FROM tasks WHERE status IN "
+                                            + TaskSql.ENDED
+                                            + " AND completed_at < make_timestamp(?)",
+                                    batch,
+                                    micros),
+                    null));
             ArchiveResult result = recorded == 0 ? finished : merge(finished, finishBatch(batch));
             if (result.archived() > 0) {
                 reclaim.run();
@@ -118,13 +128,18 @@ final class DuckDbArchive {
             synchronized (archiving) {
                 ArchiveResult finished = finishPendingBatches();
                 if (finished.archived() > 0) {
-                    log.info("Finished archiving {} tasks to {} that an earlier process had written but not yet "
-                            + "deleted", finished.archived(), archivePath);
+                    log.info(
+                            "Finished archiving {} tasks to {} that an earlier process had written but not yet "
+                                    + "deleted",
+                            finished.archived(),
+                            archivePath);
                 }
             }
         } catch (RuntimeException ex) {
-            log.warn("Could not finish an interrupted archive batch to {}; the next archive run tries again: {}",
-                    archivePath, ex.getMessage());
+            log.warn(
+                    "Could not finish an interrupted archive batch to {}; the next archive run tries again: {}",
+                    archivePath,
+                    ex.getMessage());
         }
     }
 
@@ -153,27 +168,32 @@ final class DuckDbArchive {
         }
         String members = " FROM tasks WHERE status IN " + TaskSql.ENDED
                 + " AND id IN (SELECT id FROM gobstopper_archive_batches WHERE batch = " + literal(batch) + ")";
-        return TaskStore.await(writer.execute(tx -> {
-            JdbcTemplate jdbc = tx.jdbc();
-            deleteFiles(batch);
-            Long count = jdbc.queryForObject("SELECT count(*)" + members, Long.class);
-            long rows = count == null ? 0 : count;
-            if (rows > 0) {
-                jdbc.execute("COPY (SELECT *, strftime(completed_at, '%Y-%m-%d') AS day" + members + ") TO "
-                        + literal(archivePath.toString()) + " (FORMAT PARQUET, PARTITION_BY (day), "
-                        + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}") + ", FILE_EXTENSION 'parquet.tmp', "
-                        + "OVERWRITE_OR_IGNORE true)");
-                publish(batch);
-            }
-            afterArchiveWritten.run();
-            int deleted = jdbc.update("DELETE" + members);
-            if (deleted != rows) {
-                throw new TaskStoreException("Archive batch " + batch + " wrote " + rows + " tasks but would delete "
-                        + deleted + "; nothing was deleted", null);
-            }
-            jdbc.update("DELETE FROM gobstopper_archive_batches WHERE batch = ?", batch);
-            return new ArchiveResult(rows, files(batch));
-        }, null));
+        return TaskStore.await(writer.execute(
+                tx -> {
+                    JdbcTemplate jdbc = tx.jdbc();
+                    deleteFiles(batch);
+                    Long count = jdbc.queryForObject("SELECT count(*)" + members, Long.class);
+                    long rows = count == null ? 0 : count;
+                    if (rows > 0) {
+                        jdbc.execute("COPY (SELECT *, strftime(completed_at, '%Y-%m-%d') AS day" + members + ") TO "
+                                + literal(archivePath.toString()) + " (FORMAT PARQUET, PARTITION_BY (day), "
+                                + "FILENAME_PATTERN " + literal("batch-" + batch + "-{i}")
+                                + ", FILE_EXTENSION 'parquet.tmp', "
+                                + "OVERWRITE_OR_IGNORE true)");
+                        publish(batch);
+                    }
+                    afterArchiveWritten.run();
+                    int deleted = jdbc.update("DELETE" + members);
+                    if (deleted != rows) {
+                        throw new TaskStoreException(
+                                "Archive batch " + batch + " wrote " + rows + " tasks but would delete " + deleted
+                                        + "; nothing was deleted",
+                                null);
+                    }
+                    jdbc.update("DELETE FROM gobstopper_archive_batches WHERE batch = ?", batch);
+                    return new ArchiveResult(rows, files(batch));
+                },
+                null));
     }
 
     /**
@@ -186,11 +206,13 @@ final class DuckDbArchive {
                 Path written = archivePath.resolve(file);
                 String name = written.getFileName().toString();
                 try {
-                    Files.move(written, written.resolveSibling(name.substring(0, name.length() - ".tmp".length())),
+                    Files.move(
+                            written,
+                            written.resolveSibling(name.substring(0, name.length() - ".tmp".length())),
                             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException ex) {
-                    throw new TaskStoreException("Could not publish the archive file " + file + " in " + archivePath
-                            + ": " + ex, ex);
+                    throw new TaskStoreException(
+                            "Could not publish the archive file " + file + " in " + archivePath + ": " + ex, ex);
                 }
             }
         }
@@ -213,8 +235,8 @@ final class DuckDbArchive {
             try {
                 Files.deleteIfExists(archivePath.resolve(file));
             } catch (IOException ex) {
-                throw new TaskStoreException("Could not replace the archive file " + file + " in " + archivePath
-                        + ": " + ex, ex);
+                throw new TaskStoreException(
+                        "Could not replace the archive file " + file + " in " + archivePath + ": " + ex, ex);
             }
         }
     }

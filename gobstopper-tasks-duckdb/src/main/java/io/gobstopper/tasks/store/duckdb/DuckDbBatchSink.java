@@ -1,6 +1,8 @@
 package io.gobstopper.tasks.store.duckdb;
 
 import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TaskWrite;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import io.gobstopper.tasks.store.support.GroupCommitWriter;
-import io.gobstopper.tasks.store.support.TaskWrite;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -255,7 +255,8 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
         try {
             prepare();
         } catch (SQLException ex) {
-            log.warn("Could not prepare the writer's statements again; the next transaction tries: {}", ex.getMessage());
+            log.warn(
+                    "Could not prepare the writer's statements again; the next transaction tries: {}", ex.getMessage());
         }
     }
 
@@ -296,7 +297,9 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
 
     /** One change, in staging column order. */
     private static void appendWrite(DuckDBAppender appender, TaskWrite write) throws SQLException {
-        appender.beginRow().append(write.task().id()).append(write.expectedStatus().name());
+        appender.beginRow()
+                .append(write.task().id())
+                .append(write.expectedStatus().name());
         appendState(appender, write.task());
         appender.endRow();
     }

@@ -12,7 +12,8 @@ final class DuckDbSchema {
      * a task's life changes follow the fixed ones, in the order of the writer's staging table; columns added later
      * come after them (DuckDbBatchSink appends whole rows by position).
      */
-    private static final List<String> STEPS = List.of("""
+    private static final List<String> STEPS = List.of(
+            """
             CREATE TABLE tasks (
                 id               UUID PRIMARY KEY,
                 name             VARCHAR NOT NULL,
@@ -95,13 +96,16 @@ final class DuckDbSchema {
 
     /** Brings the file's schema up to date, in one transaction. */
     static void migrate(JdbcTemplate jdbc, String location) {
-        jdbc.execute("CREATE TABLE IF NOT EXISTS gobstopper_schema (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        jdbc.execute(
+                "CREATE TABLE IF NOT EXISTS gobstopper_schema (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)");
         Integer found = jdbc.queryForObject("SELECT max(version) FROM gobstopper_schema", Integer.class);
         int version = found == null ? 0 : found;
         if (version > CURRENT_VERSION) {
-            throw new TaskStoreException("The task database " + location + " has schema version " + version
-                    + ", written by a newer gobstopper-tasks; this version reads up to " + CURRENT_VERSION
-                    + ". Upgrade gobstopper-tasks or point it at another file.", null);
+            throw new TaskStoreException(
+                    "The task database " + location + " has schema version " + version
+                            + ", written by a newer gobstopper-tasks; this version reads up to " + CURRENT_VERSION
+                            + ". Upgrade gobstopper-tasks or point it at another file.",
+                    null);
         }
         if (version == CURRENT_VERSION) {
             return;
@@ -110,7 +114,10 @@ final class DuckDbSchema {
         try {
             for (int step = version + 1; step <= CURRENT_VERSION; step++) {
                 jdbc.execute(STEPS.get(step - 1));
-                jdbc.update("INSERT INTO gobstopper_schema VALUES (?, make_timestamp(?))", step, System.currentTimeMillis() * 1000);
+                jdbc.update(
+                        "INSERT INTO gobstopper_schema VALUES (?, make_timestamp(?))",
+                        step,
+                        System.currentTimeMillis() * 1000);
             }
             jdbc.execute("COMMIT");
         } catch (RuntimeException ex) {

@@ -1,15 +1,5 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.Refusals;
-import io.gobstopper.tasks.store.TaskArchive;
-import io.gobstopper.tasks.store.TaskChange;
-import io.gobstopper.tasks.store.TaskExport;
-import io.gobstopper.tasks.store.TaskStore;
-import io.gobstopper.tasks.store.jdbc.AnalyticsDialect;
-import io.gobstopper.tasks.store.jdbc.TaskQueries;
-import io.gobstopper.tasks.store.jdbc.TaskSql;
-import io.gobstopper.tasks.store.support.TextExport;
 import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.TaskAnalytics;
@@ -21,6 +11,19 @@ import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.Refusals;
+import io.gobstopper.tasks.store.TaskArchive;
+import io.gobstopper.tasks.store.TaskChange;
+import io.gobstopper.tasks.store.TaskExport;
+import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.jdbc.AnalyticsDialect;
+import io.gobstopper.tasks.store.jdbc.TaskQueries;
+import io.gobstopper.tasks.store.jdbc.TaskSql;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TextExport;
+import io.gobstopper.tasks.store.support.TrackedTask;
+import io.gobstopper.tasks.store.support.UniqueKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -41,9 +44,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import io.gobstopper.tasks.store.support.GroupCommitWriter;
-import io.gobstopper.tasks.store.support.TrackedTask;
-import io.gobstopper.tasks.store.support.UniqueKeys;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
@@ -196,10 +196,12 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
             String message = String.valueOf(ex.getMessage());
             if (message.contains("Could not set lock")) {
                 Matcher holder = LOCK_HOLDER.matcher(message);
-                throw new TaskStoreException("The task database " + path + " is in use by another process"
-                        + (holder.find() ? " (PID " + holder.group(1) + ")" : "")
-                        + ". One DuckDB file serves one running instance: stop the other instance, or give this one"
-                        + " a database file of its own.", ex);
+                throw new TaskStoreException(
+                        "The task database " + path + " is in use by another process"
+                                + (holder.find() ? " (PID " + holder.group(1) + ")" : "")
+                                + ". One DuckDB file serves one running instance: stop the other instance, or give this one"
+                                + " a database file of its own.",
+                        ex);
             }
             throw new TaskStoreException("Could not open the task database " + path + ": " + message, ex);
         }
@@ -213,8 +215,9 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         Long mark = writes.queryForObject("SELECT stored_up_to FROM gobstopper_journal", Long.class);
         long alreadyStored = mark == null ? 0 : mark;
         journal = SubmitJournal.open(Path.of(path + ".journal"), alreadyStored);
-        List<SubmitJournal.Entry> missing =
-                journal.read().stream().filter(entry -> entry.seq() > alreadyStored).toList();
+        List<SubmitJournal.Entry> missing = journal.read().stream()
+                .filter(entry -> entry.seq() > alreadyStored)
+                .toList();
         if (!missing.isEmpty()) {
             long restoredUpTo = missing.get(missing.size() - 1).seq();
             writes.execute("BEGIN TRANSACTION");
@@ -228,8 +231,11 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
                 writes.execute("ROLLBACK");
                 throw ex;
             }
-            log.info("Restored {} tasks from the journal {} that were submitted just before the previous process "
-                    + "stopped", missing.size(), journal.path());
+            log.info(
+                    "Restored {} tasks from the journal {} that were submitted just before the previous process "
+                            + "stopped",
+                    missing.size(),
+                    journal.path());
             journal.truncate();
             return restoredUpTo;
         }
@@ -243,18 +249,28 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
      * @param ignoreExisting whether a row with the task's id may exist already (and is then left as it is)
      */
     private static void insertRow(JdbcTemplate jdbc, TaskInfo task, boolean ignoreExisting) {
-        jdbc.update("INSERT INTO tasks SELECT ?, ?, ?, ?, ?, ?, ?, make_timestamp(?), ?, NULL, NULL, make_timestamp(?), "
+        jdbc.update(
+                "INSERT INTO tasks SELECT ?, ?, ?, ?, ?, ?, ?, make_timestamp(?), ?, NULL, NULL, make_timestamp(?), "
                         + "NULL, NULL, 0, 0, NULL, ?, ?, ?"
                         + (ignoreExisting ? " WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE id = ?)" : ""),
                 insertArgs(task, ignoreExisting));
     }
 
     private static Object[] insertArgs(TaskInfo task, boolean ignoreExisting) {
-        List<Object> args = new ArrayList<>(java.util.Arrays.asList(task.id(), task.name(), task.category(),
-                task.priority().level(), task.maxRetries(), task.args(), task.kwargs(),
-                DuckDbRows.micros(task.createdAt()), task.status().name(),
-                task.runAt() == null ? null : DuckDbRows.micros(task.runAt()), DuckDbRows.parentsText(task.dependsOn()),
-                task.uniqueKey(), DuckDbRows.timeoutMillis(task.timeout())));
+        List<Object> args = new ArrayList<>(java.util.Arrays.asList(
+                task.id(),
+                task.name(),
+                task.category(),
+                task.priority().level(),
+                task.maxRetries(),
+                task.args(),
+                task.kwargs(),
+                DuckDbRows.micros(task.createdAt()),
+                task.status().name(),
+                task.runAt() == null ? null : DuckDbRows.micros(task.runAt()),
+                DuckDbRows.parentsText(task.dependsOn()),
+                task.uniqueKey(),
+                DuckDbRows.timeoutMillis(task.timeout())));
         if (ignoreExisting) {
             args.add(task.id());
         }
@@ -264,12 +280,18 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     private List<TaskInfo> recover(JdbcTemplate writes) {
         int interrupted = writes.update("UPDATE tasks SET status = 'PENDING', retry_count = retry_count + 1, "
                 + "started_at = NULL, progress = 0, progress_message = NULL WHERE status = 'STARTED'");
-        List<TaskInfo> unfinished = writes.query("SELECT " + DuckDbRows.COLUMNS
-                + " FROM tasks WHERE status IN ('PENDING', 'RETRY') ORDER BY created_at, id", DuckDbRows.MAPPER);
+        List<TaskInfo> unfinished = writes.query(
+                "SELECT " + DuckDbRows.COLUMNS
+                        + " FROM tasks WHERE status IN ('PENDING', 'RETRY') ORDER BY created_at, id",
+                DuckDbRows.MAPPER);
         if (!unfinished.isEmpty()) {
-            log.info("Recovered {} unfinished tasks from {}{}", unfinished.size(), path, interrupted == 0
-                    ? ""
-                    : " (" + interrupted + " were running when the previous process stopped; they run again)");
+            log.info(
+                    "Recovered {} unfinished tasks from {}{}",
+                    unfinished.size(),
+                    path,
+                    interrupted == 0
+                            ? ""
+                            : " (" + interrupted + " were running when the previous process stopped; they run again)");
         }
         return unfinished;
     }
@@ -361,8 +383,10 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
                 changed(task);
                 TaskStore.await(writer.flush());
                 if (tracked.storedStatus() != TaskStatus.CANCELLED) {
-                    throw new TaskStoreException("Task " + id + " is cancelled and will not run, but the task "
-                            + "database could not record it yet; it keeps trying", null);
+                    throw new TaskStoreException(
+                            "Task " + id + " is cancelled and will not run, but the task "
+                                    + "database could not record it yet; it keeps trying",
+                            null);
                 }
                 return task.snapshot();
             }
@@ -378,20 +402,26 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     public LiveTask retry(UUID id) {
         ensureOpen();
         settle(id, Refusals::cannotRetry);
-        LiveTask retried = TaskStore.await(writer.execute(tx -> {
-            List<TaskInfo> rows = tx.jdbc().query("UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
-                    + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED') RETURNING " + DuckDbRows.COLUMNS,
-                    DuckDbRows.MAPPER, id);
-            if (rows.isEmpty()) {
-                return null;
-            }
-            LiveTask task = LiveTask.of(rows.get(0));
-            LiveTask holder = keys.claim(task);
-            if (holder != null) { // thrown inside the transaction, so the reset is rolled back
-                throw Refusals.uniqueKeyHeld(id, rows.get(0).status(), holder.id(), task.uniqueKey());
-            }
-            return track(task);
-        }, this::untrack));
+        LiveTask retried = TaskStore.await(writer.execute(
+                tx -> {
+                    List<TaskInfo> rows = tx.jdbc()
+                            .query(
+                                    "UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
+                                            + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED') RETURNING "
+                                            + DuckDbRows.COLUMNS,
+                                    DuckDbRows.MAPPER,
+                                    id);
+                    if (rows.isEmpty()) {
+                        return null;
+                    }
+                    LiveTask task = LiveTask.of(rows.get(0));
+                    LiveTask holder = keys.claim(task);
+                    if (holder != null) { // thrown inside the transaction, so the reset is rolled back
+                        throw Refusals.uniqueKeyHeld(id, rows.get(0).status(), holder.id(), task.uniqueKey());
+                    }
+                    return track(task);
+                },
+                this::untrack));
         if (retried == null) {
             throw Refusals.cannotRetry(id, stored(id).status());
         }
@@ -404,33 +434,46 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         TaskStore.await(writer.flush());
         String categoryClause = category == null ? "" : " AND category = ?";
         Object[] categoryArg = category == null ? new Object[0] : new Object[] {category};
-        RetriedTasks retried = TaskStore.await(writer.execute(tx -> {
-            Integer total = tx.jdbc().queryForObject(
-                    "SELECT count(*) FROM tasks WHERE status = 'FAILED'" + categoryClause, Integer.class, categoryArg);
-            if (total == null || total == 0 || runnableNames.isEmpty()) {
-                return new RetriedTasks(List.of(), total == null ? 0 : total);
-            }
-            // a unique key binds one unfinished task: tasks whose key is held stay FAILED, and of several FAILED
-            // tasks with one key only the newest runs again
-            List<LiveTask> tasks = keys.whileHeld(held -> {
-                List<Object> args = new ArrayList<>(List.of(categoryArg));
-                args.addAll(runnableNames);
-                args.addAll(held);
-                String names = String.join(", ", java.util.Collections.nCopies(runnableNames.size(), "?"));
-                String heldKeys = held.isEmpty() ? "" : " AND (unique_key IS NULL OR unique_key NOT IN ("
-                        + String.join(", ", java.util.Collections.nCopies(held.size(), "?")) + "))";
-                List<TaskInfo> rows = new ArrayList<>(tx.jdbc().query("UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
-                        + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names + ")" + heldKeys
-                        + " AND id NOT IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY unique_key "
-                        + "ORDER BY created_at DESC, id DESC) AS newest FROM tasks WHERE status = 'FAILED' AND unique_key IS "
-                        + "NOT NULL) WHERE newest > 1) RETURNING " + DuckDbRows.COLUMNS, DuckDbRows.MAPPER, args.toArray()));
-                rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
-                List<LiveTask> reset = new ArrayList<>(rows.size());
-                rows.forEach(row -> reset.add(track(LiveTask.of(row))));
-                return reset;
-            });
-            return new RetriedTasks(tasks, total);
-        }, result -> result.tasks().forEach(this::untrack)));
+        RetriedTasks retried = TaskStore.await(writer.execute(
+                tx -> {
+                    Integer total = tx.jdbc()
+                            .queryForObject(
+                                    "SELECT count(*) FROM tasks WHERE status = 'FAILED'" + categoryClause,
+                                    Integer.class,
+                                    categoryArg);
+                    if (total == null || total == 0 || runnableNames.isEmpty()) {
+                        return new RetriedTasks(List.of(), total == null ? 0 : total);
+                    }
+                    // a unique key binds one unfinished task: tasks whose key is held stay FAILED, and of several
+                    // FAILED
+                    // tasks with one key only the newest runs again
+                    List<LiveTask> tasks = keys.whileHeld(held -> {
+                        List<Object> args = new ArrayList<>(List.of(categoryArg));
+                        args.addAll(runnableNames);
+                        args.addAll(held);
+                        String names = String.join(", ", java.util.Collections.nCopies(runnableNames.size(), "?"));
+                        String heldKeys = held.isEmpty()
+                                ? ""
+                                : " AND (unique_key IS NULL OR unique_key NOT IN ("
+                                        + String.join(", ", java.util.Collections.nCopies(held.size(), "?")) + "))";
+                        List<TaskInfo> rows = new ArrayList<>(tx.jdbc()
+                                .query(
+                                        "UPDATE tasks SET " + TaskSql.RESET_FOR_RETRY
+                                                + " WHERE status = 'FAILED'" + categoryClause + " AND name IN (" + names
+                                                + ")" + heldKeys
+                                                + " AND id NOT IN (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY unique_key "
+                                                + "ORDER BY created_at DESC, id DESC) AS newest FROM tasks WHERE status = 'FAILED' AND unique_key IS "
+                                                + "NOT NULL) WHERE newest > 1) RETURNING " + DuckDbRows.COLUMNS,
+                                        DuckDbRows.MAPPER,
+                                        args.toArray()));
+                        rows.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id));
+                        List<LiveTask> reset = new ArrayList<>(rows.size());
+                        rows.forEach(row -> reset.add(track(LiveTask.of(row))));
+                        return reset;
+                    });
+                    return new RetriedTasks(tasks, total);
+                },
+                result -> result.tasks().forEach(this::untrack)));
         return retried;
     }
 
@@ -469,8 +512,13 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     @Override
     public int deleteCompletedBefore(Instant cutoff) {
         ensureOpen();
-        int deleted = TaskStore.await(writer.execute(tx -> tx.jdbc().update("DELETE FROM tasks WHERE status IN " + TaskSql.ENDED
-                + " AND completed_at < make_timestamp(?)", DuckDbRows.micros(cutoff)), null));
+        int deleted = TaskStore.await(writer.execute(
+                tx -> tx.jdbc()
+                        .update(
+                                "DELETE FROM tasks WHERE status IN " + TaskSql.ENDED
+                                        + " AND completed_at < make_timestamp(?)",
+                                DuckDbRows.micros(cutoff)),
+                null));
         if (deleted > 0) {
             reclaim();
         }
@@ -483,10 +531,12 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
      * steady load with retention on. FORCE waits for the writer's transaction in progress rather than failing.
      */
     private void reclaim() {
-        try (Connection connection = root.duplicate(); var statement = connection.createStatement()) {
+        try (Connection connection = root.duplicate();
+                var statement = connection.createStatement()) {
             statement.execute("FORCE CHECKPOINT");
         } catch (SQLException ex) {
-            log.debug("Checkpoint after deleting ended tasks failed; the next automatic one reclaims: {}",
+            log.debug(
+                    "Checkpoint after deleting ended tasks failed; the next automatic one reclaims: {}",
                     ex.getMessage());
         }
     }
@@ -500,7 +550,8 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         if (task != null) {
             return Optional.of(task.snapshot());
         }
-        return query(() -> reads.query("SELECT " + DuckDbRows.COLUMNS + " FROM tasks WHERE id = ?", DuckDbRows.MAPPER, id))
+        return query(() ->
+                        reads.query("SELECT " + DuckDbRows.COLUMNS + " FROM tasks WHERE id = ?", DuckDbRows.MAPPER, id))
                 .stream()
                 .findFirst();
     }
@@ -515,11 +566,14 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         TaskStore.await(writer.flush());
         List<Object> args = new ArrayList<>(5);
         String where = TaskQueries.where(filter, args);
-        Long total = query(() -> reads.queryForObject("SELECT count(*) FROM tasks" + where, Long.class, args.toArray()));
+        Long total =
+                query(() -> reads.queryForObject("SELECT count(*) FROM tasks" + where, Long.class, args.toArray()));
         args.add(filter.limit());
         args.add(filter.offset());
-        List<TaskInfo> rows = query(() -> reads.query("SELECT " + DuckDbRows.COLUMNS + " FROM tasks" + where
-                + TaskSql.NEWEST_FIRST + " LIMIT ? OFFSET ?", DuckDbRows.MAPPER, args.toArray()));
+        List<TaskInfo> rows = query(() -> reads.query(
+                "SELECT " + DuckDbRows.COLUMNS + " FROM tasks" + where + TaskSql.NEWEST_FIRST + " LIMIT ? OFFSET ?",
+                DuckDbRows.MAPPER,
+                args.toArray()));
         List<TaskInfo> tasks = new ArrayList<>(rows.size());
         for (TaskInfo row : rows) {
             LiveTask task = tracked(row.id());
@@ -539,8 +593,11 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     public List<TaskInfo> recentFailures(int limit) {
         ensureOpen();
         TaskStore.await(writer.flush());
-        return query(() -> reads.query("SELECT " + DuckDbRows.COLUMNS
-                + " FROM tasks WHERE status = 'FAILED' ORDER BY completed_at DESC, id DESC LIMIT ?", DuckDbRows.MAPPER, limit));
+        return query(() -> reads.query(
+                "SELECT " + DuckDbRows.COLUMNS
+                        + " FROM tasks WHERE status = 'FAILED' ORDER BY completed_at DESC, id DESC LIMIT ?",
+                DuckDbRows.MAPPER,
+                limit));
     }
 
     @Override
@@ -553,12 +610,13 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         return analytics(since, now, groupBy, true);
     }
 
-    private TaskAnalytics analytics(Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
+    private TaskAnalytics analytics(
+            Duration since, Instant now, TaskAnalytics.GroupBy groupBy, boolean includeArchive) {
         ensureOpen();
         TaskStore.await(writer.flush());
         String from = includeArchive ? archive.withLiveTasks() : "tasks";
-        return query(() -> TaskQueries.analytics(reads, DIALECT, from, "make_timestamp(?)",
-                DuckDbRows.micros(now.minus(since)), since, groupBy));
+        return query(() -> TaskQueries.analytics(
+                reads, DIALECT, from, "make_timestamp(?)", DuckDbRows.micros(now.minus(since)), since, groupBy));
     }
 
     @Override
@@ -571,7 +629,6 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     void afterArchiveWritten(Runnable hook) {
         archive.afterArchiveWritten(hook);
     }
-
 
     @Override
     public java.util.Set<ExportFormat> exportFormats() {
@@ -587,16 +644,18 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
             where.append(" AND category = ").append(DuckDbArchive.literal(filter.category()));
         }
         if (filter.status() != null) {
-            where.append(" AND status = ").append(DuckDbArchive.literal(filter.status().name()));
+            where.append(" AND status = ")
+                    .append(DuckDbArchive.literal(filter.status().name()));
         }
         if (filter.name() != null) {
             where.append(" AND name = ").append(DuckDbArchive.literal(filter.name()));
         }
         List<String> columns = new ArrayList<>(TextExport.COLUMNS.size());
         for (String column : TextExport.COLUMNS) {
-            columns.add(format != ExportFormat.PARQUET && column.endsWith("_at")
-                    ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ') AS " + column
-                    : column);
+            columns.add(
+                    format != ExportFormat.PARQUET && column.endsWith("_at")
+                            ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ') AS " + column
+                            : column);
         }
         String options = switch (format) {
             case CSV -> "FORMAT CSV, HEADER true";
@@ -606,8 +665,9 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         Path file = Files.createTempFile("gobstopper-export-", "." + format.extension());
         try {
             query(() -> {
-                reads.execute("COPY (SELECT " + String.join(", ", columns) + " FROM tasks" + where
-                        + TaskSql.NEWEST_FIRST + ") TO " + DuckDbArchive.literal(file.toString()) + " (" + options + ")");
+                reads.execute(
+                        "COPY (SELECT " + String.join(", ", columns) + " FROM tasks" + where + TaskSql.NEWEST_FIRST
+                                + ") TO " + DuckDbArchive.literal(file.toString()) + " (" + options + ")");
                 return null;
             });
             Files.copy(file, out);
@@ -624,8 +684,13 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         query(() -> {
             reads.query("SELECT name, paused, epoch_us(last_fire_at) FROM gobstopper_schedules", rs -> {
                 long micros = rs.getLong(3);
-                states.put(rs.getString(1), new ScheduleState(rs.getBoolean(2),
-                        rs.wasNull() ? null : Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS)));
+                states.put(
+                        rs.getString(1),
+                        new ScheduleState(
+                                rs.getBoolean(2),
+                                rs.wasNull()
+                                        ? null
+                                        : Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS)));
             });
             return null;
         });
@@ -635,18 +700,28 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     @Override
     public void pauseSchedule(String name) {
         ensureOpen();
-        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, true, NULL) "
-                + "ON CONFLICT (name) DO UPDATE SET paused = true", name), null));
+        TaskStore.await(writer.execute(
+                tx -> tx.jdbc()
+                        .update(
+                                "INSERT INTO gobstopper_schedules VALUES (?, true, NULL) "
+                                        + "ON CONFLICT (name) DO UPDATE SET paused = true",
+                                name),
+                null));
     }
 
     @Override
     public void resumeSchedule(String name, Instant now) {
         ensureOpen();
         long micros = DuckDbRows.micros(now);
-        TaskStore.await(writer.execute(tx -> tx.jdbc().update("INSERT INTO gobstopper_schedules VALUES (?, false, "
-                + "make_timestamp(?)) ON CONFLICT (name) DO UPDATE SET paused = false, last_fire_at = "
-                + "greatest(coalesce(gobstopper_schedules.last_fire_at, excluded.last_fire_at), excluded.last_fire_at)",
-                name, micros), null));
+        TaskStore.await(writer.execute(
+                tx -> tx.jdbc()
+                        .update(
+                                "INSERT INTO gobstopper_schedules VALUES (?, false, "
+                                        + "make_timestamp(?)) ON CONFLICT (name) DO UPDATE SET paused = false, last_fire_at = "
+                                        + "greatest(coalesce(gobstopper_schedules.last_fire_at, excluded.last_fire_at), excluded.last_fire_at)",
+                                name,
+                                micros),
+                null));
     }
 
     @Override
@@ -654,24 +729,32 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         ensureOpen();
         TaskInfo row = task.snapshot();
         TrackedTask tracked = TrackedTask.stored(task); // its row goes in as it is now, with the fire time's record
-        return TaskStore.await(writer.execute(tx -> {
-            JdbcTemplate jdbc = tx.jdbc();
-            jdbc.update("INSERT INTO gobstopper_schedules VALUES (?, false, NULL) ON CONFLICT (name) DO NOTHING", name);
-            long fire = DuckDbRows.micros(fireTime);
-            // compare-and-set on the fire time: the one run per fire time, whoever tries to store it
-            int claimed = jdbc.update("UPDATE gobstopper_schedules SET last_fire_at = make_timestamp(?) WHERE name = ? "
-                    + "AND (last_fire_at IS NULL OR last_fire_at < make_timestamp(?))", fire, name, fire);
-            if (claimed == 0) {
-                return false;
-            }
-            insertRow(jdbc, row, false);
-            live.add(tracked);
-            return true;
-        }, done -> {
-            if (done) {
-                live.remove(tracked);
-            }
-        }));
+        return TaskStore.await(writer.execute(
+                tx -> {
+                    JdbcTemplate jdbc = tx.jdbc();
+                    jdbc.update(
+                            "INSERT INTO gobstopper_schedules VALUES (?, false, NULL) ON CONFLICT (name) DO NOTHING",
+                            name);
+                    long fire = DuckDbRows.micros(fireTime);
+                    // compare-and-set on the fire time: the one run per fire time, whoever tries to store it
+                    int claimed = jdbc.update(
+                            "UPDATE gobstopper_schedules SET last_fire_at = make_timestamp(?) WHERE name = ? "
+                                    + "AND (last_fire_at IS NULL OR last_fire_at < make_timestamp(?))",
+                            fire,
+                            name,
+                            fire);
+                    if (claimed == 0) {
+                        return false;
+                    }
+                    insertRow(jdbc, row, false);
+                    live.add(tracked);
+                    return true;
+                },
+                done -> {
+                    if (done) {
+                        live.remove(tracked);
+                    }
+                }));
     }
 
     @Override
@@ -679,9 +762,11 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         ensureOpen();
         String problem = writer.problem();
         if (problem != null) {
-            throw new TaskStoreException("The task database " + path + " cannot be written: " + problem + ". Submits "
-                    + "are refused meanwhile; the outcomes of running tasks are kept in memory and written, and work "
-                    + "resumes, once writing succeeds again (is the disk full, or the file not writable?)", null);
+            throw new TaskStoreException(
+                    "The task database " + path + " cannot be written: " + problem + ". Submits "
+                            + "are refused meanwhile; the outcomes of running tasks are kept in memory and written, and work "
+                            + "resumes, once writing succeeds again (is the disk full, or the file not writable?)",
+                    null);
         }
         query(() -> reads.queryForObject("SELECT count(*) FROM gobstopper_schema", Integer.class));
     }

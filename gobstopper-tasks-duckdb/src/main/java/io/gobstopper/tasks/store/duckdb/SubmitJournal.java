@@ -49,8 +49,8 @@ final class SubmitJournal implements AutoCloseable {
      * @param storedUpTo the highest sequence number the store already holds
      */
     static SubmitJournal open(Path path, long storedUpTo) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         SubmitJournal journal = new SubmitJournal(path, channel, storedUpTo + 1);
         for (Entry entry : journal.read()) {
             journal.nextSeq = Math.max(journal.nextSeq, entry.seq() + 1);
@@ -202,9 +202,30 @@ final class SubmitJournal implements AutoCloseable {
             long timeoutMillis = in.readLong();
             timeout = timeoutMillis < 0 ? null : Duration.ofMillis(timeoutMillis);
         }
-        return new Entry(seq, new TaskInfo(id, name, category, priority, TaskStatus.PENDING, createdAt, null, null,
-                runAt == Long.MIN_VALUE ? null : Instant.EPOCH.plus(runAt, ChronoUnit.MICROS), null, null, 0,
-                maxRetries, args, kwargs, 0, null, dependsOn, uniqueKey, timeout, false));
+        return new Entry(
+                seq,
+                new TaskInfo(
+                        id,
+                        name,
+                        category,
+                        priority,
+                        TaskStatus.PENDING,
+                        createdAt,
+                        null,
+                        null,
+                        runAt == Long.MIN_VALUE ? null : Instant.EPOCH.plus(runAt, ChronoUnit.MICROS),
+                        null,
+                        null,
+                        0,
+                        maxRetries,
+                        args,
+                        kwargs,
+                        0,
+                        null,
+                        dependsOn,
+                        uniqueKey,
+                        timeout,
+                        false));
     }
 
     private static void text(DataOutputStream out, String value) throws IOException {

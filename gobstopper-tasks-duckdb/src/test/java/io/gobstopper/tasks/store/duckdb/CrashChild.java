@@ -1,14 +1,14 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.engine.TaskEngine;
-import io.gobstopper.tasks.engine.TaskEngineSettings;
-import io.gobstopper.tasks.engine.TaskRegistry;
-import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.engine.TaskRegistry;
 import io.gobstopper.tasks.event.TaskEventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -74,8 +73,13 @@ public final class CrashChild {
 
         private synchronized void log(String line) {
             try {
-                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                Files.writeString(
+                        log,
+                        line + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
@@ -98,7 +102,17 @@ public final class CrashChild {
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(tasks);
         Semaphore succeeded = new Semaphore(0);
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(db, Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(2)).mapper(mapper).listeners(List.of(event -> { if (event.type() == TaskEventType.SUCCEEDED) { succeeded.release(); } })).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new DuckDbTaskStore(db, Duration.ofMillis(50)))
+                .settings(TaskEngineSettings.DEFAULTS.withWorkers(2))
+                .mapper(mapper)
+                .listeners(List.of(event -> {
+                    if (event.type() == TaskEventType.SUCCEEDED) {
+                        succeeded.release();
+                    }
+                }))
+                .build();
         engine.start();
         if (mode.equals("crash")) {
             crash(engine, tasks, succeeded, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
@@ -132,7 +146,8 @@ public final class CrashChild {
             System.exit(2);
         }
         List<UUID> running = engine.list(TaskFilter.byStatus(TaskStatus.STARTED)).tasks().stream()
-                .map(TaskInfo::id).toList();
+                .map(TaskInfo::id)
+                .toList();
         send("running " + join(running));
         while (System.in.read() != -1) {
             // wait to be killed; if the parent goes away first, so do we

@@ -39,8 +39,13 @@ class CrashRecoveryTests {
         List<UUID> quick;
         List<UUID> slow;
         List<UUID> running;
-        try (ChildJvm child = ChildJvm.start(CrashChild.class, "crash", db.toString(), log.toString(),
-                Integer.toString(QUICK), Integer.toString(SLOW))) {
+        try (ChildJvm child = ChildJvm.start(
+                CrashChild.class,
+                "crash",
+                db.toString(),
+                log.toString(),
+                Integer.toString(QUICK),
+                Integer.toString(SLOW))) {
             quick = ids(child.expect("quick", WAIT));
             assertThat(child.expect("committed", WAIT)).containsExactly(Integer.toString(QUICK));
             slow = ids(child.expect("slow", WAIT));
@@ -54,11 +59,13 @@ class CrashRecoveryTests {
         List<UUID> queued = new ArrayList<>(slow);
         queued.removeAll(running);
         Map<String, Long> linesBeforeRestart = countLines(log);
-        assertThat(running).allSatisfy(id -> assertThat(linesBeforeRestart).containsEntry("start " + id, 1L)
-                .doesNotContainKey("end " + id));
+        assertThat(running)
+                .allSatisfy(id -> assertThat(linesBeforeRestart)
+                        .containsEntry("start " + id, 1L)
+                        .doesNotContainKey("end " + id));
 
-        try (ChildJvm child = ChildJvm.start(CrashChild.class, "finish", db.toString(), log.toString(),
-                Integer.toString(QUICK + SLOW))) {
+        try (ChildJvm child = ChildJvm.start(
+                CrashChild.class, "finish", db.toString(), log.toString(), Integer.toString(QUICK + SLOW))) {
             child.expect("all-done", WAIT);
             child.expect("closed", WAIT);
             assertThat(child.awaitExit(WAIT)).isZero();
@@ -75,15 +82,21 @@ class CrashRecoveryTests {
         assertThat(stored.values()).allSatisfy(task -> assertThat(task.status()).isEqualTo(TaskStatus.SUCCESS));
         for (UUID id : quick) {
             assertRuns(lines, id, 1);
-            assertThat(stored.get(id).retryCount()).as("retries of committed task %s", id).isZero();
+            assertThat(stored.get(id).retryCount())
+                    .as("retries of committed task %s", id)
+                    .isZero();
         }
         for (UUID id : running) {
             assertRuns(lines, id, 2);
-            assertThat(stored.get(id).retryCount()).as("retries of task %s running at the kill", id).isEqualTo(1);
+            assertThat(stored.get(id).retryCount())
+                    .as("retries of task %s running at the kill", id)
+                    .isEqualTo(1);
         }
         for (UUID id : queued) {
             assertRuns(lines, id, 1);
-            assertThat(stored.get(id).retryCount()).as("retries of task %s queued at the kill", id).isZero();
+            assertThat(stored.get(id).retryCount())
+                    .as("retries of task %s queued at the kill", id)
+                    .isZero();
         }
     }
 

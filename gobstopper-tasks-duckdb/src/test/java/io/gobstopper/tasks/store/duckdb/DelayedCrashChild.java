@@ -1,13 +1,13 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.engine.TaskEngine;
-import io.gobstopper.tasks.engine.TaskEngineSettings;
-import io.gobstopper.tasks.engine.TaskRegistry;
-import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.BackgroundTask;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskContext;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskRequest;
+import io.gobstopper.tasks.engine.TaskEngine;
+import io.gobstopper.tasks.engine.TaskEngineSettings;
+import io.gobstopper.tasks.engine.TaskRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -55,8 +54,13 @@ public final class DelayedCrashChild {
 
         private synchronized void write(String line) {
             try {
-                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                Files.writeString(
+                        log,
+                        line + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
@@ -81,9 +85,15 @@ public final class DelayedCrashChild {
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new LoggingTasks(log));
         // a long write delay: the row waits in the journal, so the kill finds it there and not in DuckDB
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(db, Duration.ofSeconds(30))).settings(TaskEngineSettings.DEFAULTS).mapper(mapper).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new DuckDbTaskStore(db, Duration.ofSeconds(30)))
+                .settings(TaskEngineSettings.DEFAULTS)
+                .mapper(mapper)
+                .build();
         engine.start();
-        UUID id = engine.submit(TaskRequest.builder("delayed_logged").delay(delay).build());
+        UUID id =
+                engine.submit(TaskRequest.builder("delayed_logged").delay(delay).build());
         TaskInfo task = engine.get(id).orElseThrow();
         System.out.println("@@submitted " + id + " " + micros(task.runAt()));
         System.out.flush();

@@ -1,12 +1,12 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.engine.EngineFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.ChildJvm;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.engine.EngineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +39,9 @@ class DelayedCrashTests {
 
         try (EngineFixture fixture = EngineFixture.start(storage, EngineFixture.SETTINGS, tasks)) {
             TaskInfo recovered = fixture.engine().get(id).orElseThrow();
-            assertThat(Instant.now()).as("the engine reopened before the task's time").isBefore(runAt);
+            assertThat(Instant.now())
+                    .as("the engine reopened before the task's time")
+                    .isBefore(runAt);
             assertThat(recovered.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(recovered.runAt()).isEqualTo(runAt);
 
@@ -53,7 +55,8 @@ class DelayedCrashTests {
                 Instant started = DelayedCrashChild.fromMicros(Long.parseLong(words[2]));
                 assertThat(started).as("started at or after its runAt").isAfterOrEqualTo(runAt);
             });
-            assertThat(fixture.engine().list(TaskFilter.all()).tasks()).extracting(TaskInfo::id)
+            assertThat(fixture.engine().list(TaskFilter.all()).tasks())
+                    .extracting(TaskInfo::id)
                     .containsExactly(id);
         }
     }

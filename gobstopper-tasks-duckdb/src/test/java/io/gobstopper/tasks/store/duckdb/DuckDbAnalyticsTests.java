@@ -1,17 +1,17 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.GobstopperTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.ExportFormat;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
-import io.gobstopper.tasks.contract.ExpectedAnalytics;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.contract.ExpectedAnalytics;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
@@ -26,7 +26,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -87,8 +86,8 @@ class DuckDbAnalyticsTests {
         for (TaskAnalytics.GroupBy groupBy : TaskAnalytics.GroupBy.values()) {
             long begin = System.nanoTime();
             TaskAnalytics analytics = store.analytics(since, now, groupBy);
-            System.out.printf("analytics by %s on %d rows: %.1f ms%n", groupBy, rows.size(),
-                    (System.nanoTime() - begin) / 1e6);
+            System.out.printf(
+                    "analytics by %s on %d rows: %.1f ms%n", groupBy, rows.size(), (System.nanoTime() - begin) / 1e6);
             ExpectedAnalytics.assertMatches(analytics, rows, now, since, groupBy);
         }
     }
@@ -105,13 +104,19 @@ class DuckDbAnalyticsTests {
 
         ArchiveResult result = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
 
-        long old = before.stream().filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
+        long old = before.stream()
+                .filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
                 .count();
         assertThat(result.archived()).isEqualTo(old).isPositive();
-        assertThat(result.files()).isNotEmpty().allMatch(name -> name.matches("day=\\d{4}-\\d{2}-\\d{2}/batch-.*\\.parquet"));
-        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.NAME)).isEqualTo(expected);
+        assertThat(result.files())
+                .isNotEmpty()
+                .allMatch(name -> name.matches("day=\\d{4}-\\d{2}-\\d{2}/batch-.*\\.parquet"));
+        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.NAME))
+                .isEqualTo(expected);
         assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME).groups().stream()
-                .mapToLong(TaskAnalytics.Group::total).sum()).isEqualTo(before.size() - old);
+                        .mapToLong(TaskAnalytics.Group::total)
+                        .sum())
+                .isEqualTo(before.size() - old);
         store.close();
         store = null;
         assertEveryTaskOnce(file, archive, before);
@@ -134,21 +139,29 @@ class DuckDbAnalyticsTests {
                 .isThrownBy(() -> store.archiveCompletedBefore(now.minus(Duration.ofHours(12))));
 
         try (var files = Files.walk(archive)) {
-            assertThat(files.filter(path -> path.toString().endsWith(".parquet")).count())
-                    .as("the files were written before the crash").isPositive();
+            assertThat(files.filter(path -> path.toString().endsWith(".parquet"))
+                            .count())
+                    .as("the files were written before the crash")
+                    .isPositive();
         }
         assertThat(store.analytics(since, now, TaskAnalytics.GroupBy.NAME).groups().stream()
-                .mapToLong(TaskAnalytics.Group::total).sum()).as("no row was deleted").isEqualTo(before.size());
+                        .mapToLong(TaskAnalytics.Group::total)
+                        .sum())
+                .as("no row was deleted")
+                .isEqualTo(before.size());
         assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.CATEGORY))
-                .as("the written but undeleted batch counts once").isEqualTo(expected);
+                .as("the written but undeleted batch counts once")
+                .isEqualTo(expected);
 
         store.afterArchiveWritten(null);
         ArchiveResult rerun = store.archiveCompletedBefore(now.minus(Duration.ofHours(12)));
 
-        long old = before.stream().filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
+        long old = before.stream()
+                .filter(row -> row.ended() && row.completed() < micros(now.minus(Duration.ofHours(12))))
                 .count();
         assertThat(rerun.archived()).isEqualTo(old);
-        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.CATEGORY)).isEqualTo(expected);
+        assertThat(store.analyticsWithArchive(since, now, TaskAnalytics.GroupBy.CATEGORY))
+                .isEqualTo(expected);
         store.close();
         store = null;
         assertEveryTaskOnce(file, archive, before);
@@ -175,8 +188,8 @@ class DuckDbAnalyticsTests {
 
         assertEveryTaskOnce(file, archive, before);
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file);
-                ResultSet rs = connection.createStatement()
-                        .executeQuery("SELECT count(*) FROM gobstopper_archive_batches")) {
+                ResultSet rs =
+                        connection.createStatement().executeQuery("SELECT count(*) FROM gobstopper_archive_batches")) {
             rs.next();
             assertThat(rs.getLong(1)).as("no batch left pending").isZero();
         }
@@ -191,7 +204,12 @@ class DuckDbAnalyticsTests {
         TaskEngineSettings settings = TaskEngineSettings.DEFAULTS
                 .withRetention(Duration.ofHours(12), Duration.ofMillis(100))
                 .withRetentionMode(TaskEngineSettings.RetentionMode.ARCHIVE);
-        try (TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(new TaskRegistry(mapper)).store(new DuckDbTaskStore(file, Duration.ofMillis(20), archive)).settings(settings).mapper(mapper).build()) {
+        try (TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(new TaskRegistry(mapper))
+                .store(new DuckDbTaskStore(file, Duration.ofMillis(20), archive))
+                .settings(settings)
+                .mapper(mapper)
+                .build()) {
             engine.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> engine.stats().total() < before.size() / 2);
         }
@@ -212,7 +230,8 @@ class DuckDbAnalyticsTests {
         store = new DuckDbTaskStore(file, Duration.ofMillis(20), dir.resolve("archive"));
         store.open(now);
         TaskFilter failed = new TaskFilter("cat_1", TaskStatus.FAILED, null, TaskFilter.DEFAULT_LIMIT, 0);
-        long expected = before.stream().filter(row -> row.category().equals("cat_1") && row.status() == TaskStatus.FAILED)
+        long expected = before.stream()
+                .filter(row -> row.category().equals("cat_1") && row.status() == TaskStatus.FAILED)
                 .count();
 
         ByteArrayOutputStream csv = new ByteArrayOutputStream();
@@ -220,7 +239,10 @@ class DuckDbAnalyticsTests {
         List<String> lines = csv.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines.get(0)).startsWith("id,name,category,priority,status,created_at");
         assertThat(lines).hasSize((int) expected + 1);
-        assertThat(lines.get(1)).contains(",cat_1,").contains(",FAILED,").containsPattern("T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+        assertThat(lines.get(1))
+                .contains(",cat_1,")
+                .contains(",FAILED,")
+                .containsPattern("T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
 
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         store.export(failed, ExportFormat.JSON, json);
@@ -230,7 +252,8 @@ class DuckDbAnalyticsTests {
 
         ByteArrayOutputStream quoted = new ByteArrayOutputStream();
         store.export(new TaskFilter("it's; DROP TABLE tasks; --", null, null, 50, 0), ExportFormat.CSV, quoted);
-        assertThat(quoted.toString(StandardCharsets.UTF_8).lines()).as("a quote in a filter is a value, not SQL")
+        assertThat(quoted.toString(StandardCharsets.UTF_8).lines())
+                .as("a quote in a filter is a value, not SQL")
                 .hasSize(1);
 
         ByteArrayOutputStream parquet = new ByteArrayOutputStream();
@@ -238,8 +261,10 @@ class DuckDbAnalyticsTests {
         Path copy = dir.resolve("export.parquet");
         Files.write(copy, parquet.toByteArray());
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
-                ResultSet rs = connection.createStatement().executeQuery("SELECT count(*), count(*) FILTER (WHERE "
-                        + "status = 'FAILED' AND category = 'cat_1') FROM read_parquet('" + copy + "')")) {
+                ResultSet rs = connection
+                        .createStatement()
+                        .executeQuery("SELECT count(*), count(*) FILTER (WHERE "
+                                + "status = 'FAILED' AND category = 'cat_1') FROM read_parquet('" + copy + "')")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(expected);
             assertThat(rs.getLong(2)).isEqualTo(expected);
@@ -270,11 +295,18 @@ class DuckDbAnalyticsTests {
         List<ExpectedAnalytics.Row> rows = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url);
                 Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT id::VARCHAR, name, category, status, epoch_us(created_at), "
-                        + "epoch_us(started_at), epoch_us(completed_at), epoch_us(run_at) FROM " + source)) {
+                ResultSet rs =
+                        statement.executeQuery("SELECT id::VARCHAR, name, category, status, epoch_us(created_at), "
+                                + "epoch_us(started_at), epoch_us(completed_at), epoch_us(run_at) FROM " + source)) {
             while (rs.next()) {
-                rows.add(new ExpectedAnalytics.Row(rs.getString(1), rs.getString(2), rs.getString(3), TaskStatus.valueOf(rs.getString(4)),
-                        rs.getLong(5), (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class),
+                rows.add(new ExpectedAnalytics.Row(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        TaskStatus.valueOf(rs.getString(4)),
+                        rs.getLong(5),
+                        (Long) rs.getObject(6, Long.class),
+                        (Long) rs.getObject(7, Long.class),
                         (Long) rs.getObject(8, Long.class)));
             }
         }
@@ -282,15 +314,19 @@ class DuckDbAnalyticsTests {
     }
 
     /** Every task generated is either still in the table or in exactly one archived Parquet row, never both. */
-    private static void assertEveryTaskOnce(Path file, Path archive, List<ExpectedAnalytics.Row> before) throws Exception {
+    private static void assertEveryTaskOnce(Path file, Path archive, List<ExpectedAnalytics.Row> before)
+            throws Exception {
         List<ExpectedAnalytics.Row> live = rows("jdbc:duckdb:" + file, "tasks");
-        List<ExpectedAnalytics.Row> archived = rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet', hive_partitioning = true)");
+        List<ExpectedAnalytics.Row> archived =
+                rows("jdbc:duckdb:", "read_parquet('" + archive + "/**/*.parquet', hive_partitioning = true)");
         assertThat(archived).isNotEmpty();
         List<String> all = new ArrayList<>();
         live.forEach(row -> all.add(row.id()));
         archived.forEach(row -> all.add(row.id()));
         assertThat(all).doesNotHaveDuplicates().hasSameSizeAs(before);
-        assertThat(new HashSet<>(all)).isEqualTo(new HashSet<>(before.stream().map(ExpectedAnalytics.Row::id).toList()));
+        assertThat(new HashSet<>(all))
+                .isEqualTo(new HashSet<>(
+                        before.stream().map(ExpectedAnalytics.Row::id).toList()));
         assertThat(new HashSet<>(archived)).isSubsetOf(before);
         assertThat(archived).allMatch(ExpectedAnalytics.Row::ended);
     }

@@ -23,9 +23,11 @@ class DuckDbArchitectureTests {
 
     @Test
     void theImportSeesTheModulesMainClassesOnly() {
-        assertThat(duckdb.stream().map(JavaClass::getName)).contains(DuckDbTaskStore.class.getName())
+        assertThat(duckdb.stream().map(JavaClass::getName))
+                .contains(DuckDbTaskStore.class.getName())
                 .doesNotContain(TaskQueries.class.getName(), DuckDbArchitectureTests.class.getName());
-        assertThat(jdbc.stream().map(JavaClass::getName)).contains(TaskQueries.class.getName())
+        assertThat(jdbc.stream().map(JavaClass::getName))
+                .contains(TaskQueries.class.getName())
                 .doesNotContain(DuckDbTaskStore.class.getName());
     }
 

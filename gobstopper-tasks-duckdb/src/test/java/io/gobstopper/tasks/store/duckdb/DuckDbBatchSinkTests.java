@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.store.support.TaskWrite;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.duckdb.DuckDBConnection;
-import io.gobstopper.tasks.store.support.TaskWrite;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,22 +62,32 @@ class DuckDbBatchSinkTests {
         for (int i = 0; i < size; i++) {
             pending.add(pending(i));
         }
-        sink.commit(write(pending.stream().map(task -> new TaskWrite(task, null, 0)).toList(), true));
+        sink.commit(
+                write(pending.stream().map(task -> new TaskWrite(task, null, 0)).toList(), true));
         assertThat(stored()).containsExactlyInAnyOrderElementsOf(pending);
 
-        List<TaskInfo> finished = pending.stream().map(DuckDbBatchSinkTests::finished).toList();
+        List<TaskInfo> finished =
+                pending.stream().map(DuckDbBatchSinkTests::finished).toList();
         DuckDbBatchSink.Tx tx = sink.begin();
-        Set<UUID> missed = sink.update(tx, finished.stream().map(task -> new TaskWrite(task, TaskStatus.PENDING, 0)).toList());
+        Set<UUID> missed = sink.update(
+                tx,
+                finished.stream()
+                        .map(task -> new TaskWrite(task, TaskStatus.PENDING, 0))
+                        .toList());
         sink.commit(tx);
         assertThat(missed).isEmpty();
         assertThat(stored()).containsExactlyInAnyOrderElementsOf(finished);
 
         // the rows are no longer PENDING: a write that expects PENDING must not apply, and says which rows it missed
-        List<TaskWrite> stale = pending.stream().map(task -> new TaskWrite(task, TaskStatus.PENDING, 0)).toList();
+        List<TaskWrite> stale = pending.stream()
+                .map(task -> new TaskWrite(task, TaskStatus.PENDING, 0))
+                .toList();
         tx = sink.begin();
         missed = sink.update(tx, stale);
         sink.commit(tx);
-        assertThat(missed).containsExactlyInAnyOrderElementsOf(pending.stream().map(TaskInfo::id).toList());
+        assertThat(missed)
+                .containsExactlyInAnyOrderElementsOf(
+                        pending.stream().map(TaskInfo::id).toList());
         assertThat(stored()).containsExactlyInAnyOrderElementsOf(finished);
     }
 
@@ -98,13 +108,32 @@ class DuckDbBatchSinkTests {
     void anInsertWithOneBadRowIsAllOrNothingAndLeavesTheSinkUsable() throws Exception {
         TaskInfo existing = pending(0);
         sink.commit(write(List.of(new TaskWrite(existing, null, 0)), true));
-        TaskInfo nameless = new TaskInfo(pending(4).id(), null, "default", TaskPriority.NORMAL, TaskStatus.PENDING,
-                existing.createdAt(), null, null, null, null, null, 0, 0, "[]", "{}", 0, null);
-        List<TaskWrite> withBadRow = List.of(new TaskWrite(pending(1), null, 0), new TaskWrite(nameless, null, 0),
+        TaskInfo nameless = new TaskInfo(
+                pending(4).id(),
+                null,
+                "default",
+                TaskPriority.NORMAL,
+                TaskStatus.PENDING,
+                existing.createdAt(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                "[]",
+                "{}",
+                0,
+                null);
+        List<TaskWrite> withBadRow = List.of(
+                new TaskWrite(pending(1), null, 0),
+                new TaskWrite(nameless, null, 0),
                 new TaskWrite(pending(2), null, 0));
 
         DuckDbBatchSink.Tx tx = sink.begin();
-        assertThatThrownBy(() -> sink.insert(tx, withBadRow)).isInstanceOf(SQLException.class)
+        assertThatThrownBy(() -> sink.insert(tx, withBadRow))
+                .isInstanceOf(SQLException.class)
                 .hasMessageContaining("NOT NULL");
         sink.rollback(tx);
         assertThat(stored()).containsExactly(existing);
@@ -126,18 +155,45 @@ class DuckDbBatchSinkTests {
     }
 
     private static TaskInfo pending(int i) {
-        return new TaskInfo(new UUID(0x0190_0000_0000_7000L + i, 0x8000_0000_0000_0000L + i), "task-" + i,
-                i % 2 == 0 ? "even" : "odd", TaskPriority.values()[i % 4], TaskStatus.PENDING,
-                T0.plus(i, ChronoUnit.MICROS), null, null, i % 3 == 0 ? T0.plusSeconds(5) : null, null, null, i % 5,
-                i % 7, "[" + i + ", \"x\"]", "{\"n\": " + i + "}", 0, null);
+        return new TaskInfo(
+                new UUID(0x0190_0000_0000_7000L + i, 0x8000_0000_0000_0000L + i),
+                "task-" + i,
+                i % 2 == 0 ? "even" : "odd",
+                TaskPriority.values()[i % 4],
+                TaskStatus.PENDING,
+                T0.plus(i, ChronoUnit.MICROS),
+                null,
+                null,
+                i % 3 == 0 ? T0.plusSeconds(5) : null,
+                null,
+                null,
+                i % 5,
+                i % 7,
+                "[" + i + ", \"x\"]",
+                "{\"n\": " + i + "}",
+                0,
+                null);
     }
 
     private static TaskInfo finished(TaskInfo task) {
         boolean ok = task.retryCount() % 2 == 0;
-        return new TaskInfo(task.id(), task.name(), task.category(), task.priority(),
-                ok ? TaskStatus.SUCCESS : TaskStatus.FAILED, task.createdAt(), T0.plusSeconds(1),
-                T0.plusSeconds(2).plusNanos(7_000), task.runAt(), ok ? "{\"done\": true}" : null,
-                ok ? null : "java.lang.IllegalStateException: boom", task.retryCount() + 1, task.maxRetries(),
-                task.args(), task.kwargs(), ok ? 100 : 40, ok ? null : "step 2 of 5");
+        return new TaskInfo(
+                task.id(),
+                task.name(),
+                task.category(),
+                task.priority(),
+                ok ? TaskStatus.SUCCESS : TaskStatus.FAILED,
+                task.createdAt(),
+                T0.plusSeconds(1),
+                T0.plusSeconds(2).plusNanos(7_000),
+                task.runAt(),
+                ok ? "{\"done\": true}" : null,
+                ok ? null : "java.lang.IllegalStateException: boom",
+                task.retryCount() + 1,
+                task.maxRetries(),
+                task.args(),
+                task.kwargs(),
+                ok ? 100 : 40,
+                ok ? null : "step 2 of 5");
     }
 }

@@ -32,12 +32,34 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine's behaviour on the DuckDB store: every engine contract. */
-class DuckDbEngineContractTests implements ArgumentBindingContract, CancelContract, CancelRaceContract,
-        DelayedStartContract, DeleteAndCleanupContract, DependencyAndBatchContract, EngineLifecycleContract,
-        GracefulShutdownContract, PriorityAgingContract, QueueCapacityContract, RateLimitContract, ListingAndStatsContract, ManualRetryContract,
-        PriorityOrderContract, ProgressContract, QueueWaitContract, RecurringTaskContract, RestartRecoveryContract,
-        RetryBackoffContract, RunawayTasksContract, StoredSizeContract, SubmitAsyncContract, TaskListenerContract,
-        TaskResultContract, TimeoutAndCancelContract, UniqueKeyContract, WorkerResizeContract {
+class DuckDbEngineContractTests
+        implements ArgumentBindingContract,
+                CancelContract,
+                CancelRaceContract,
+                DelayedStartContract,
+                DeleteAndCleanupContract,
+                DependencyAndBatchContract,
+                EngineLifecycleContract,
+                GracefulShutdownContract,
+                PriorityAgingContract,
+                QueueCapacityContract,
+                RateLimitContract,
+                ListingAndStatsContract,
+                ManualRetryContract,
+                PriorityOrderContract,
+                ProgressContract,
+                QueueWaitContract,
+                RecurringTaskContract,
+                RestartRecoveryContract,
+                RetryBackoffContract,
+                RunawayTasksContract,
+                StoredSizeContract,
+                SubmitAsyncContract,
+                TaskListenerContract,
+                TaskResultContract,
+                TimeoutAndCancelContract,
+                UniqueKeyContract,
+                WorkerResizeContract {
 
     @TempDir
     Path dir;

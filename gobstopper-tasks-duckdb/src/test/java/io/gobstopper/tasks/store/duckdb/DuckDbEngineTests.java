@@ -1,10 +1,10 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.engine.EngineFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskRequest;
+import io.gobstopper.tasks.engine.EngineFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +30,9 @@ class DuckDbEngineTests {
     void noDatabaseFileIsCreatedBeforeStart() {
         try (EngineFixture fixture = EngineFixture.unstarted(new DuckDbTestStorage(dir))) {
             assertThat(fixture.engine().health().healthy()).isFalse();
-            assertThat(Files.exists(file(fixture))).as("no database file before start").isFalse();
+            assertThat(Files.exists(file(fixture)))
+                    .as("no database file before start")
+                    .isFalse();
         }
     }
 
@@ -41,8 +43,12 @@ class DuckDbEngineTests {
             fixture.engine().resizeWorkers("paused", 0);
 
             UUID sync = fixture.submitIn("paused", "record", "sync");
-            UUID async = fixture.engine().submitAsync(TaskRequest.builder("record").args("async").category("paused")
-                    .build()).get(10, TimeUnit.SECONDS);
+            UUID async = fixture.engine()
+                    .submitAsync(TaskRequest.builder("record")
+                            .args("async")
+                            .category("paused")
+                            .build())
+                    .get(10, TimeUnit.SECONDS);
             fixture.engine().list(TaskFilter.all()); // waits for pending writes
             assertThat(committedRows(file(fixture), sync)).isEqualTo(1);
             assertThat(committedRows(file(fixture), async)).isEqualTo(1);

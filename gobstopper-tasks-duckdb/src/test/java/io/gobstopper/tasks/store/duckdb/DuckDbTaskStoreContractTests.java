@@ -1,11 +1,11 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.TaskStore;
-import io.gobstopper.tasks.store.TaskStoreContract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.contract.TestStorage;
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskStore;
+import io.gobstopper.tasks.store.TaskStoreContract;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,7 +1,5 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.TaskChange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -13,6 +11,8 @@ import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,8 +67,19 @@ class DuckDbTaskStoreTests {
     }
 
     private static LiveTask newTask(String name) {
-        return LiveTask.submitted(UUID.randomUUID(), name, "mail", TaskPriority.HIGH, 3, "[\"a\",1]", "{\"k\":true}",
-                now(), null, java.util.List.of(), null, null);
+        return LiveTask.submitted(
+                UUID.randomUUID(),
+                name,
+                "mail",
+                TaskPriority.HIGH,
+                3,
+                "[\"a\",1]",
+                "{\"k\":true}",
+                now(),
+                null,
+                java.util.List.of(),
+                null,
+                null);
     }
 
     private LiveTask inserted(String name) throws Exception {
@@ -105,7 +116,8 @@ class DuckDbTaskStoreTests {
         store.check();
         store.close();
         assertThat(queryFile("SELECT count(*) FROM gobstopper_schema", Long.class))
-                .as("reopening does not apply the schema again").isEqualTo((long) DuckDbSchema.CURRENT_VERSION);
+                .as("reopening does not apply the schema again")
+                .isEqualTo((long) DuckDbSchema.CURRENT_VERSION);
     }
 
     @Test
@@ -116,7 +128,9 @@ class DuckDbTaskStoreTests {
 
         List<LiveTask> unfinished = reopen();
 
-        assertThat(unfinished).singleElement().satisfies(found -> assertThat(found.snapshot()).isEqualTo(before));
+        assertThat(unfinished)
+                .singleElement()
+                .satisfies(found -> assertThat(found.snapshot()).isEqualTo(before));
         TaskInfo stored = store.find(task.id()).orElseThrow();
         assertThat(stored.name()).isEqualTo("send");
         assertThat(stored.category()).isEqualTo("mail");
@@ -139,8 +153,10 @@ class DuckDbTaskStoreTests {
         long inTable = queryFile("SELECT count(*) FROM tasks WHERE id = '" + task.id() + "'", Long.class);
         assertThat(journaled || inTable == 1).as("journaled or in the table").isTrue();
         store.list(io.gobstopper.tasks.TaskFilter.all());
-        assertThat(queryFile("SELECT count(*) FROM tasks WHERE id = '" + task.id() + "' AND status = 'PENDING'",
-                Long.class)).as("in the table once the writer caught up").isEqualTo(1L);
+        assertThat(queryFile(
+                        "SELECT count(*) FROM tasks WHERE id = '" + task.id() + "' AND status = 'PENDING'", Long.class))
+                .as("in the table once the writer caught up")
+                .isEqualTo(1L);
     }
 
     @Test
@@ -171,7 +187,8 @@ class DuckDbTaskStoreTests {
         LiveTask task = inserted("send");
         Instant due = now().plus(Duration.ofMinutes(5));
         store.apply(task, new TaskChange.Start(now()));
-        assertThat(store.apply(task, new TaskChange.Fail("java.lang.RuntimeException: boom", now(), due))).isTrue();
+        assertThat(store.apply(task, new TaskChange.Fail("java.lang.RuntimeException: boom", now(), due)))
+                .isTrue();
 
         List<LiveTask> unfinished = reopen();
 
@@ -214,19 +231,37 @@ class DuckDbTaskStoreTests {
         open();
         LiveTask task = inserted("send");
 
-        assertThat(store.apply(task, new TaskChange.Succeed("1", now()))).as("succeed a PENDING task").isFalse();
-        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null))).as("fail a PENDING task").isFalse();
-        assertThat(store.apply(task, new TaskChange.Progress(10, null))).as("progress of a PENDING task").isFalse();
-        assertThat(store.apply(task, new TaskChange.Release())).as("release a PENDING task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Succeed("1", now())))
+                .as("succeed a PENDING task")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null)))
+                .as("fail a PENDING task")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Progress(10, null)))
+                .as("progress of a PENDING task")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Release()))
+                .as("release a PENDING task")
+                .isFalse();
         assertThat(task.status()).isEqualTo(TaskStatus.PENDING);
 
         assertThat(store.apply(task, new TaskChange.Start(now()))).isTrue();
-        assertThat(store.apply(task, new TaskChange.Start(now()))).as("start a STARTED task").isFalse();
-        assertThat(store.apply(task, new TaskChange.Reject("e", now()))).as("reject a STARTED task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Start(now())))
+                .as("start a STARTED task")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Reject("e", now())))
+                .as("reject a STARTED task")
+                .isFalse();
         assertThat(store.apply(task, new TaskChange.Succeed("1", now()))).isTrue();
-        assertThat(store.apply(task, new TaskChange.Succeed("2", now()))).as("succeed twice").isFalse();
-        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null))).as("fail a SUCCESS task").isFalse();
-        assertThat(store.apply(task, new TaskChange.Start(now()))).as("start a SUCCESS task").isFalse();
+        assertThat(store.apply(task, new TaskChange.Succeed("2", now())))
+                .as("succeed twice")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null)))
+                .as("fail a SUCCESS task")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Start(now())))
+                .as("start a SUCCESS task")
+                .isFalse();
         assertThatExceptionOfType(TaskStateException.class)
                 .isThrownBy(() -> store.cancel(task.id(), now()))
                 .satisfies(ex -> assertThat(ex.status()).isEqualTo(TaskStatus.SUCCESS));
@@ -246,9 +281,14 @@ class DuckDbTaskStoreTests {
 
         assertThat(answer.status()).as("still running").isEqualTo(TaskStatus.STARTED);
         assertThat(answer.cancelRequested()).isTrue();
-        assertThat(store.apply(task, new TaskChange.Succeed("1", now()))).as("succeed after the request").isFalse();
-        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null))).as("fail after the request").isFalse();
-        assertThat(store.apply(task, new TaskChange.Stop("Cancelled while running", now()))).isTrue();
+        assertThat(store.apply(task, new TaskChange.Succeed("1", now())))
+                .as("succeed after the request")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Fail("e", now(), null)))
+                .as("fail after the request")
+                .isFalse();
+        assertThat(store.apply(task, new TaskChange.Stop("Cancelled while running", now())))
+                .isTrue();
         TaskInfo stored = store.list(TaskFilter.all()).tasks().get(0);
         assertThat(stored.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(stored.error()).isEqualTo("Cancelled while running");
@@ -322,12 +362,17 @@ class DuckDbTaskStoreTests {
         }
 
         open();
-        assertThat(store.find(id)).get().extracting(TaskInfo::name, TaskInfo::status)
+        assertThat(store.find(id))
+                .get()
+                .extracting(TaskInfo::name, TaskInfo::status)
                 .containsExactly("kept", TaskStatus.SUCCESS);
         store.close();
         store = null;
-        assertThat(queryFile("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'tasks' AND "
-                + "constraint_type = 'PRIMARY KEY'", Long.class)).isZero();
+        assertThat(queryFile(
+                        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'tasks' AND "
+                                + "constraint_type = 'PRIMARY KEY'",
+                        Long.class))
+                .isZero();
         assertThat(queryFile("SELECT max(version) FROM gobstopper_schema", Integer.class))
                 .isEqualTo(DuckDbSchema.CURRENT_VERSION);
     }
@@ -350,7 +395,9 @@ class DuckDbTaskStoreTests {
         store = null; // the failed open released the file
 
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file)) {
-            assertThat(connection.isValid(1)).as("the file is free again after the failed open").isTrue();
+            assertThat(connection.isValid(1))
+                    .as("the file is free again after the failed open")
+                    .isTrue();
         }
     }
 }

@@ -1,13 +1,15 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.TaskChange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskChange;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.TrackedTask;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -18,8 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.duckdb.DuckDBConnection;
-import io.gobstopper.tasks.store.support.GroupCommitWriter;
-import io.gobstopper.tasks.store.support.TrackedTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,10 +69,12 @@ class GroupCommitWriterTests {
 
         firstStored.join();
         secondStored.join();
-        assertThatThrownBy(broken::join).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(broken::join)
+                .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(TaskStoreException.class)
                 .hasMessageContaining("no_such_table");
-        assertThat(storedIds()).containsExactlyInAnyOrder(first.task().id(), second.task().id());
+        assertThat(storedIds())
+                .containsExactlyInAnyOrder(first.task().id(), second.task().id());
     }
 
     @Test
@@ -82,8 +84,19 @@ class GroupCommitWriterTests {
         writer.insert(List.of(original)).join();
 
         // a row the table refuses (a task without a name), sharing a batch with a good one
-        TrackedTask bad = TrackedTask.unstored(LiveTask.submitted(UUID.randomUUID(), null, "default", TaskPriority.NORMAL, 0, "[]", "{}",
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null));
+        TrackedTask bad = TrackedTask.unstored(LiveTask.submitted(
+                UUID.randomUUID(),
+                null,
+                "default",
+                TaskPriority.NORMAL,
+                0,
+                "[]",
+                "{}",
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null,
+                java.util.List.of(),
+                null,
+                null));
         TrackedTask other = task();
         writer.close();
         writer = new GroupCommitWriter<>(sink, tasks -> {}, task -> {}, Duration.ofSeconds(30), "test-writer-2");
@@ -91,12 +104,15 @@ class GroupCommitWriterTests {
         CompletableFuture<Void> otherStored = writer.insert(List.of(other));
         writer.start();
 
-        assertThatThrownBy(badStored::join).hasCauseInstanceOf(TaskStoreException.class)
+        assertThatThrownBy(badStored::join)
+                .hasCauseInstanceOf(TaskStoreException.class)
                 .hasMessageContaining("Could not store the task");
         otherStored.join();
         TrackedTask after = task();
         writer.insert(List.of(after)).join();
-        assertThat(storedIds()).containsExactlyInAnyOrder(original.task().id(), other.task().id(), after.task().id());
+        assertThat(storedIds())
+                .containsExactlyInAnyOrder(
+                        original.task().id(), other.task().id(), after.task().id());
     }
 
     @Test
@@ -105,9 +121,12 @@ class GroupCommitWriterTests {
         writer.start();
         writer.insert(List.of(task)).join();
 
-        assertThat(task.task().apply(new TaskChange.Start(Instant.now().truncatedTo(ChronoUnit.MICROS)))).isTrue();
+        assertThat(task.task().apply(new TaskChange.Start(Instant.now().truncatedTo(ChronoUnit.MICROS))))
+                .isTrue();
         writer.changed(task);
-        assertThat(storedStatus(task.task().id())).as("within the 30 s write delay").isEqualTo("PENDING");
+        assertThat(storedStatus(task.task().id()))
+                .as("within the 30 s write delay")
+                .isEqualTo("PENDING");
 
         writer.flush().join();
         assertThat(storedStatus(task.task().id())).isEqualTo("STARTED");
@@ -123,7 +142,18 @@ class GroupCommitWriterTests {
     }
 
     private static TrackedTask task() {
-        return TrackedTask.unstored(LiveTask.submitted(UUID.randomUUID(), "noop", "default", TaskPriority.NORMAL, 0,
-                "[]", "{}", Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null));
+        return TrackedTask.unstored(LiveTask.submitted(
+                UUID.randomUUID(),
+                "noop",
+                "default",
+                TaskPriority.NORMAL,
+                0,
+                "[]",
+                "{}",
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null,
+                java.util.List.of(),
+                null,
+                null));
     }
 }

@@ -1,12 +1,12 @@
 package io.gobstopper.tasks.store.duckdb;
 
-import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.TaskChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskChange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,19 +43,33 @@ class JournalRestoreTests {
             assertThat(unfinished).extracting(LiveTask::snapshot).containsExactly(lost);
             assertThat(store.find(lost.id())).contains(lost);
         }
-        assertThat(Files.size(journalOf(file))).as("emptied once the table holds it").isZero();
+        assertThat(Files.size(journalOf(file)))
+                .as("emptied once the table holds it")
+                .isZero();
     }
 
     @Test
     void aTaskTheTableAlreadyHeldIsNeverRestoredAgainEvenAfterItWasDeleted() throws Exception {
         Path file = dir.resolve("tasks.duckdb");
-        LiveTask task = LiveTask.submitted(UUID.randomUUID(), "once", "default", TaskPriority.NORMAL, 0, "[]", "{}",
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null, java.util.List.of(), null, null);
+        LiveTask task = LiveTask.submitted(
+                UUID.randomUUID(),
+                "once",
+                "default",
+                TaskPriority.NORMAL,
+                0,
+                "[]",
+                "{}",
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null,
+                java.util.List.of(),
+                null,
+                null);
         try (DuckDbTaskStore store = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
             store.open(Instant.now());
             store.insert(List.of(task)).join(); // journaled as record 1, then stored
             assertThat(store.apply(task, new TaskChange.Start(Instant.now()))).isTrue();
-            assertThat(store.apply(task, new TaskChange.Succeed(null, Instant.now()))).isTrue();
+            assertThat(store.apply(task, new TaskChange.Succeed(null, Instant.now())))
+                    .isTrue();
             store.list(io.gobstopper.tasks.TaskFilter.all()); // writes the end
             store.delete(task.id());
         }
@@ -78,8 +92,23 @@ class JournalRestoreTests {
     }
 
     private static TaskInfo task(String name) {
-        return new TaskInfo(UUID.randomUUID(), name, "default", TaskPriority.HIGH, TaskStatus.PENDING,
-                Instant.now().truncatedTo(ChronoUnit.MICROS), null, null, null, null, null, 0, 2, "[1]", "{}", 0,
+        return new TaskInfo(
+                UUID.randomUUID(),
+                name,
+                "default",
+                TaskPriority.HIGH,
+                TaskStatus.PENDING,
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                2,
+                "[1]",
+                "{}",
+                0,
                 null);
     }
 }

@@ -35,7 +35,9 @@ class LockTests {
 
             child.kill();
             try (DuckDbTaskStore afterwards = new DuckDbTaskStore(file, Duration.ofMillis(50))) {
-                assertThat(afterwards.open(Instant.now())).as("the file is free once the holder is gone").isEmpty();
+                assertThat(afterwards.open(Instant.now()))
+                        .as("the file is free once the holder is gone")
+                        .isEmpty();
             }
         }
     }

@@ -34,7 +34,9 @@ class SubmitDurabilityTests {
 
         try (DuckDbTaskStore store = new DuckDbTaskStore(db, Duration.ofMillis(50))) {
             store.open(Instant.now());
-            assertThat(accepted).allSatisfy(id -> assertThat(store.find(id)).as("task %s", id).isPresent());
+            assertThat(accepted)
+                    .allSatisfy(
+                            id -> assertThat(store.find(id)).as("task %s", id).isPresent());
         }
     }
 }

@@ -1,14 +1,12 @@
 package io.gobstopper.tasks.store.duckdb;
 
+import io.gobstopper.tasks.BackgroundTask;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
-import io.gobstopper.tasks.GobstopperTasks;
-import io.gobstopper.tasks.BackgroundTask;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,19 +28,25 @@ public final class SubmitFloodChild {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new Tasks());
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new DuckDbTaskStore(Path.of(args[0]), Duration.ofMillis(50))).settings(TaskEngineSettings.DEFAULTS.withWorkers(2)).mapper(mapper).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new DuckDbTaskStore(Path.of(args[0]), Duration.ofMillis(50)))
+                .settings(TaskEngineSettings.DEFAULTS.withWorkers(2))
+                .mapper(mapper)
+                .build();
         engine.start();
         System.out.println("@@ready");
         for (int t = 0; t < 4; t++) {
             new Thread(() -> {
-                for (int i = 0; ; i++) {
-                    UUID id = engine.submit("noop", i);
-                    synchronized (System.out) {
-                        System.out.println("@@accepted " + id);
-                        System.out.flush();
-                    }
-                }
-            }).start();
+                        for (int i = 0; ; i++) {
+                            UUID id = engine.submit("noop", i);
+                            synchronized (System.out) {
+                                System.out.println("@@accepted " + id);
+                                System.out.flush();
+                            }
+                        }
+                    })
+                    .start();
         }
         Thread.currentThread().join(); // until killed
     }

@@ -24,7 +24,8 @@ class SubmitJournalTests {
     @Test
     void readsBackEveryFieldOfEveryRecordInOrderWithRisingSequenceNumbers() throws IOException {
         Path file = dir.resolve("t.journal");
-        List<TaskInfo> tasks = List.of(task("send_email", "[\"ada@example.com\", \"Grüße ✓\"]", null),
+        List<TaskInfo> tasks = List.of(
+                task("send_email", "[\"ada@example.com\", \"Grüße ✓\"]", null),
                 task("big", "[\"" + "x".repeat(200_000) + "\"]", Instant.parse("2026-11-23T10:00:00.000001Z")));
         try (SubmitJournal journal = SubmitJournal.open(file, 41)) {
             assertThat(journal.append(tasks.subList(0, 1))).isEqualTo(42);
@@ -33,7 +34,9 @@ class SubmitJournalTests {
         try (SubmitJournal journal = SubmitJournal.open(file, 0)) {
             assertThat(journal.read()).extracting(SubmitJournal.Entry::seq).containsExactly(42L, 43L);
             assertThat(journal.read()).extracting(SubmitJournal.Entry::task).containsExactlyElementsOf(tasks);
-            assertThat(journal.append(tasks.subList(0, 1))).as("numbering continues after the file's records").isEqualTo(44);
+            assertThat(journal.append(tasks.subList(0, 1)))
+                    .as("numbering continues after the file's records")
+                    .isEqualTo(44);
         }
     }
 
@@ -79,8 +82,23 @@ class SubmitJournalTests {
     }
 
     private static TaskInfo task(String name, String args, Instant runAt) {
-        return new TaskInfo(UUID.randomUUID(), name, "default", TaskPriority.HIGH, TaskStatus.PENDING,
-                Instant.parse("2026-11-23T09:30:00.123456Z"), null, null, runAt, null, null, 0, 3, args,
-                "{\"k\": 1}", 0, null);
+        return new TaskInfo(
+                UUID.randomUUID(),
+                name,
+                "default",
+                TaskPriority.HIGH,
+                TaskStatus.PENDING,
+                Instant.parse("2026-11-23T09:30:00.123456Z"),
+                null,
+                null,
+                runAt,
+                null,
+                null,
+                0,
+                3,
+                args,
+                "{\"k\": 1}",
+                0,
+                null);
     }
 }

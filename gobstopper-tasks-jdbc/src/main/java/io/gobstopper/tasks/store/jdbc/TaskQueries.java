@@ -1,9 +1,9 @@
 package io.gobstopper.tasks.store.jdbc;
 
-import io.gobstopper.tasks.store.TaskStore;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,49 +63,81 @@ public final class TaskQueries {
      *
      * @param from the SQL expression of the window's start, with one parameter bound to {@code fromArg}
      */
-    public static TaskAnalytics analytics(JdbcTemplate jdbc, AnalyticsDialect dialect, String source, String from, Object fromArg,
-            Duration since, TaskAnalytics.GroupBy groupBy) {
+    public static TaskAnalytics analytics(
+            JdbcTemplate jdbc,
+            AnalyticsDialect dialect,
+            String source,
+            String from,
+            Object fromArg,
+            Duration since,
+            TaskAnalytics.GroupBy groupBy) {
         String exec = "CASE WHEN status IN ('SUCCESS', 'FAILED', 'CANCELLED') AND started_at IS NOT NULL AND "
                 + "completed_at IS NOT NULL THEN " + dialect.seconds("completed_at", "started_at") + " END";
         String wait = "CASE WHEN started_at IS NOT NULL THEN "
                 + dialect.seconds("started_at", "coalesce(run_at, created_at)") + " END";
         StringBuilder sql = new StringBuilder("SELECT group_key, count(*)");
         for (TaskStatus status : TaskStatus.values()) {
-            sql.append(", count(*) FILTER (WHERE status = '").append(status.name()).append("')");
+            sql.append(", count(*) FILTER (WHERE status = '")
+                    .append(status.name())
+                    .append("')");
         }
-        sql.append(", ").append(dialect.percentile("exec_s", 0.5))
-                .append(", ").append(dialect.percentile("exec_s", 0.95))
-                .append(", ").append(dialect.percentile("exec_s", 0.99))
+        sql.append(", ")
+                .append(dialect.percentile("exec_s", 0.5))
+                .append(", ")
+                .append(dialect.percentile("exec_s", 0.95))
+                .append(", ")
+                .append(dialect.percentile("exec_s", 0.99))
                 .append(", max(exec_s)")
-                .append(", ").append(dialect.percentile("wait_s", 0.5))
-                .append(", ").append(dialect.percentile("wait_s", 0.95))
-                .append(" FROM (SELECT ").append(groupBy.column()).append(" AS group_key, status, ")
-                .append(exec).append(" AS exec_s, ").append(wait).append(" AS wait_s FROM ").append(source)
-                .append(" src WHERE created_at >= ").append(from).append(") t GROUP BY group_key ORDER BY group_key");
+                .append(", ")
+                .append(dialect.percentile("wait_s", 0.5))
+                .append(", ")
+                .append(dialect.percentile("wait_s", 0.95))
+                .append(" FROM (SELECT ")
+                .append(groupBy.column())
+                .append(" AS group_key, status, ")
+                .append(exec)
+                .append(" AS exec_s, ")
+                .append(wait)
+                .append(" AS wait_s FROM ")
+                .append(source)
+                .append(" src WHERE created_at >= ")
+                .append(from)
+                .append(") t GROUP BY group_key ORDER BY group_key");
         List<TaskAnalytics.Group> groups = new ArrayList<>();
         TaskStatus[] statuses = TaskStatus.values();
-        jdbc.query(sql.toString(), rs -> {
-            Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
-            for (int i = 0; i < statuses.length; i++) {
-                byStatus.put(statuses[i], rs.getLong(3 + i));
-            }
-            int next = 3 + statuses.length;
-            long succeeded = byStatus.get(TaskStatus.SUCCESS);
-            long failed = byStatus.get(TaskStatus.FAILED);
-            double errorRate = succeeded + failed == 0 ? 0 : (double) failed / (succeeded + failed);
-            groups.add(new TaskAnalytics.Group(rs.getString(1), rs.getLong(2), byStatus, errorRate,
-                    new TaskAnalytics.Execution(number(rs, next), number(rs, next + 1), number(rs, next + 2),
-                            number(rs, next + 3)),
-                    new TaskAnalytics.Wait(number(rs, next + 4), number(rs, next + 5))));
-        }, fromArg);
+        jdbc.query(
+                sql.toString(),
+                rs -> {
+                    Map<TaskStatus, Long> byStatus = new EnumMap<>(TaskStatus.class);
+                    for (int i = 0; i < statuses.length; i++) {
+                        byStatus.put(statuses[i], rs.getLong(3 + i));
+                    }
+                    int next = 3 + statuses.length;
+                    long succeeded = byStatus.get(TaskStatus.SUCCESS);
+                    long failed = byStatus.get(TaskStatus.FAILED);
+                    double errorRate = succeeded + failed == 0 ? 0 : (double) failed / (succeeded + failed);
+                    groups.add(new TaskAnalytics.Group(
+                            rs.getString(1),
+                            rs.getLong(2),
+                            byStatus,
+                            errorRate,
+                            new TaskAnalytics.Execution(
+                                    number(rs, next), number(rs, next + 1), number(rs, next + 2), number(rs, next + 3)),
+                            new TaskAnalytics.Wait(number(rs, next + 4), number(rs, next + 5))));
+                },
+                fromArg);
         List<TaskAnalytics.Minute> throughput = new ArrayList<>();
         String minute = dialect.minuteMicros("completed_at");
-        jdbc.query("SELECT " + minute + " AS minute_us, count(*) FILTER (WHERE status = 'SUCCESS'), "
-                + "count(*) FILTER (WHERE status = 'FAILED') FROM " + source + " src WHERE status IN ('SUCCESS', "
-                + "'FAILED') AND completed_at >= " + from + " GROUP BY minute_us ORDER BY minute_us", rs -> {
-            throughput.add(new TaskAnalytics.Minute(Instant.EPOCH.plus(rs.getLong(1), ChronoUnit.MICROS),
-                    rs.getLong(2), rs.getLong(3)));
-        }, fromArg);
+        jdbc.query(
+                "SELECT " + minute + " AS minute_us, count(*) FILTER (WHERE status = 'SUCCESS'), "
+                        + "count(*) FILTER (WHERE status = 'FAILED') FROM " + source
+                        + " src WHERE status IN ('SUCCESS', "
+                        + "'FAILED') AND completed_at >= " + from + " GROUP BY minute_us ORDER BY minute_us",
+                rs -> {
+                    throughput.add(new TaskAnalytics.Minute(
+                            Instant.EPOCH.plus(rs.getLong(1), ChronoUnit.MICROS), rs.getLong(2), rs.getLong(3)));
+                },
+                fromArg);
         return new TaskAnalytics(since, groupBy, groups, throughput);
     }
 

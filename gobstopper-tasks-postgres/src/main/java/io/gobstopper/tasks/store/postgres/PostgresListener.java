@@ -54,9 +54,15 @@ final class PostgresListener {
      * @param rows reads tasks by id, for the events of other instances
      * @param open whether the store is open; the listener stops once it is not
      */
-    PostgresListener(DataSource dataSource, String channel, String schema, String nodeId,
-            Supplier<SharedStoreSignals> signals, Predicate<UUID> claimedHere,
-            Function<Set<UUID>, Map<UUID, TaskInfo>> rows, BooleanSupplier open) {
+    PostgresListener(
+            DataSource dataSource,
+            String channel,
+            String schema,
+            String nodeId,
+            Supplier<SharedStoreSignals> signals,
+            Predicate<UUID> claimedHere,
+            Function<Set<UUID>, Map<UUID, TaskInfo>> rows,
+            BooleanSupplier open) {
         this.dataSource = dataSource;
         this.channel = channel;
         this.schema = schema;
@@ -109,8 +115,11 @@ final class PostgresListener {
                 if (!open.getAsBoolean()) {
                     return;
                 }
-                log.warn("Lost the notifications of the shared task store {}; polling meanwhile, listening again in 1 s:"
-                        + " {}", schema, ex.getMessage());
+                log.warn(
+                        "Lost the notifications of the shared task store {}; polling meanwhile, listening again in 1 s:"
+                                + " {}",
+                        schema,
+                        ex.getMessage());
                 try {
                     Thread.sleep(1000); // a pause between reconnects, not a synchronisation
                 } catch (InterruptedException interrupted) {

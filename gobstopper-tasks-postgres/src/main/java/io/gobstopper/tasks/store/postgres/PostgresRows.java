@@ -30,10 +30,29 @@ final class PostgresRows {
      * whatever the claim stored, as a store of one instance holds it.
      */
     static TaskInfo claimed(TaskInfo row) {
-        return new TaskInfo(row.id(), row.name(), row.category(), row.priority(), TaskStatus.PENDING, row.createdAt(),
-                null, row.completedAt(), row.runAt(), row.result(), row.error(), row.retryCount(), row.maxRetries(),
-                row.args(), row.kwargs(), row.progress(), row.progressMessage(), row.dependsOn(), row.uniqueKey(),
-                row.timeout(), row.cancelRequested(), row.nodeId());
+        return new TaskInfo(
+                row.id(),
+                row.name(),
+                row.category(),
+                row.priority(),
+                TaskStatus.PENDING,
+                row.createdAt(),
+                null,
+                row.completedAt(),
+                row.runAt(),
+                row.result(),
+                row.error(),
+                row.retryCount(),
+                row.maxRetries(),
+                row.args(),
+                row.kwargs(),
+                row.progress(),
+                row.progressMessage(),
+                row.dependsOn(),
+                row.uniqueKey(),
+                row.timeout(),
+                row.cancelRequested(),
+                row.nodeId());
     }
 
     static List<UUID> parents(Array array) throws SQLException {
@@ -59,7 +78,8 @@ final class PostgresRows {
     }
 
     static SqlParameterValue ts(Instant instant) {
-        return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
+        return new SqlParameterValue(
+                Types.TIMESTAMP_WITH_TIMEZONE,
                 instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 
@@ -78,7 +98,6 @@ final class PostgresRows {
         }
         return text.append('}').toString();
     }
-
 
     /** PostgreSQL's words for analytics: {@code percentile_cont ... WITHIN GROUP}, minutes in UTC. */
     static final AnalyticsDialect DIALECT = new AnalyticsDialect() {
@@ -120,7 +139,6 @@ final class PostgresRows {
             return rs.getString("node_id");
         }
     };
-
 
     static final String COLUMNS = "id, name, category, priority, status, created_at, started_at, completed_at, "
             + "run_at, result, error, retry_count, max_retries, args, kwargs, progress, progress_message, depends_on, "

@@ -82,13 +82,15 @@ final class PostgresSchema {
             jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             jdbc.execute("CREATE TABLE IF NOT EXISTS " + schema + ".gobstopper_schema (version INTEGER PRIMARY KEY, "
                     + "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-            Integer found = jdbc.queryForObject("SELECT max(version) FROM " + schema + ".gobstopper_schema",
-                    Integer.class);
+            Integer found =
+                    jdbc.queryForObject("SELECT max(version) FROM " + schema + ".gobstopper_schema", Integer.class);
             int version = found == null ? 0 : found;
             if (version > CURRENT_VERSION) {
-                throw new TaskStoreException("The task schema " + schema + " in " + location + " has version " + version
-                        + ", written by a newer gobstopper-tasks; this version reads up to " + CURRENT_VERSION
-                        + ". Upgrade gobstopper-tasks on this instance too.", null);
+                throw new TaskStoreException(
+                        "The task schema " + schema + " in " + location + " has version " + version
+                                + ", written by a newer gobstopper-tasks; this version reads up to " + CURRENT_VERSION
+                                + ". Upgrade gobstopper-tasks on this instance too.",
+                        null);
             }
             for (int step = version + 1; step <= CURRENT_VERSION; step++) {
                 jdbc.execute(STEPS.get(step - 1).formatted(schema));

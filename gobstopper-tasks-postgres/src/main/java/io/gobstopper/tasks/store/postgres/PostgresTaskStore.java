@@ -12,15 +12,6 @@ import static io.gobstopper.tasks.store.postgres.PostgresRows.text;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.ts;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.uuidArray;
 
-import io.gobstopper.tasks.store.LiveTask;
-import io.gobstopper.tasks.store.Refusals;
-import io.gobstopper.tasks.store.SharedStoreSignals;
-import io.gobstopper.tasks.store.SharedTaskStore;
-import io.gobstopper.tasks.store.TaskChange;
-import io.gobstopper.tasks.store.TaskExport;
-import io.gobstopper.tasks.store.UniqueKeyTakenException;
-import io.gobstopper.tasks.store.jdbc.TaskQueries;
-import io.gobstopper.tasks.store.jdbc.TaskSql;
 import io.gobstopper.tasks.NodeInfo;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskFilter;
@@ -31,6 +22,16 @@ import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.event.TaskEventType;
+import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.Refusals;
+import io.gobstopper.tasks.store.SharedStoreSignals;
+import io.gobstopper.tasks.store.SharedTaskStore;
+import io.gobstopper.tasks.store.TaskChange;
+import io.gobstopper.tasks.store.TaskExport;
+import io.gobstopper.tasks.store.UniqueKeyTakenException;
+import io.gobstopper.tasks.store.jdbc.TaskQueries;
+import io.gobstopper.tasks.store.jdbc.TaskSql;
+import io.gobstopper.tasks.store.support.TextExport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -53,7 +54,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import io.gobstopper.tasks.store.support.TextExport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +87,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     private static final String ENDED = TaskSql.ENDED;
 
-    private static final String RESET_FOR_RETRY = TaskSql.RESET_FOR_RETRY + ", lease_until = NULL, cancel_requested = false";
-
+    private static final String RESET_FOR_RETRY =
+            TaskSql.RESET_FOR_RETRY + ", lease_until = NULL, cancel_requested = false";
 
     private static final SharedStoreSignals NO_SIGNALS = new SharedStoreSignals() {
         @Override
@@ -146,8 +146,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
      * @param leaseTimeout how long a silent instance keeps its running tasks before the others take them over
      * @param pollInterval how often the instance looks for work besides being notified, and sweeps
      */
-    public PostgresTaskStore(DataSource dataSource, String schema, String nodeId, Duration leaseTimeout,
-            Duration pollInterval) {
+    public PostgresTaskStore(
+            DataSource dataSource, String schema, String nodeId, Duration leaseTimeout, Duration pollInterval) {
         if (schema == null || !PostgresSchema.NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("schema must be a lower-case identifier of 1-40 letters, digits and '_'"
                     + " that does not start with a digit, got '" + schema + "'");
@@ -219,21 +219,25 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             PostgresSchema.migrate(jdbc, transactions, schema, location);
             register();
             // a task this node id held when its previous process died cannot be running now
-            int mine = jdbc.update("UPDATE " + tasks + " SET status = 'PENDING', retry_count = retry_count + 1, "
-                    + "started_at = NULL, progress = 0, progress_message = NULL, lease_until = NULL, "
-                    + "cancel_requested = false WHERE status = 'STARTED' AND node_id = ?", nodeId);
+            int mine = jdbc.update(
+                    "UPDATE " + tasks + " SET status = 'PENDING', retry_count = retry_count + 1, "
+                            + "started_at = NULL, progress = 0, progress_message = NULL, lease_until = NULL, "
+                            + "cancel_requested = false WHERE status = 'STARTED' AND node_id = ?",
+                    nodeId);
             if (mine > 0) {
-                log.info("{} tasks were running on node {} when its previous process stopped; they run again", mine,
+                log.info(
+                        "{} tasks were running on node {} when its previous process stopped; they run again",
+                        mine,
                         nodeId);
             }
         } catch (DataAccessException | TransactionException ex) {
             RuntimeException failure = ex;
-            throw new TaskStoreException("Could not prepare the task schema " + location + ": " + failure.getMessage(),
-                    failure);
+            throw new TaskStoreException(
+                    "Could not prepare the task schema " + location + ": " + failure.getMessage(), failure);
         }
         open = true;
-        listener = new PostgresListener(dataSource, channel, schema, nodeId, () -> signals, claims::containsKey,
-                this::rows, () -> open);
+        listener = new PostgresListener(
+                dataSource, channel, schema, nodeId, () -> signals, claims::containsKey, this::rows, () -> open);
         listener.start();
         leases = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "gobstopper-leases");
@@ -248,17 +252,26 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     /** Registers this instance, refusing a node id that a live instance uses. */
     private void register() {
-        List<Map<String, Object>> holders = jdbc.queryForList("SELECT token, last_seen FROM " + nodes
-                + " WHERE node_id = ? AND last_seen > now() - make_interval(secs => ?)", nodeId, leaseSeconds);
+        List<Map<String, Object>> holders = jdbc.queryForList(
+                "SELECT token, last_seen FROM " + nodes
+                        + " WHERE node_id = ? AND last_seen > now() - make_interval(secs => ?)",
+                nodeId,
+                leaseSeconds);
         if (!holders.isEmpty()) {
-            throw new TaskStoreException("Node id '" + nodeId + "' is in use by another running instance of the shared"
-                    + " task store " + schema + " (last seen " + holders.get(0).get("last_seen") + "). Give every"
-                    + " instance its own gobstopper.tasks.postgres.node-id, or leave it unset (host name and process"
-                    + " id).", null);
+            throw new TaskStoreException(
+                    "Node id '" + nodeId + "' is in use by another running instance of the shared"
+                            + " task store " + schema + " (last seen "
+                            + holders.get(0).get("last_seen") + "). Give every"
+                            + " instance its own gobstopper.tasks.postgres.node-id, or leave it unset (host name and process"
+                            + " id).",
+                    null);
         }
-        jdbc.update("INSERT INTO " + nodes + " (node_id, token, started_at, last_seen) VALUES (?, ?, now(), now()) "
-                + "ON CONFLICT (node_id) DO UPDATE SET token = excluded.token, started_at = now(), last_seen = now(), "
-                + "running = 0", nodeId, token);
+        jdbc.update(
+                "INSERT INTO " + nodes + " (node_id, token, started_at, last_seen) VALUES (?, ?, now(), now()) "
+                        + "ON CONFLICT (node_id) DO UPDATE SET token = excluded.token, started_at = now(), last_seen = now(), "
+                        + "running = 0",
+                nodeId,
+                token);
     }
 
     // ---- submitting ----
@@ -273,26 +286,33 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 List<Object> args = new ArrayList<>(insertArgs(task));
                 args.add(channel);
                 args.add(event(TaskEventType.SUBMITTED, task.id(), nodeId));
-                jdbc.queryForObject("WITH i AS (" + INSERT.formatted(tasks) + " RETURNING id) SELECT count(*) FROM i, "
-                        + "LATERAL (SELECT pg_notify(?, ?)) n", Long.class, args.toArray());
+                jdbc.queryForObject(
+                        "WITH i AS (" + INSERT.formatted(tasks) + " RETURNING id) SELECT count(*) FROM i, "
+                                + "LATERAL (SELECT pg_notify(?, ?)) n",
+                        Long.class,
+                        args.toArray());
             } else {
                 transactions.executeWithoutResult(status -> {
                     List<Object[]> rows = new ArrayList<>(batch.size());
                     batch.forEach(task -> rows.add(insertArgs(task.snapshot()).toArray()));
                     jdbc.batchUpdate(INSERT.formatted(tasks), rows);
                     String[] submitted = batch.stream()
-                            .map(task -> event(TaskEventType.SUBMITTED, task.id(), nodeId)).toArray(String[]::new);
+                            .map(task -> event(TaskEventType.SUBMITTED, task.id(), nodeId))
+                            .toArray(String[]::new);
                     // one round trip for the whole batch's notifications
-                    jdbc.queryForObject("SELECT count(*) FROM (SELECT pg_notify(?, p) FROM unnest(CAST(? AS TEXT[])) "
-                            + "p) n", Long.class, channel, submitted);
+                    jdbc.queryForObject(
+                            "SELECT count(*) FROM (SELECT pg_notify(?, p) FROM unnest(CAST(? AS TEXT[])) " + "p) n",
+                            Long.class,
+                            channel,
+                            submitted);
                 });
             }
         } catch (DuplicateKeyException ex) {
             return CompletableFuture.failedFuture(uniqueKeyTaken(batch));
         } catch (DataAccessException | TransactionException ex) {
             RuntimeException failure = ex; // Spring's common base of the two is outside what the store may use
-            return CompletableFuture.failedFuture(new TaskStoreException("The task store " + schema
-                    + " could not store the task: " + failure.getMessage(), failure));
+            return CompletableFuture.failedFuture(new TaskStoreException(
+                    "The task store " + schema + " could not store the task: " + failure.getMessage(), failure));
         }
         if (inOuterTransaction) {
             // the rows exist for others once the application's transaction commits, and never if it rolls back
@@ -309,22 +329,38 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     }
 
     /** An insert of the values of {@link #insertArgs}; {@code %s} stands for the table. */
-    private static final String INSERT_INTO = "INSERT INTO %s (id, name, category, priority, max_retries, args, kwargs, "
-            + "created_at, status, run_at, depends_on, unique_key, timeout_ms) ";
+    private static final String INSERT_INTO =
+            "INSERT INTO %s (id, name, category, priority, max_retries, args, kwargs, "
+                    + "created_at, status, run_at, depends_on, unique_key, timeout_ms) ";
 
     private static final String INSERT_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS UUID[]), ?, ?";
 
     private static final String INSERT = INSERT_INTO + "VALUES (" + INSERT_VALUES + ")";
 
     private static List<Object> insertArgs(TaskInfo task) {
-        return List.of(task.id(), task.name(), task.category(), task.priority().level(), task.maxRetries(), task.args(),
-                task.kwargs(), ts(task.createdAt()), task.status().name(), ts(task.runAt()),
-                text(task.dependsOn().isEmpty() ? null : uuidArray(task.dependsOn())), text(task.uniqueKey()),
-                new SqlParameterValue(Types.BIGINT, task.timeout() == null ? null : task.timeout().toMillis()));
+        return List.of(
+                task.id(),
+                task.name(),
+                task.category(),
+                task.priority().level(),
+                task.maxRetries(),
+                task.args(),
+                task.kwargs(),
+                ts(task.createdAt()),
+                task.status().name(),
+                ts(task.runAt()),
+                text(task.dependsOn().isEmpty() ? null : uuidArray(task.dependsOn())),
+                text(task.uniqueKey()),
+                new SqlParameterValue(
+                        Types.BIGINT,
+                        task.timeout() == null ? null : task.timeout().toMillis()));
     }
 
     private static TaskException uniqueKeyTaken(List<LiveTask> batch) {
-        return new UniqueKeyTakenException(batch.stream().map(LiveTask::uniqueKey).filter(key -> key != null).toList());
+        return new UniqueKeyTakenException(batch.stream()
+                .map(LiveTask::uniqueKey)
+                .filter(key -> key != null)
+                .toList());
     }
 
     @Override
@@ -332,8 +368,13 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         if (task.uniqueKey() == null) {
             return Optional.empty();
         }
-        return query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE unique_key = ? AND status IN "
-                + "('PENDING', 'RETRY', 'STARTED')", ROWS, task.uniqueKey())).stream().findFirst();
+        return query(() -> jdbc.query(
+                        "SELECT " + COLUMNS + " FROM " + tasks + " WHERE unique_key = ? AND status IN "
+                                + "('PENDING', 'RETRY', 'STARTED')",
+                        ROWS,
+                        task.uniqueKey()))
+                .stream()
+                .findFirst();
     }
 
     @Override
@@ -354,25 +395,37 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             claimInto(claimed, category, max, now);
         }
         claimed.sort(Comparator.comparing((LiveTask task) -> -task.priority().level())
-                .thenComparing(LiveTask::createdAt).thenComparing(LiveTask::id));
+                .thenComparing(LiveTask::createdAt)
+                .thenComparing(LiveTask::id));
         return claimed;
     }
 
     private void claimInto(List<LiveTask> claimed, String category, int max, Instant now) {
         query(() -> {
-            jdbc.query("WITH due AS (SELECT t.id FROM " + tasks + " t WHERE t.category = ? AND t.status IN "
-                    + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
-                    + "EXISTS (SELECT 1 FROM " + tasks + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
-                    + "ORDER BY t.priority DESC, t.created_at, t.id LIMIT ? FOR UPDATE SKIP LOCKED), "
-                    + "c AS (UPDATE " + tasks + " t SET status = 'STARTED', node_id = ?, fence = t.fence + 1, "
-                    + "lease_until = now() + make_interval(secs => ?), started_at = ?, completed_at = NULL, "
-                    + "progress = 0, progress_message = NULL, cancel_requested = false FROM due WHERE t.id = due.id "
-                    + "RETURNING t.*) SELECT c.*, pg_notify(?, 'e:STARTED:' || c.id || ':' || ?) FROM c", rs -> {
+            jdbc.query(
+                    "WITH due AS (SELECT t.id FROM " + tasks + " t WHERE t.category = ? AND t.status IN "
+                            + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
+                            + "EXISTS (SELECT 1 FROM " + tasks
+                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
+                            + "ORDER BY t.priority DESC, t.created_at, t.id LIMIT ? FOR UPDATE SKIP LOCKED), "
+                            + "c AS (UPDATE " + tasks + " t SET status = 'STARTED', node_id = ?, fence = t.fence + 1, "
+                            + "lease_until = now() + make_interval(secs => ?), started_at = ?, completed_at = NULL, "
+                            + "progress = 0, progress_message = NULL, cancel_requested = false FROM due WHERE t.id = due.id "
+                            + "RETURNING t.*) SELECT c.*, pg_notify(?, 'e:STARTED:' || c.id || ':' || ?) FROM c",
+                    rs -> {
                         TaskInfo row = claimed(ROWS.mapRow(rs, 0));
                         LiveTask task = LiveTask.of(row);
                         claims.put(task.id(), new Claim(task, rs.getLong("fence")));
                         claimed.add(task);
-                    }, category, ts(now), max, nodeId, leaseSeconds, ts(now), channel, nodeId);
+                    },
+                    category,
+                    ts(now),
+                    max,
+                    nodeId,
+                    leaseSeconds,
+                    ts(now),
+                    channel,
+                    nodeId);
             return null;
         });
     }
@@ -455,16 +508,31 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             lost(state);
             return Write.LOST;
         }
-        Long written = query(() -> jdbc.queryForObject("WITH u AS (UPDATE " + tasks + " SET status = ?, "
-                + "started_at = ?, completed_at = ?, run_at = ?, result = ?, error = ?, retry_count = ?, progress = ?, "
-                + "progress_message = ?, cancel_requested = (cancel_requested AND ?), "
-                + "lease_until = CASE WHEN ? THEN lease_until END "
-                + "WHERE id = ? AND status = 'STARTED' AND node_id = ? AND fence = ? AND NOT (cancel_requested AND ?) "
-                + "RETURNING id) SELECT count(*) FROM u, LATERAL (SELECT pg_notify(?, ?)) n", Long.class,
-                state.status().name(), ts(state.startedAt()), ts(state.completedAt()), ts(state.runAt()),
-                text(state.result()), text(state.error()), state.retryCount(), state.progress(),
-                text(state.progressMessage()), stillClaimed, stillClaimed, state.id(), nodeId, claim.fence(), outcome,
-                channel, notification));
+        Long written = query(() -> jdbc.queryForObject(
+                "WITH u AS (UPDATE " + tasks + " SET status = ?, "
+                        + "started_at = ?, completed_at = ?, run_at = ?, result = ?, error = ?, retry_count = ?, progress = ?, "
+                        + "progress_message = ?, cancel_requested = (cancel_requested AND ?), "
+                        + "lease_until = CASE WHEN ? THEN lease_until END "
+                        + "WHERE id = ? AND status = 'STARTED' AND node_id = ? AND fence = ? AND NOT (cancel_requested AND ?) "
+                        + "RETURNING id) SELECT count(*) FROM u, LATERAL (SELECT pg_notify(?, ?)) n",
+                Long.class,
+                state.status().name(),
+                ts(state.startedAt()),
+                ts(state.completedAt()),
+                ts(state.runAt()),
+                text(state.result()),
+                text(state.error()),
+                state.retryCount(),
+                state.progress(),
+                text(state.progressMessage()),
+                stillClaimed,
+                stillClaimed,
+                state.id(),
+                nodeId,
+                claim.fence(),
+                outcome,
+                channel,
+                notification));
         if (written != null && written > 0) {
             return Write.WRITTEN;
         }
@@ -479,13 +547,24 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     /** Whether the task is still this instance's claim, with a cancel requested. */
     private boolean cancelRequestedInStore(UUID id, long fence) {
-        return !query(() -> jdbc.queryForList("SELECT 1 FROM " + tasks + " WHERE id = ? AND status = 'STARTED' AND "
-                + "node_id = ? AND fence = ? AND cancel_requested", Integer.class, id, nodeId, fence)).isEmpty();
+        return !query(() -> jdbc.queryForList(
+                        "SELECT 1 FROM " + tasks + " WHERE id = ? AND status = 'STARTED' AND "
+                                + "node_id = ? AND fence = ? AND cancel_requested",
+                        Integer.class,
+                        id,
+                        nodeId,
+                        fence))
+                .isEmpty();
     }
 
     private void lost(TaskInfo state) {
-        log.warn("Task {} ({}) is no longer this instance's (node {}): its lease expired and another instance took it "
-                + "over, so this run's {} is not recorded", state.id(), state.name(), nodeId, state.status());
+        log.warn(
+                "Task {} ({}) is no longer this instance's (node {}): its lease expired and another instance took it "
+                        + "over, so this run's {} is not recorded",
+                state.id(),
+                state.name(),
+                nodeId,
+                state.status());
     }
 
     /** Renews the leases of the tasks this instance holds, and picks up cancel requests made elsewhere. */
@@ -495,30 +574,42 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         }
         try {
             List<Claim> held = List.copyOf(claims.values());
-            int updated = jdbc.update("UPDATE " + nodes + " SET last_seen = now(), running = ? WHERE node_id = ? "
-                    + "AND token = ?", held.size(), nodeId, token);
+            int updated = jdbc.update(
+                    "UPDATE " + nodes + " SET last_seen = now(), running = ? WHERE node_id = ? " + "AND token = ?",
+                    held.size(),
+                    nodeId,
+                    token);
             if (updated == 0) {
-                log.warn("Node {} was missing from {} (its record was removed after a long silence); registering again",
-                        nodeId, nodes);
+                log.warn(
+                        "Node {} was missing from {} (its record was removed after a long silence); registering again",
+                        nodeId,
+                        nodes);
                 register();
             }
             if (held.isEmpty()) {
                 return;
             }
             Map<UUID, long[]> renewed = new HashMap<>();
-            jdbc.query("UPDATE " + tasks + " SET lease_until = now() + make_interval(secs => ?) WHERE id = ANY(CAST(? "
-                    + "AS UUID[])) AND node_id = ? AND status = 'STARTED' RETURNING id, fence, cancel_requested",
+            jdbc.query(
+                    "UPDATE " + tasks + " SET lease_until = now() + make_interval(secs => ?) WHERE id = ANY(CAST(? "
+                            + "AS UUID[])) AND node_id = ? AND status = 'STARTED' RETURNING id, fence, cancel_requested",
                     rs -> {
-                        renewed.put(rs.getObject(1, UUID.class),
-                                new long[] {rs.getLong(2), rs.getBoolean(3) ? 1 : 0});
-                    }, leaseSeconds, uuidArray(held.stream().map(claim -> claim.task().id()).toList()), nodeId);
+                        renewed.put(rs.getObject(1, UUID.class), new long[] {rs.getLong(2), rs.getBoolean(3) ? 1 : 0});
+                    },
+                    leaseSeconds,
+                    uuidArray(held.stream().map(claim -> claim.task().id()).toList()),
+                    nodeId);
             for (Claim claim : held) {
                 long[] row = renewed.get(claim.task().id());
                 if (row == null || row[0] != claim.fence()) {
                     if (claims.remove(claim.task().id(), claim)) {
-                        log.warn("Task {} ({}) was taken over by another instance: node {} held it past its lease of "
-                                + "{}; its run here is interrupted and what it records is ignored", claim.task().id(),
-                                claim.task().name(), nodeId, leaseTimeout);
+                        log.warn(
+                                "Task {} ({}) was taken over by another instance: node {} held it past its lease of "
+                                        + "{}; its run here is interrupted and what it records is ignored",
+                                claim.task().id(),
+                                claim.task().name(),
+                                nodeId,
+                                leaseTimeout);
                         signals.leaseLost(claim.task().id());
                     }
                 } else if (row[1] == 1 && !claim.task().cancelRequested()) {
@@ -537,28 +628,36 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         }
         try {
             List<String> taken = new ArrayList<>();
-            jdbc.query("WITH x AS (UPDATE " + tasks + " SET status = CASE WHEN cancel_requested THEN 'CANCELLED' "
-                    + "ELSE 'PENDING' END, completed_at = CASE WHEN cancel_requested THEN ? END, "
-                    + "error = CASE WHEN cancel_requested THEN 'Cancelled while running; its instance stopped before "
-                    + "the run did' ELSE error END, retry_count = retry_count + CASE WHEN cancel_requested THEN 0 ELSE 1 "
-                    + "END, started_at = CASE WHEN cancel_requested THEN started_at END, progress = 0, "
-                    + "progress_message = NULL, lease_until = NULL, cancel_requested = false "
-                    + "WHERE status = 'STARTED' AND lease_until < now() RETURNING id, status, node_id) "
-                    + "SELECT x.id, x.status, x.node_id, pg_notify(?, CASE WHEN x.status = 'CANCELLED' THEN "
-                    + "'e:CANCELLED:' || x.id || ':-' ELSE 'w' END) FROM x",
+            jdbc.query(
+                    "WITH x AS (UPDATE " + tasks + " SET status = CASE WHEN cancel_requested THEN 'CANCELLED' "
+                            + "ELSE 'PENDING' END, completed_at = CASE WHEN cancel_requested THEN ? END, "
+                            + "error = CASE WHEN cancel_requested THEN 'Cancelled while running; its instance stopped before "
+                            + "the run did' ELSE error END, retry_count = retry_count + CASE WHEN cancel_requested THEN 0 ELSE 1 "
+                            + "END, started_at = CASE WHEN cancel_requested THEN started_at END, progress = 0, "
+                            + "progress_message = NULL, lease_until = NULL, cancel_requested = false "
+                            + "WHERE status = 'STARTED' AND lease_until < now() RETURNING id, status, node_id) "
+                            + "SELECT x.id, x.status, x.node_id, pg_notify(?, CASE WHEN x.status = 'CANCELLED' THEN "
+                            + "'e:CANCELLED:' || x.id || ':-' ELSE 'w' END) FROM x",
                     rs -> {
-                        taken.add(rs.getString(1) + " of node " + rs.getString(3) + (rs.getString(2).equals("CANCELLED")
-                                ? " (cancelled)" : ""));
-                    }, ts(now), channel);
+                        taken.add(rs.getString(1) + " of node " + rs.getString(3)
+                                + (rs.getString(2).equals("CANCELLED") ? " (cancelled)" : ""));
+                    },
+                    ts(now),
+                    channel);
             if (!taken.isEmpty()) {
-                log.warn("Took back {} tasks whose instance's lease of {} expired; they run again: {}", taken.size(),
-                        leaseTimeout, taken);
+                log.warn(
+                        "Took back {} tasks whose instance's lease of {} expired; they run again: {}",
+                        taken.size(),
+                        leaseTimeout,
+                        taken);
             }
             cancelDependants(now, null);
-            jdbc.update("DELETE FROM " + nodes + " WHERE last_seen < now() - make_interval(secs => ?)",
-                    leaseSeconds * 10);
+            jdbc.update(
+                    "DELETE FROM " + nodes + " WHERE last_seen < now() - make_interval(secs => ?)", leaseSeconds * 10);
         } catch (DataAccessException ex) {
-            log.warn("Housekeeping of the shared task store {} failed; it runs again at the next poll: {}", schema,
+            log.warn(
+                    "Housekeeping of the shared task store {} failed; it runs again at the next poll: {}",
+                    schema,
                     ex.getMessage());
         }
     }
@@ -578,14 +677,17 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 args.add(uuidArray(parents));
             }
             args.add(channel);
-            jdbc.query("WITH x AS (UPDATE " + tasks + " t SET status = 'CANCELLED', completed_at = ?, run_at = NULL, "
-                    + "error = 'Cancelled: task ' || p.id || ' (' || p.name || ') that this task depends on ended ' "
-                    + "|| p.status FROM " + tasks + " p WHERE t.status IN ('PENDING', 'RETRY') AND t.depends_on IS NOT "
-                    + "NULL" + which + " AND p.id = ANY(t.depends_on) AND p.status IN ('FAILED', 'CANCELLED') "
-                    + "RETURNING t.id) SELECT x.id, pg_notify(?, 'e:CANCELLED:' || x.id || ':-') FROM x",
+            jdbc.query(
+                    "WITH x AS (UPDATE " + tasks + " t SET status = 'CANCELLED', completed_at = ?, run_at = NULL, "
+                            + "error = 'Cancelled: task ' || p.id || ' (' || p.name || ') that this task depends on ended ' "
+                            + "|| p.status FROM " + tasks
+                            + " p WHERE t.status IN ('PENDING', 'RETRY') AND t.depends_on IS NOT "
+                            + "NULL" + which + " AND p.id = ANY(t.depends_on) AND p.status IN ('FAILED', 'CANCELLED') "
+                            + "RETURNING t.id) SELECT x.id, pg_notify(?, 'e:CANCELLED:' || x.id || ':-') FROM x",
                     rs -> {
                         cancelled.add(rs.getObject(1, UUID.class));
-                    }, args.toArray());
+                    },
+                    args.toArray());
             if (cancelled.isEmpty()) {
                 return;
             }
@@ -598,13 +700,17 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         ensureOpen();
         Map<String, Waiting> due = new TreeMap<>();
         query(() -> {
-            jdbc.query("SELECT t.category, count(*), min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t "
-                    + "WHERE t.status IN "
-                    + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
-                    + "EXISTS (SELECT 1 FROM " + tasks + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
-                    + "GROUP BY t.category", rs -> {
+            jdbc.query(
+                    "SELECT t.category, count(*), min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t "
+                            + "WHERE t.status IN "
+                            + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
+                            + "EXISTS (SELECT 1 FROM " + tasks
+                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
+                            + "GROUP BY t.category",
+                    rs -> {
                         due.put(rs.getString(1), new Waiting(rs.getLong(2), instant(rs, 3)));
-                    }, ts(now));
+                    },
+                    ts(now));
             return null;
         });
         return due;
@@ -633,8 +739,12 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             if (asked != null) {
                 // running here: the engine interrupts it; stored so that every instance shows the request. The answer
                 // is the task as the request found it: the run may stop (and end CANCELLED) at once
-                query(() -> jdbc.update("UPDATE " + tasks + " SET cancel_requested = true WHERE id = ? AND status = "
-                        + "'STARTED' AND node_id = ? AND fence = ?", id, nodeId, claim.fence()));
+                query(() -> jdbc.update(
+                        "UPDATE " + tasks + " SET cancel_requested = true WHERE id = ? AND status = "
+                                + "'STARTED' AND node_id = ? AND fence = ?",
+                        id,
+                        nodeId,
+                        claim.fence()));
                 return asked;
             }
             if (cancelled) {
@@ -642,17 +752,26 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 return task.snapshot();
             }
         }
-        List<TaskInfo> waiting = query(() -> jdbc.query("WITH x AS (UPDATE " + tasks + " SET status = 'CANCELLED', "
-                + "completed_at = ?, run_at = NULL WHERE id = ? AND status IN ('PENDING', 'RETRY') RETURNING *) "
-                + "SELECT x.*, pg_notify(?, ?) FROM x", ROWS, ts(now), id, channel,
+        List<TaskInfo> waiting = query(() -> jdbc.query(
+                "WITH x AS (UPDATE " + tasks + " SET status = 'CANCELLED', "
+                        + "completed_at = ?, run_at = NULL WHERE id = ? AND status IN ('PENDING', 'RETRY') RETURNING *) "
+                        + "SELECT x.*, pg_notify(?, ?) FROM x",
+                ROWS,
+                ts(now),
+                id,
+                channel,
                 event(TaskEventType.CANCELLED, id, nodeId)));
         if (!waiting.isEmpty()) {
             cancelDependants(now, id);
             return waiting.get(0);
         }
-        List<TaskInfo> running = query(() -> jdbc.query("WITH x AS (UPDATE " + tasks + " SET cancel_requested = true "
-                + "WHERE id = ? AND status = 'STARTED' RETURNING *) SELECT x.*, pg_notify(?, ?) FROM x",
-                ROWS, id, channel, cancelRequest(id)));
+        List<TaskInfo> running = query(() -> jdbc.query(
+                "WITH x AS (UPDATE " + tasks + " SET cancel_requested = true "
+                        + "WHERE id = ? AND status = 'STARTED' RETURNING *) SELECT x.*, pg_notify(?, ?) FROM x",
+                ROWS,
+                id,
+                channel,
+                cancelRequest(id)));
         if (!running.isEmpty()) {
             return running.get(0); // its instance hears of it, interrupts the run, and records it CANCELLED
         }
@@ -664,14 +783,23 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         ensureOpen();
         List<TaskInfo> rows;
         try {
-            rows = jdbc.query("WITH x AS (UPDATE " + tasks + " SET " + RESET_FOR_RETRY + " WHERE id = ? AND status IN "
-                    + "('FAILED', 'CANCELLED') RETURNING *) SELECT x.*, pg_notify(?, ?) FROM x",
-                    ROWS, id, channel, event(TaskEventType.SUBMITTED, id, nodeId));
+            rows = jdbc.query(
+                    "WITH x AS (UPDATE " + tasks + " SET " + RESET_FOR_RETRY + " WHERE id = ? AND status IN "
+                            + "('FAILED', 'CANCELLED') RETURNING *) SELECT x.*, pg_notify(?, ?) FROM x",
+                    ROWS,
+                    id,
+                    channel,
+                    event(TaskEventType.SUBMITTED, id, nodeId));
         } catch (DuplicateKeyException ex) {
             TaskInfo task = stored(id);
-            UUID holder = query(() -> jdbc.query("SELECT id FROM " + tasks + " WHERE unique_key = ? AND status IN "
-                    + "('PENDING', 'RETRY', 'STARTED')", (rs, n) -> rs.getObject(1, UUID.class), task.uniqueKey()))
-                    .stream().findFirst().orElse(null);
+            UUID holder = query(() -> jdbc.query(
+                            "SELECT id FROM " + tasks + " WHERE unique_key = ? AND status IN "
+                                    + "('PENDING', 'RETRY', 'STARTED')",
+                            (rs, n) -> rs.getObject(1, UUID.class),
+                            task.uniqueKey()))
+                    .stream()
+                    .findFirst()
+                    .orElse(null);
             throw Refusals.uniqueKeyHeld(id, task.status(), holder, task.uniqueKey());
         } catch (DataAccessException ex) {
             throw failure(ex);
@@ -687,8 +815,10 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         ensureOpen();
         String categoryClause = category == null ? "" : " AND category = ?";
         List<Object> countArgs = category == null ? List.of() : List.of(category);
-        Integer total = query(() -> jdbc.queryForObject("SELECT count(*) FROM " + tasks + " WHERE status = 'FAILED'"
-                + categoryClause, Integer.class, countArgs.toArray()));
+        Integer total = query(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM " + tasks + " WHERE status = 'FAILED'" + categoryClause,
+                Integer.class,
+                countArgs.toArray()));
         if (total == null || total == 0 || runnableNames.isEmpty()) {
             return new RetriedTasks(List.of(), total == null ? 0 : total);
         }
@@ -698,16 +828,20 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         args.add(nodeId);
         // a unique key binds one unfinished task: tasks whose key is held stay FAILED, and of several FAILED tasks with
         // one key only the newest runs again
-        List<TaskInfo> rows = query(() -> jdbc.query("WITH x AS (UPDATE " + tasks + " t SET " + RESET_FOR_RETRY
-                + " WHERE t.status = 'FAILED'" + categoryClause.replace("category", "t.category")
-                + " AND t.name = ANY(?) AND (t.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM " + tasks + " h "
-                + "WHERE h.unique_key = t.unique_key AND h.status IN ('PENDING', 'RETRY', 'STARTED')) AND t.id = "
-                + "(SELECT n.id FROM " + tasks + " n WHERE n.unique_key = t.unique_key AND n.status = 'FAILED' "
-                + "ORDER BY n.created_at DESC, n.id DESC LIMIT 1))) RETURNING t.*) "
-                + "SELECT x.*, pg_notify(?, 'e:SUBMITTED:' || x.id || ':' || ?) FROM x",
-                ROWS, args.toArray()));
+        List<TaskInfo> rows = query(() -> jdbc.query(
+                "WITH x AS (UPDATE " + tasks + " t SET " + RESET_FOR_RETRY
+                        + " WHERE t.status = 'FAILED'" + categoryClause.replace("category", "t.category")
+                        + " AND t.name = ANY(?) AND (t.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM " + tasks
+                        + " h "
+                        + "WHERE h.unique_key = t.unique_key AND h.status IN ('PENDING', 'RETRY', 'STARTED')) AND t.id = "
+                        + "(SELECT n.id FROM " + tasks + " n WHERE n.unique_key = t.unique_key AND n.status = 'FAILED' "
+                        + "ORDER BY n.created_at DESC, n.id DESC LIMIT 1))) RETURNING t.*) "
+                        + "SELECT x.*, pg_notify(?, 'e:SUBMITTED:' || x.id || ':' || ?) FROM x",
+                ROWS,
+                args.toArray()));
         List<LiveTask> reset = new ArrayList<>(rows.size());
-        rows.stream().sorted(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id))
+        rows.stream()
+                .sorted(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id))
                 .forEach(row -> reset.add(LiveTask.of(row)));
         return new RetriedTasks(reset, total);
     }
@@ -724,8 +858,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     @Override
     public int deleteCompletedBefore(Instant cutoff) {
         ensureOpen();
-        return query(() -> jdbc.update("DELETE FROM " + tasks + " WHERE status IN " + ENDED + " AND completed_at < ?",
-                ts(cutoff)));
+        return query(() -> jdbc.update(
+                "DELETE FROM " + tasks + " WHERE status IN " + ENDED + " AND completed_at < ?", ts(cutoff)));
     }
 
     // ---- reads ----
@@ -737,8 +871,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         if (claim != null) {
             return Optional.of(claim.task().snapshot());
         }
-        return query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ?",
-                ROWS, id)).stream().findFirst();
+        return query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ?", ROWS, id)).stream()
+                .findFirst();
     }
 
     private TaskInfo stored(UUID id) {
@@ -750,12 +884,14 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         ensureOpen();
         List<Object> args = new ArrayList<>(5);
         String where = TaskQueries.where(filter, args);
-        Long total = query(() -> jdbc.queryForObject("SELECT count(*) FROM " + tasks + where, Long.class,
-                args.toArray()));
+        Long total =
+                query(() -> jdbc.queryForObject("SELECT count(*) FROM " + tasks + where, Long.class, args.toArray()));
         args.add(filter.limit());
         args.add(filter.offset());
-        List<TaskInfo> rows = query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + where
-                + "" + TaskSql.NEWEST_FIRST + " LIMIT ? OFFSET ?", ROWS, args.toArray()));
+        List<TaskInfo> rows = query(() -> jdbc.query(
+                "SELECT " + COLUMNS + " FROM " + tasks + where + "" + TaskSql.NEWEST_FIRST + " LIMIT ? OFFSET ?",
+                ROWS,
+                args.toArray()));
         List<TaskInfo> page = new ArrayList<>(rows.size());
         for (TaskInfo row : rows) {
             Claim claim = claims.get(row.id());
@@ -771,11 +907,10 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     }
 
     @Override
-    public io.gobstopper.tasks.TaskAnalytics analytics(Duration since, Instant now,
-            io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy) {
+    public io.gobstopper.tasks.TaskAnalytics analytics(
+            Duration since, Instant now, io.gobstopper.tasks.TaskAnalytics.GroupBy groupBy) {
         ensureOpen();
-        return query(() -> TaskQueries.analytics(jdbc, DIALECT, tasks, "?",
-                ts(now.minus(since)), since, groupBy));
+        return query(() -> TaskQueries.analytics(jdbc, DIALECT, tasks, "?", ts(now.minus(since)), since, groupBy));
     }
 
     @Override
@@ -806,16 +941,19 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         try (TextExport export = new TextExport(out, format)) {
             String[] values = new String[columns.size()];
             query(() -> transactions.execute(status -> {
-                cursor.query(sql, rs -> {
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = rs.getString(i + 1);
-                    }
-                    try {
-                        export.row(values);
-                    } catch (java.io.IOException ex) {
-                        throw new java.io.UncheckedIOException(ex);
-                    }
-                }, args.toArray());
+                cursor.query(
+                        sql,
+                        rs -> {
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] = rs.getString(i + 1);
+                            }
+                            try {
+                                export.row(values);
+                            } catch (java.io.IOException ex) {
+                                throw new java.io.UncheckedIOException(ex);
+                            }
+                        },
+                        args.toArray());
                 return null;
             }));
         } catch (java.io.UncheckedIOException ex) {
@@ -826,16 +964,25 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     @Override
     public List<TaskInfo> recentFailures(int limit) {
         ensureOpen();
-        return query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE status = 'FAILED' "
-                + "ORDER BY completed_at DESC, id DESC LIMIT ?", ROWS, limit));
+        return query(() -> jdbc.query(
+                "SELECT " + COLUMNS + " FROM " + tasks + " WHERE status = 'FAILED' "
+                        + "ORDER BY completed_at DESC, id DESC LIMIT ?",
+                ROWS,
+                limit));
     }
 
     @Override
     public List<NodeInfo> nodes() {
         ensureOpen();
-        List<NodeInfo> found = query(() -> jdbc.query("SELECT node_id, started_at, last_seen, running FROM " + nodes
-                + " WHERE last_seen > now() - make_interval(secs => ?) ORDER BY node_id", (rs, n) -> new NodeInfo(
-                        rs.getString(1), instant(rs, 2), instant(rs, 3), rs.getInt(4), rs.getString(1).equals(nodeId)),
+        List<NodeInfo> found = query(() -> jdbc.query(
+                "SELECT node_id, started_at, last_seen, running FROM " + nodes
+                        + " WHERE last_seen > now() - make_interval(secs => ?) ORDER BY node_id",
+                (rs, n) -> new NodeInfo(
+                        rs.getString(1),
+                        instant(rs, 2),
+                        instant(rs, 3),
+                        rs.getInt(4),
+                        rs.getString(1).equals(nodeId)),
                 leaseSeconds));
         List<NodeInfo> ordered = new ArrayList<>(found.size());
         found.stream().filter(NodeInfo::self).forEach(ordered::add);
@@ -861,16 +1008,21 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     @Override
     public void pauseSchedule(String name) {
         ensureOpen();
-        query(() -> jdbc.update("INSERT INTO " + schedules + " (name, paused) VALUES (?, true) ON CONFLICT (name) DO "
-                + "UPDATE SET paused = true", name));
+        query(() -> jdbc.update(
+                "INSERT INTO " + schedules + " (name, paused) VALUES (?, true) ON CONFLICT (name) DO "
+                        + "UPDATE SET paused = true",
+                name));
     }
 
     @Override
     public void resumeSchedule(String name, Instant now) {
         ensureOpen();
-        query(() -> jdbc.update("INSERT INTO " + schedules + " AS s (name, paused, last_fire_at) VALUES (?, false, ?) "
-                + "ON CONFLICT (name) DO UPDATE SET paused = false, last_fire_at = greatest(s.last_fire_at, "
-                + "excluded.last_fire_at)", name, ts(now)));
+        query(() -> jdbc.update(
+                "INSERT INTO " + schedules + " AS s (name, paused, last_fire_at) VALUES (?, false, ?) "
+                        + "ON CONFLICT (name) DO UPDATE SET paused = false, last_fire_at = greatest(s.last_fire_at, "
+                        + "excluded.last_fire_at)",
+                name,
+                ts(now)));
     }
 
     @Override
@@ -883,12 +1035,16 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         args.add(event(TaskEventType.SUBMITTED, row.id(), nodeId));
         // one statement: the fire time's compare-and-set and the run's row commit together, on whichever instance;
         // a schedule paused on any instance fires on none
-        Long stored = query(() -> jdbc.queryForObject("WITH s AS (INSERT INTO " + schedules + " AS s (name, paused, "
-                + "last_fire_at) VALUES (?, false, ?) ON CONFLICT (name) DO UPDATE SET last_fire_at = "
-                + "excluded.last_fire_at WHERE NOT s.paused AND (s.last_fire_at IS NULL OR s.last_fire_at < "
-                + "excluded.last_fire_at) RETURNING name), i AS (" + INSERT_INTO.formatted(tasks) + "SELECT " + INSERT_VALUES + " FROM s "
-                + "RETURNING id) "
-                + "SELECT count(*) FROM i, LATERAL (SELECT pg_notify(?, ?)) n", Long.class, args.toArray()));
+        Long stored = query(() -> jdbc.queryForObject(
+                "WITH s AS (INSERT INTO " + schedules + " AS s (name, paused, "
+                        + "last_fire_at) VALUES (?, false, ?) ON CONFLICT (name) DO UPDATE SET last_fire_at = "
+                        + "excluded.last_fire_at WHERE NOT s.paused AND (s.last_fire_at IS NULL OR s.last_fire_at < "
+                        + "excluded.last_fire_at) RETURNING name), i AS (" + INSERT_INTO.formatted(tasks) + "SELECT "
+                        + INSERT_VALUES + " FROM s "
+                        + "RETURNING id) "
+                        + "SELECT count(*) FROM i, LATERAL (SELECT pg_notify(?, ?)) n",
+                Long.class,
+                args.toArray()));
         return stored != null && stored > 0;
     }
 
@@ -915,17 +1071,23 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         try {
             if (!held.isEmpty()) {
                 // claimed but not started, or still running past the shutdown timeout: free for the others at once
-                int released = jdbc.update("UPDATE " + tasks + " SET status = 'PENDING', started_at = NULL, "
-                        + "progress = 0, progress_message = NULL, lease_until = NULL, cancel_requested = false "
-                        + "WHERE id = ANY(CAST(? AS UUID[])) AND node_id = ? AND status = 'STARTED'",
-                        uuidArray(held.stream().map(claim -> claim.task().id()).toList()), nodeId);
+                int released = jdbc.update(
+                        "UPDATE " + tasks + " SET status = 'PENDING', started_at = NULL, "
+                                + "progress = 0, progress_message = NULL, lease_until = NULL, cancel_requested = false "
+                                + "WHERE id = ANY(CAST(? AS UUID[])) AND node_id = ? AND status = 'STARTED'",
+                        uuidArray(held.stream().map(claim -> claim.task().id()).toList()),
+                        nodeId);
                 jdbc.queryForObject("SELECT 1 FROM (SELECT pg_notify(?, ?)) n", Integer.class, channel, WORK);
                 log.info("Node {} released {} claimed tasks for the other instances", nodeId, released);
             }
             jdbc.update("DELETE FROM " + nodes + " WHERE node_id = ? AND token = ?", nodeId, token);
         } catch (DataAccessException ex) {
-            log.warn("Node {} could not release its tasks at shutdown; the others take them over once its lease of {} "
-                    + "expires: {}", nodeId, leaseTimeout, ex.getMessage());
+            log.warn(
+                    "Node {} could not release its tasks at shutdown; the others take them over once its lease of {} "
+                            + "expires: {}",
+                    nodeId,
+                    leaseTimeout,
+                    ex.getMessage());
         }
         log.debug("Closed the shared task store {}", location());
     }
@@ -933,10 +1095,13 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     /** Tasks by id, as stored. */
     private Map<UUID, TaskInfo> rows(Set<UUID> ids) {
         Map<UUID, TaskInfo> rows = new HashMap<>();
-        jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ANY(CAST(? AS UUID[]))", rs -> {
-            TaskInfo row = ROWS.mapRow(rs, 0);
-            rows.put(row.id(), row);
-        }, uuidArray(ids));
+        jdbc.query(
+                "SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ANY(CAST(? AS UUID[]))",
+                rs -> {
+                    TaskInfo row = ROWS.mapRow(rs, 0);
+                    rows.put(row.id(), row);
+                },
+                uuidArray(ids));
         return rows;
     }
 

@@ -1,14 +1,13 @@
 package io.gobstopper.tasks.store.postgres;
 
-import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.ChildJvm;
+import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.engine.EngineFixture;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,12 @@ final class ChildCluster implements AutoCloseable {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new RunLog(database.dataSource(), database.schema(), "submitter"));
-        submitter = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new PostgresTaskStore(database.dataSource(), database.schema(), "submitter", lease, poll)).settings(EngineFixture.SETTINGS.withWorkers(0)).mapper(mapper).build();
+        submitter = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new PostgresTaskStore(database.dataSource(), database.schema(), "submitter", lease, poll))
+                .settings(EngineFixture.SETTINGS.withWorkers(0))
+                .mapper(mapper)
+                .build();
         submitter.start(); // creates the store's tables
         RunLog.createTable(database.dataSource(), database.schema());
     }
@@ -48,8 +52,15 @@ final class ChildCluster implements AutoCloseable {
     /** Starts one child JVM per node id, all at once, and waits until each has started its engine. */
     void start(int workers, String... nodeIds) throws IOException, InterruptedException {
         for (String nodeId : nodeIds) {
-            children.put(nodeId, ChildJvm.start(SharedChild.class, database.schema(), nodeId, Integer.toString(workers),
-                    Long.toString(lease.toMillis()), Long.toString(poll.toMillis())));
+            children.put(
+                    nodeId,
+                    ChildJvm.start(
+                            SharedChild.class,
+                            database.schema(),
+                            nodeId,
+                            Integer.toString(workers),
+                            Long.toString(lease.toMillis()),
+                            Long.toString(poll.toMillis())));
         }
         for (String nodeId : nodeIds) {
             if (!children.get(nodeId).expect("ready", START).equals(List.of(nodeId))) {
@@ -78,13 +89,14 @@ final class ChildCluster implements AutoCloseable {
 
     /** How many tasks have this status. */
     long count(String status) {
-        return jdbc.queryForObject("SELECT count(*) FROM " + database.schema() + ".tasks WHERE status = ?", Long.class,
-                status);
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM " + database.schema() + ".tasks WHERE status = ?", Long.class, status);
     }
 
     /** Every logged run, in the order they began. */
     List<Run> runs() {
-        return jdbc.query("SELECT seq, task_id, task_key, node FROM " + database.schema() + ".runs ORDER BY seq",
+        return jdbc.query(
+                "SELECT seq, task_id, task_key, node FROM " + database.schema() + ".runs ORDER BY seq",
                 (rs, n) -> new Run(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)));
     }
 

@@ -36,16 +36,20 @@ class ClusterExactlyOnceTests {
 
         long begin = System.nanoTime();
         List<UUID> ids = cluster.submit(TASKS, i -> 0);
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.count("SUCCESS") == TASKS);
         double seconds = (System.nanoTime() - begin) / 1e9;
 
         List<ChildCluster.Run> runs = cluster.runs();
-        Map<UUID, List<ChildCluster.Run>> byTask = runs.stream()
-                .collect(Collectors.groupingBy(ChildCluster.Run::taskId));
+        Map<UUID, List<ChildCluster.Run>> byTask =
+                runs.stream().collect(Collectors.groupingBy(ChildCluster.Run::taskId));
         assertThat(new HashSet<>(ids)).as("distinct ids submitted").hasSize(TASKS);
         assertThat(byTask.keySet()).as("tasks with a run").isEqualTo(new HashSet<>(ids));
-        assertThat(byTask.values()).as("runs per task").allSatisfy(taskRuns -> assertThat(taskRuns).hasSize(1));
+        assertThat(byTask.values())
+                .as("runs per task")
+                .allSatisfy(taskRuns -> assertThat(taskRuns).hasSize(1));
         assertThat(runs).hasSize(TASKS);
         for (int i = 0; i < TASKS; i++) {
             assertThat(byTask.get(ids.get(i)).get(0).key()).isEqualTo("t" + i);
@@ -53,21 +57,23 @@ class ClusterExactlyOnceTests {
 
         // the store agrees: every task SUCCESS on the first attempt, on the instance whose run the log shows
         Map<UUID, String> storedNode = new HashMap<>();
-        cluster.jdbc.query("SELECT id, status, retry_count, node_id FROM " + cluster.database.schema() + ".tasks",
-                rs -> {
+        cluster.jdbc.query(
+                "SELECT id, status, retry_count, node_id FROM " + cluster.database.schema() + ".tasks", rs -> {
                     assertThat(rs.getString(2)).isEqualTo("SUCCESS");
                     assertThat(rs.getInt(3)).isZero();
                     storedNode.put(rs.getObject(1, UUID.class), rs.getString(4));
                 });
         assertThat(storedNode).hasSize(TASKS);
-        byTask.forEach((id, taskRuns) -> assertThat(storedNode.get(id)).as("node of " + id)
+        byTask.forEach((id, taskRuns) -> assertThat(storedNode.get(id))
+                .as("node of " + id)
                 .isEqualTo(taskRuns.get(0).node()));
 
-        Map<String, Long> perNode = new TreeMap<>(runs.stream()
-                .collect(Collectors.groupingBy(ChildCluster.Run::node, Collectors.counting())));
+        Map<String, Long> perNode = new TreeMap<>(
+                runs.stream().collect(Collectors.groupingBy(ChildCluster.Run::node, Collectors.counting())));
         System.out.printf("%,d tasks on 3 instances in %.1f s; runs per instance: %s%n", TASKS, seconds, perNode);
         assertThat(perNode.keySet()).as("instances that ran tasks").containsExactlyElementsOf(NODES);
-        assertThat(perNode.values()).as("each instance ran a share (of %s)", perNode)
+        assertThat(perNode.values())
+                .as("each instance ran a share (of %s)", perNode)
                 .allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(TASKS / 20));
     }
 }

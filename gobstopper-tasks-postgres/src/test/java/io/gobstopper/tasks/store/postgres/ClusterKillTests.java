@@ -43,28 +43,44 @@ class ClusterKillTests {
         String runs = cluster.database.schema() + ".runs";
 
         // the victim is in the middle of runs: tasks it claimed whose bodies have begun
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
-                cluster.jdbc.queryForObject("SELECT count(*) FROM " + tasks + " t WHERE t.status = 'STARTED' AND "
-                        + "t.node_id = ? AND EXISTS (SELECT 1 FROM " + runs + " r WHERE r.task_id = t.id AND r.node = "
-                        + "t.node_id)", Long.class, VICTIM) >= 2
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> cluster.jdbc.queryForObject(
+                                        "SELECT count(*) FROM " + tasks + " t WHERE t.status = 'STARTED' AND "
+                                                + "t.node_id = ? AND EXISTS (SELECT 1 FROM " + runs
+                                                + " r WHERE r.task_id = t.id AND r.node = "
+                                                + "t.node_id)",
+                                        Long.class,
+                                        VICTIM)
+                                >= 2
                         && cluster.jdbc.queryForObject("SELECT count(*) FROM " + runs, Long.class) >= 30);
         long killedAt = System.nanoTime();
         cluster.child(VICTIM).kill();
 
         // what it held when it died: its rows stay so until its lease expires
-        Set<UUID> held = new HashSet<>(cluster.jdbc.queryForList("SELECT id FROM " + tasks + " WHERE status = "
-                + "'STARTED' AND node_id = ?", UUID.class, VICTIM));
+        Set<UUID> held = new HashSet<>(cluster.jdbc.queryForList(
+                "SELECT id FROM " + tasks + " WHERE status = " + "'STARTED' AND node_id = ?", UUID.class, VICTIM));
         assertThat(held).as("tasks the victim held at the kill").isNotEmpty();
 
         Duration limit = LEASE.plusSeconds(2);
         Duration left = limit.minusNanos(System.nanoTime() - killedAt);
         Awaitility.await("every task the victim held runs again on another instance within " + limit + " of the kill")
-                .atMost(left).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                .until(() -> cluster.jdbc.queryForObject("SELECT count(DISTINCT task_id) FROM " + runs + " WHERE node "
-                        + "<> ? AND task_id = ANY(?)", Long.class, VICTIM, held.toArray(UUID[]::new)) == held.size());
+                .atMost(left)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> cluster.jdbc.queryForObject(
+                                "SELECT count(DISTINCT task_id) FROM " + runs + " WHERE node "
+                                        + "<> ? AND task_id = ANY(?)",
+                                Long.class,
+                                VICTIM,
+                                held.toArray(UUID[]::new))
+                        == held.size());
         double takeover = (System.nanoTime() - killedAt) / 1e9;
 
-        Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.count("SUCCESS") == TASKS);
 
         Map<UUID, Integer> retries = new HashMap<>();
@@ -82,27 +98,38 @@ class ClusterKillTests {
             assertThat(taskRuns).as("runs of %s", id).hasSizeBetween(1, 2);
             if (taskRuns.size() == 2) {
                 twice.add(id);
-                assertThat(taskRuns.get(0).node()).as("first run of %s, which ran twice", id).isEqualTo(VICTIM);
+                assertThat(taskRuns.get(0).node())
+                        .as("first run of %s, which ran twice", id)
+                        .isEqualTo(VICTIM);
                 assertThat(taskRuns.get(1).node()).as("second run of %s", id).isNotEqualTo(VICTIM);
             }
         });
         assertThat(held).as("tasks that ran twice were in flight on the victim").containsAll(twice);
         for (UUID id : held) {
             List<ChildCluster.Run> taskRuns = byTask.get(id);
-            assertThat(taskRuns.get(taskRuns.size() - 1).node()).as("last run of held task %s", id)
+            assertThat(taskRuns.get(taskRuns.size() - 1).node())
+                    .as("last run of held task %s", id)
                     .isNotEqualTo(VICTIM);
-            assertThat(retries.get(id)).as("attempts counted for held task %s", id).isEqualTo(1);
+            assertThat(retries.get(id))
+                    .as("attempts counted for held task %s", id)
+                    .isEqualTo(1);
         }
         // a held task whose body had begun on the victim is one that ran twice
-        assertThat(twice).isEqualTo(held.stream().filter(id -> byTask.get(id).get(0).node().equals(VICTIM))
-                .collect(Collectors.toSet()));
+        assertThat(twice)
+                .isEqualTo(held.stream()
+                        .filter(id -> byTask.get(id).get(0).node().equals(VICTIM))
+                        .collect(Collectors.toSet()));
         assertThat(twice).as("tasks that ran twice").isNotEmpty();
         retries.forEach((id, count) -> {
             if (!held.contains(id)) {
-                assertThat(count).as("retries of %s, not held by the victim", id).isZero();
+                assertThat(count)
+                        .as("retries of %s, not held by the victim", id)
+                        .isZero();
             }
         });
-        System.out.printf("victim held %d tasks at the kill (%d had begun); all ran again elsewhere %.2f s after the "
-                + "kill (limit %s)%n", held.size(), twice.size(), takeover, limit);
+        System.out.printf(
+                "victim held %d tasks at the kill (%d had begun); all ran again elsewhere %.2f s after the "
+                        + "kill (limit %s)%n",
+                held.size(), twice.size(), takeover, limit);
     }
 }

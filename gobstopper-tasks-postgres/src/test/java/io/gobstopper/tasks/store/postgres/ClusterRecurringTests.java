@@ -45,10 +45,15 @@ class ClusterRecurringTests {
     private record Fired(UUID id, Instant runAt, String status) {}
 
     private List<Fired> fired() {
-        return new org.springframework.jdbc.core.JdbcTemplate(cluster.database.dataSource()).query("SELECT id, run_at, "
-                + "status FROM " + cluster.database.schema() + ".tasks WHERE name = ? ORDER BY run_at",
-                (rs, n) -> new Fired(rs.getObject(1, UUID.class), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                        rs.getString(3)), EverySecond.NAME);
+        return new org.springframework.jdbc.core.JdbcTemplate(cluster.database.dataSource())
+                .query(
+                        "SELECT id, run_at, " + "status FROM " + cluster.database.schema()
+                                + ".tasks WHERE name = ? ORDER BY run_at",
+                        (rs, n) -> new Fired(
+                                rs.getObject(1, UUID.class),
+                                rs.getObject(2, OffsetDateTime.class).toInstant(),
+                                rs.getString(3)),
+                        EverySecond.NAME);
     }
 
     @Test
@@ -59,7 +64,9 @@ class ClusterRecurringTests {
             nodes.add(cluster.start("n" + i, Duration.ofSeconds(30), EngineFixture.SETTINGS, beans.get(i)));
         }
         // about 4 s: five fire times stored
-        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> fired().size() >= 5);
         nodes.forEach(node -> node.engine().close()); // graceful: runs begun end first
 
@@ -69,18 +76,26 @@ class ClusterRecurringTests {
         assertThat(fired.size()).isGreaterThanOrEqualTo(5);
         for (int i = 0; i < fired.size(); i++) {
             Instant runAt = fired.get(i).runAt();
-            assertThat(runAt.getNano()).as("fire time %s is a whole second", runAt).isZero();
+            assertThat(runAt.getNano())
+                    .as("fire time %s is a whole second", runAt)
+                    .isZero();
             if (i > 0) {
-                assertThat(Duration.between(fired.get(i - 1).runAt(), runAt)).as("no fire time skipped")
+                assertThat(Duration.between(fired.get(i - 1).runAt(), runAt))
+                        .as("no fire time skipped")
                         .isEqualTo(Duration.ofSeconds(1));
             }
         }
 
         Map<UUID, Fired> byId = fired.stream().collect(Collectors.toMap(Fired::id, Function.identity()));
-        List<RecurringTasksBean.Run> runs = beans.stream().flatMap(bean -> bean.runs().stream()).toList();
-        assertThat(runs).extracting(RecurringTasksBean.Run::taskId).as("runs, each of a stored fire time")
-                .doesNotHaveDuplicates().allSatisfy(id -> assertThat(byId).containsKey(id));
-        Set<UUID> ran = new HashSet<>(runs.stream().map(RecurringTasksBean.Run::taskId).toList());
+        List<RecurringTasksBean.Run> runs =
+                beans.stream().flatMap(bean -> bean.runs().stream()).toList();
+        assertThat(runs)
+                .extracting(RecurringTasksBean.Run::taskId)
+                .as("runs, each of a stored fire time")
+                .doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(byId).containsKey(id));
+        Set<UUID> ran =
+                new HashSet<>(runs.stream().map(RecurringTasksBean.Run::taskId).toList());
         for (Fired task : fired) {
             // closing the engines may leave the newest fire time unclaimed; every other one ran, once
             if (task.status().equals("SUCCESS")) {
@@ -90,35 +105,47 @@ class ClusterRecurringTests {
                 assertThat(ran).doesNotContain(task.id());
             }
         }
-        assertThat(fired.subList(0, fired.size() - 1)).extracting(Fired::status).as("all but the newest fire time ran")
+        assertThat(fired.subList(0, fired.size() - 1))
+                .extracting(Fired::status)
+                .as("all but the newest fire time ran")
                 .containsOnly("SUCCESS");
     }
+
     @Test
     void aScheduleThatOneInstancePausedFiresOnNoneUntilAnyInstanceResumesIt() {
         SharedEngines.Node n0 = cluster.start("n0", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
         SharedEngines.Node n1 = cluster.start("n1", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> fired().size() >= 1);
 
         assertThat(n0.engine().pauseSchedule(EverySecond.NAME).paused()).isTrue();
         Instant paused = Instant.now(); // a fire time after this one comes after the pause was stored
         SharedEngines.Node n2 = cluster.start("n2", Duration.ofSeconds(30), EngineFixture.SETTINGS, new EverySecond());
-        Awaitility.await("no fire time after the pause runs, on any instance").during(Duration.ofMillis(2500))
-                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("no fire time after the pause runs, on any instance")
+                .during(Duration.ofMillis(2500))
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> fired().stream().noneMatch(task -> task.runAt().isAfter(paused)));
         assertThat(n1.engine().schedules()).singleElement().satisfies(schedule -> {
             assertThat(schedule.paused()).as("paused, as n1 shows it").isTrue();
             assertThat(schedule.nextRunAt()).isNull();
         });
-        assertThat(n2.engine().schedules().get(0).paused()).as("paused, as n2 (started since) shows it").isTrue();
+        assertThat(n2.engine().schedules().get(0).paused())
+                .as("paused, as n2 (started since) shows it")
+                .isTrue();
 
         // resumed on n1; n0, which paused it, fires it again on its own
         n1.engine().resumeSchedule(EverySecond.NAME);
-        assertThat(n0.engine().schedules().get(0).paused()).as("paused, as n0 shows it after the resume").isFalse();
+        assertThat(n0.engine().schedules().get(0).paused())
+                .as("paused, as n0 shows it after the resume")
+                .isFalse();
         n1.engine().close();
         n2.engine().close();
         Instant alone = Instant.now();
-        Awaitility.await("n0 alone fires the resumed schedule").atMost(Duration.ofSeconds(5))
+        Awaitility.await("n0 alone fires the resumed schedule")
+                .atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> fired().stream().anyMatch(task -> task.runAt().isAfter(alone)));
 
@@ -128,13 +155,15 @@ class ClusterRecurringTests {
         n0.engine().resumeSchedule(EverySecond.NAME);
         n0.engine().close();
         Instant last = Instant.now();
-        Awaitility.await("n3, started during a pause, fires the resumed schedule").atMost(Duration.ofSeconds(5))
+        Awaitility.await("n3, started during a pause, fires the resumed schedule")
+                .atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> fired().stream().anyMatch(task -> task.runAt().isAfter(last)));
         assertThat(n3.engine().schedules().get(0).paused()).isFalse();
 
         List<Fired> fired = fired();
-        assertThat(fired.stream().map(Fired::runAt).distinct().count()).as("one run per fire time")
+        assertThat(fired.stream().map(Fired::runAt).distinct().count())
+                .as("one run per fire time")
                 .isEqualTo(fired.size());
     }
 }

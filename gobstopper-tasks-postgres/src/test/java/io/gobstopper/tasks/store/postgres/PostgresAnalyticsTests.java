@@ -1,6 +1,5 @@
 package io.gobstopper.tasks.store.postgres;
 
-import io.gobstopper.tasks.store.TaskArchive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -9,8 +8,9 @@ import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.ManagedTaskQueue;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskFilter;
-import io.gobstopper.tasks.contract.ExpectedAnalytics;
 import io.gobstopper.tasks.UnsupportedStoreOperationException;
+import io.gobstopper.tasks.contract.ExpectedAnalytics;
+import io.gobstopper.tasks.store.TaskArchive;
 import io.gobstopper.tasks.store.support.TextExport;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,13 +47,14 @@ class PostgresAnalyticsTests {
     @Test
     void analyticsEqualFiguresComputedInJavaForBothGroupings() throws Exception {
         List<ExpectedAnalytics.Row> rows = ExpectedAnalytics.generate(now, 20_000, 7);
-        store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
-                Duration.ofSeconds(1));
+        store = new PostgresTaskStore(
+                database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30), Duration.ofSeconds(1));
         store.open(now);
         try (Connection connection = database.dataSource().getConnection();
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO " + database.schema()
-                        + ".tasks (id, name, category, priority, max_retries, args, kwargs, created_at, status, "
-                        + "started_at, completed_at, run_at) VALUES (?::uuid, ?, ?, 2, 0, '[]', '{}', ?, ?, ?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO " + database.schema()
+                                + ".tasks (id, name, category, priority, max_retries, args, kwargs, created_at, status, "
+                                + "started_at, completed_at, run_at) VALUES (?::uuid, ?, ?, 2, 0, '[]', '{}', ?, ?, ?, ?, ?)")) {
             connection.setAutoCommit(false);
             int n = 0;
             for (ExpectedAnalytics.Row row : rows) {
@@ -81,25 +82,36 @@ class PostgresAnalyticsTests {
 
     @Test
     void archivingAndParquetAreRefusedNamingTheDuckDbStore() throws Exception {
-        assertThat(new PostgresTaskStore(database.dataSource(), database.schema(), "analytics",
-                Duration.ofSeconds(30), Duration.ofSeconds(1))).isNotInstanceOf(TaskArchive.class);
-        try (ManagedTaskQueue tasks = GobstopperTasks.builder().store(new PostgresTaskStore(database.dataSource(),
-                database.schema(), "analytics", Duration.ofSeconds(30), Duration.ofSeconds(1))).build()) {
+        assertThat(new PostgresTaskStore(
+                        database.dataSource(),
+                        database.schema(),
+                        "analytics",
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1)))
+                .isNotInstanceOf(TaskArchive.class);
+        try (ManagedTaskQueue tasks = GobstopperTasks.builder()
+                .store(new PostgresTaskStore(
+                        database.dataSource(),
+                        database.schema(),
+                        "analytics",
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(1)))
+                .build()) {
             tasks.start();
             assertThatExceptionOfType(UnsupportedStoreOperationException.class)
                     .isThrownBy(() -> tasks.archive(Duration.ZERO))
                     .withMessageContaining("DuckDB-only");
             assertThatExceptionOfType(UnsupportedStoreOperationException.class)
-                    .isThrownBy(() -> tasks.export(TaskFilter.all(), ExportFormat.PARQUET,
-                            new java.io.ByteArrayOutputStream()))
+                    .isThrownBy(() ->
+                            tasks.export(TaskFilter.all(), ExportFormat.PARQUET, new java.io.ByteArrayOutputStream()))
                     .withMessageContaining("DuckDB-only");
         }
     }
 
     @Test
     void exportStreamsCsvAndJsonWithAwkwardTextIntactAndDeclaresNoParquet() throws Exception {
-        store = new PostgresTaskStore(database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30),
-                Duration.ofSeconds(1));
+        store = new PostgresTaskStore(
+                database.dataSource(), database.schema(), "analytics", Duration.ofSeconds(30), Duration.ofSeconds(1));
         store.open(now);
         String awkward = "boom, \"quoted\"\nsecond line \\ done";
         try (Connection connection = database.dataSource().getConnection();
@@ -118,8 +130,8 @@ class PostgresAnalyticsTests {
 
         java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
         store.export(failed, ExportFormat.JSON, json);
-        tools.jackson.databind.JsonNode array = tools.jackson.databind.json.JsonMapper.builder().build()
-                .readTree(json.toByteArray());
+        tools.jackson.databind.JsonNode array =
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.toByteArray());
         assertThat(array.isArray()).isTrue();
         assertThat(array.size()).isEqualTo(2);
         assertThat(array.get(0).path("error").asString()).isEqualTo(awkward);
@@ -136,14 +148,18 @@ class PostgresAnalyticsTests {
 
         java.io.ByteArrayOutputStream none = new java.io.ByteArrayOutputStream();
         store.export(new TaskFilter("nothing-here", null, null, 50, 0), ExportFormat.JSON, none);
-        assertThat(none.toString(java.nio.charset.StandardCharsets.UTF_8).strip()).isEqualTo("[]");
+        assertThat(none.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
+                .isEqualTo("[]");
 
-        assertThat(store.exportFormats()).as("Parquet is DuckDB-only")
+        assertThat(store.exportFormats())
+                .as("Parquet is DuckDB-only")
                 .containsExactlyInAnyOrder(ExportFormat.CSV, ExportFormat.JSON);
     }
 
     private static java.time.OffsetDateTime ts(Long micros) {
-        return micros == null ? null
-                : java.time.OffsetDateTime.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
+        return micros == null
+                ? null
+                : java.time.OffsetDateTime.ofInstant(
+                        Instant.EPOCH.plus(micros, ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
     }
 }

@@ -20,7 +20,8 @@ class PostgresArchitectureTests {
 
     @Test
     void theImportSeesTheModulesMainClassesOnly() {
-        assertThat(postgres.stream().map(JavaClass::getName)).contains(PostgresTaskStore.class.getName())
+        assertThat(postgres.stream().map(JavaClass::getName))
+                .contains(PostgresTaskStore.class.getName())
                 .doesNotContain(PostgresArchitectureTests.class.getName());
     }
 

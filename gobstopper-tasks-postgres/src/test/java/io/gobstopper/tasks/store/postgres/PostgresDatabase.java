@@ -16,8 +16,8 @@ import javax.sql.DataSource;
  */
 public final class PostgresDatabase implements AutoCloseable {
 
-    public static final String URL = System.getenv().getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String URL = System.getenv()
+            .getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private final HikariDataSource dataSource;
     private final String schema;
@@ -41,9 +41,11 @@ public final class PostgresDatabase implements AutoCloseable {
         try {
             return new PostgresDatabase(schema, poolSize);
         } catch (RuntimeException ex) {
-            throw new IllegalStateException("PostgreSQL is not reachable at " + URL + " (" + ex.getMessage() + "). "
-                    + "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; .ci/run "
-                    + "does) or point GOBSTOPPER_TEST_POSTGRES_URL at one.", ex);
+            throw new IllegalStateException(
+                    "PostgreSQL is not reachable at " + URL + " (" + ex.getMessage() + "). "
+                            + "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; .ci/run "
+                            + "does) or point GOBSTOPPER_TEST_POSTGRES_URL at one.",
+                    ex);
         }
     }
 
@@ -62,7 +64,8 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /** Drops the test's schema and closes the pool. */
     public void drop() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         } catch (SQLException ex) {
             throw new IllegalStateException("Could not drop test schema " + schema, ex);

@@ -35,13 +35,32 @@ import io.gobstopper.tasks.engine.WorkerResizeContract;
  * the tasks an instance has claimed, so a steady stream of HIGH work keeps LOW work waiting. Rate limits hold per
  * instance.
  */
-class PostgresEngineContractTests implements ArgumentBindingContract, CancelContract, CancelRaceContract,
-        DelayedStartContract, DeleteAndCleanupContract, DependencyAndBatchContract, EngineLifecycleContract,
-        GracefulShutdownContract, RateLimitContract, ListingAndStatsContract, ManualRetryContract,
-        PriorityOrderContract, ProgressContract, QueueWaitContract, RecurringTaskContract, RestartRecoveryContract,
-        RetryBackoffContract, RunawayTasksContract, StoredSizeContract, SubmitAsyncContract, TaskListenerContract,
-        TaskResultContract, TimeoutAndCancelContract, UniqueKeyContract, WorkerResizeContract {
-
+class PostgresEngineContractTests
+        implements ArgumentBindingContract,
+                CancelContract,
+                CancelRaceContract,
+                DelayedStartContract,
+                DeleteAndCleanupContract,
+                DependencyAndBatchContract,
+                EngineLifecycleContract,
+                GracefulShutdownContract,
+                RateLimitContract,
+                ListingAndStatsContract,
+                ManualRetryContract,
+                PriorityOrderContract,
+                ProgressContract,
+                QueueWaitContract,
+                RecurringTaskContract,
+                RestartRecoveryContract,
+                RetryBackoffContract,
+                RunawayTasksContract,
+                StoredSizeContract,
+                SubmitAsyncContract,
+                TaskListenerContract,
+                TaskResultContract,
+                TimeoutAndCancelContract,
+                UniqueKeyContract,
+                WorkerResizeContract {
 
     @Override
     public TestStorage storage() {

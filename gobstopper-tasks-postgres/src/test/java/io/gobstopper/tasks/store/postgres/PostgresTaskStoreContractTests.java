@@ -1,12 +1,12 @@
 package io.gobstopper.tasks.store.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gobstopper.tasks.contract.TestStorage;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.SharedTaskStore;
 import io.gobstopper.tasks.store.TaskStore;
 import io.gobstopper.tasks.store.TaskStoreContract;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.gobstopper.tasks.contract.TestStorage;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,7 +22,9 @@ class PostgresTaskStoreContractTests extends TaskStoreContract {
     @Override
     protected LiveTask take(TaskStore store, UUID id, String category, Instant now) {
         List<LiveTask> claimed = ((SharedTaskStore) store).claim(category, 1, now);
-        assertThat(claimed).as("task %s is claimed", id).singleElement()
+        assertThat(claimed)
+                .as("task %s is claimed", id)
+                .singleElement()
                 .satisfies(task -> assertThat(task.id()).isEqualTo(id));
         return claimed.get(0);
     }

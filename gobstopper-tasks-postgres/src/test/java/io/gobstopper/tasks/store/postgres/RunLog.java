@@ -28,9 +28,10 @@ public final class RunLog {
 
     /** The run log's table; {@code seq} gives the order in which runs began. */
     public static void createTable(DataSource dataSource, String schema) {
-        new JdbcTemplate(dataSource).execute("CREATE TABLE " + schema + ".runs (seq BIGSERIAL PRIMARY KEY, "
-                + "task_id UUID NOT NULL, task_key TEXT NOT NULL, node TEXT NOT NULL, "
-                + "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())");
+        new JdbcTemplate(dataSource)
+                .execute("CREATE TABLE " + schema + ".runs (seq BIGSERIAL PRIMARY KEY, "
+                        + "task_id UUID NOT NULL, task_key TEXT NOT NULL, node TEXT NOT NULL, "
+                        + "at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())");
     }
 
     @BackgroundTask(name = TASK, maxRetries = 0)

@@ -8,8 +8,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,7 +36,12 @@ public final class SharedChild {
         JsonMapper mapper = JsonMapper.builder().build();
         TaskRegistry registry = new TaskRegistry(mapper);
         registry.registerAnnotated(new RunLog(database.dataSource(), schema, nodeId));
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().registry(registry).store(new PostgresTaskStore(database.dataSource(), schema, nodeId, lease, poll)).settings(TaskEngineSettings.DEFAULTS.withWorkers(workers).withShutdownTimeout(Duration.ofSeconds(10))).mapper(mapper).build();
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .registry(registry)
+                .store(new PostgresTaskStore(database.dataSource(), schema, nodeId, lease, poll))
+                .settings(TaskEngineSettings.DEFAULTS.withWorkers(workers).withShutdownTimeout(Duration.ofSeconds(10)))
+                .mapper(mapper)
+                .build();
         engine.start();
         send("ready " + nodeId);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

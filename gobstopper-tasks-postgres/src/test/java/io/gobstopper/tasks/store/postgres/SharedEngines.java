@@ -25,7 +25,12 @@ final class SharedEngines implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
 
     /** One instance: its engine, beans and events. */
-    record Node(String id, TaskEngine engine, TestTasks tasks, List<Object> beans, List<TaskEvent> events,
+    record Node(
+            String id,
+            TaskEngine engine,
+            TestTasks tasks,
+            List<Object> beans,
+            List<TaskEvent> events,
             List<TaskEvent> remoteEvents) {}
 
     /** Starts one more engine on the schema. */
@@ -49,10 +54,15 @@ final class SharedEngines implements AutoCloseable {
                 return true;
             }
         };
-        PostgresTaskStore store = new PostgresTaskStore(database.dataSource(), database.schema(), nodeId, leaseTimeout,
-                POLL);
-        TaskEngine engine = (TaskEngine) GobstopperTasks.builder().store(store).tasks(tasks).tasks(extraBeans)
-                .settings(settings).listener(listener).build();
+        PostgresTaskStore store =
+                new PostgresTaskStore(database.dataSource(), database.schema(), nodeId, leaseTimeout, POLL);
+        TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
+                .store(store)
+                .tasks(tasks)
+                .tasks(extraBeans)
+                .settings(settings)
+                .listener(listener)
+                .build();
         engine.start();
         Node node = new Node(nodeId, engine, tasks, List.of(extraBeans), events, remote);
         nodes.add(node);

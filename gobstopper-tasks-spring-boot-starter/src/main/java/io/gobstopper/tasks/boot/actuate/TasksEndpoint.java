@@ -42,7 +42,8 @@ public class TasksEndpoint {
         node.put("store", health.store());
         var registered = node.putArray("registeredTasks");
         for (TaskDescriptor task : queue.registeredTasks()) {
-            registered.addObject()
+            registered
+                    .addObject()
                     .put("name", task.name())
                     .put("category", task.category())
                     .put("priority", task.priority().name())
@@ -51,10 +52,12 @@ public class TasksEndpoint {
                     .put("exposed", task.exposed());
         }
         ObjectNode categories = node.putObject("categories");
-        queue.queues().forEach((category, stats) -> categories.putObject(category)
-                .put("workers", stats.workers())
-                .put("queued", stats.queued())
-                .put("running", stats.running()));
+        queue.queues()
+                .forEach((category, stats) -> categories
+                        .putObject(category)
+                        .put("workers", stats.workers())
+                        .put("queued", stats.queued())
+                        .put("running", stats.running()));
         node.set("schedules", view.schedules(queue.schedules()));
         ObjectNode byStatus = node.putObject("byStatus");
         if (queue.isEnabled()) {
@@ -62,13 +65,15 @@ public class TasksEndpoint {
             counts.forEach((status, count) -> byStatus.put(status.name(), count));
             node.set("recentFailures", view.tasks(queue.recentFailures(RECENT_FAILURES)));
             node.set("nodes", view.nodes(queue.nodes()));
-            node.set("analytics", view.analytics(
-                    queue.analytics(TaskAnalytics.DEFAULT_SINCE, TaskAnalytics.GroupBy.NAME, false)));
+            node.set(
+                    "analytics",
+                    view.analytics(queue.analytics(TaskAnalytics.DEFAULT_SINCE, TaskAnalytics.GroupBy.NAME, false)));
         } else {
             node.putArray("recentFailures");
             node.putArray("nodes");
-            node.set("analytics", view.analytics(
-                    TaskAnalytics.empty(TaskAnalytics.DEFAULT_SINCE, TaskAnalytics.GroupBy.NAME)));
+            node.set(
+                    "analytics",
+                    view.analytics(TaskAnalytics.empty(TaskAnalytics.DEFAULT_SINCE, TaskAnalytics.GroupBy.NAME)));
         }
         return node;
     }

@@ -63,8 +63,10 @@ public class TasksHealthIndicator extends AbstractHealthIndicator {
         if (!health.healthy()) {
             builder.down().withDetail("reason", health.problem());
         } else if (!overdue.isEmpty()) {
-            builder.status(overdueStatus).withDetail("reason", "tasks wait longer than their category's max-wait in "
-                    + String.join(", ", overdue));
+            builder.status(overdueStatus)
+                    .withDetail(
+                            "reason",
+                            "tasks wait longer than their category's max-wait in " + String.join(", ", overdue));
         } else {
             builder.up();
         }

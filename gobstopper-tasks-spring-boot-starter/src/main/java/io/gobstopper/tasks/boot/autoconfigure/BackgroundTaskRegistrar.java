@@ -66,9 +66,10 @@ final class BackgroundTaskRegistrar implements BeanPostProcessor, BeanFactoryAwa
             try {
                 invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
             } catch (IllegalStateException ex) {
-                throw new InvalidTaskDefinitionException("@BackgroundTask on " + target.getName() + "#" + method.getName()
-                        + " cannot be called through bean '" + beanName + "': " + ex.getMessage()
-                        + " Declare the method on the bean's interface, or proxy the class (proxyTargetClass = true).");
+                throw new InvalidTaskDefinitionException(
+                        "@BackgroundTask on " + target.getName() + "#" + method.getName()
+                                + " cannot be called through bean '" + beanName + "': " + ex.getMessage()
+                                + " Declare the method on the bean's interface, or proxy the class (proxyTargetClass = true).");
             }
             tasks.register(bean, method, invocable, annotation);
         });
@@ -111,7 +112,8 @@ final class BackgroundTaskRegistrar implements BeanPostProcessor, BeanFactoryAwa
     }
 
     private void requireSingleton(String beanName, Class<?> target) {
-        if (beanFactory != null && beanFactory.containsBeanDefinition(beanName)
+        if (beanFactory != null
+                && beanFactory.containsBeanDefinition(beanName)
                 && !beanFactory.getMergedBeanDefinition(beanName).isSingleton()) {
             throw new InvalidTaskDefinitionException("Bean '" + beanName + "' (" + target.getName()
                     + ") declares @BackgroundTask methods but is not a singleton; tasks run on one shared instance, "

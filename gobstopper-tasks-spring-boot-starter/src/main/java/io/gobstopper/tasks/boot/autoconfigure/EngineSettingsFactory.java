@@ -2,8 +2,8 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.engine.RateLimit;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
-import io.gobstopper.tasks.schedule.CronSchedule;
 import io.gobstopper.tasks.retry.RetryPolicy;
+import io.gobstopper.tasks.schedule.CronSchedule;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -32,7 +32,8 @@ final class EngineSettingsFactory {
             if (properties.getRetentionMode() == TaskEngineSettings.RetentionMode.ARCHIVE
                     && properties.getStore() != GobstopperTasksProperties.Store.DUCKDB) {
                 throw new IllegalArgumentException("archiving is DuckDB-only in this release: with store="
-                        + properties.getStore().name().toLowerCase(java.util.Locale.ROOT) + " set retention-mode=delete");
+                        + properties.getStore().name().toLowerCase(java.util.Locale.ROOT)
+                        + " set retention-mode=delete");
             }
             return null;
         });
@@ -56,14 +57,21 @@ final class EngineSettingsFactory {
                 });
             }
             GobstopperTasksProperties.CategoryRetry own = category.getRetry();
-            RetryPolicy categoryRetry = !own.isSet() ? null : retry(prefix + "retry",
-                    own.getInitialDelay() != null ? own.getInitialDelay() : globalRetry.initialDelay(),
-                    own.getMultiplier() != null ? own.getMultiplier() : globalRetry.multiplier(),
-                    own.getMaxDelay() != null ? own.getMaxDelay() : globalRetry.maxDelay());
+            RetryPolicy categoryRetry = !own.isSet()
+                    ? null
+                    : retry(
+                            prefix + "retry",
+                            own.getInitialDelay() != null ? own.getInitialDelay() : globalRetry.initialDelay(),
+                            own.getMultiplier() != null ? own.getMultiplier() : globalRetry.multiplier(),
+                            own.getMaxDelay() != null ? own.getMaxDelay() : globalRetry.maxDelay());
             if (category.getQueueCapacity() != null) {
-                check(prefix + "queue-capacity", category.getQueueCapacity(), () -> capacity(category.getQueueCapacity()));
+                check(
+                        prefix + "queue-capacity",
+                        category.getQueueCapacity(),
+                        () -> capacity(category.getQueueCapacity()));
             }
-            RateLimit rate = category.getRate() == null ? null
+            RateLimit rate = category.getRate() == null
+                    ? null
                     : check(prefix + "rate", category.getRate(), () -> RateLimit.parse(category.getRate()));
             TaskEngineSettings.CategorySettings categorySettings = new TaskEngineSettings.CategorySettings(
                     category.getWorkers(), categoryRetry, category.getQueueCapacity(), rate, category.getMaxWait());
@@ -80,8 +88,8 @@ final class EngineSettingsFactory {
             if (schedule.getZone() != null) {
                 check(prefix + "zone", schedule.getZone(), () -> zone(schedule.getZone()));
             }
-            settings = settings.withSchedule(task,
-                    new TaskEngineSettings.ScheduleOverride(schedule.getCron(), schedule.getZone()));
+            settings = settings.withSchedule(
+                    task, new TaskEngineSettings.ScheduleOverride(schedule.getCron(), schedule.getZone()));
         }
         return settings;
     }
@@ -108,7 +116,9 @@ final class EngineSettingsFactory {
      */
     private static RetryPolicy retry(String name, Duration initialDelay, double multiplier, Duration maxDelay) {
         check(name + ".initial-delay", initialDelay, () -> new RetryPolicy(initialDelay, 1.0, initialDelay));
-        check(name + ".multiplier", multiplier,
+        check(
+                name + ".multiplier",
+                multiplier,
                 () -> new RetryPolicy(Duration.ofSeconds(1), multiplier, Duration.ofSeconds(1)));
         return check(name + ".max-delay", maxDelay, () -> new RetryPolicy(initialDelay, multiplier, maxDelay));
     }

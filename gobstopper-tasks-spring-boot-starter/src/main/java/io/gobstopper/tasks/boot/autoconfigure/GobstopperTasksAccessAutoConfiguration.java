@@ -43,8 +43,8 @@ public final class GobstopperTasksAccessAutoConfiguration {
     WebMvcConfigurer gobstopperTasksManagementGuard(
             GobstopperTasksProperties properties, ObjectProvider<OperatorCheck> operators) {
         String basePath = GobstopperTasksWebAutoConfiguration.basePath(properties);
-        ManagementOperationsGuard guard = new ManagementOperationsGuard(properties.webReadOnly(),
-                operators.getIfAvailable());
+        ManagementOperationsGuard guard =
+                new ManagementOperationsGuard(properties.webReadOnly(), operators.getIfAvailable());
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
@@ -62,7 +62,9 @@ public final class GobstopperTasksAccessAutoConfiguration {
         OperatorCheck gobstopperTasksOperatorCheck(GobstopperTasksProperties properties) {
             String role = properties.webWriteRole();
             if (role == null || role.isBlank()) {
-                throw new InvalidConfigurationPropertyValueException("gobstopper.tasks.web.write-role", role,
+                throw new InvalidConfigurationPropertyValueException(
+                        "gobstopper.tasks.web.write-role",
+                        role,
                         "name the role that may act on tasks, e.g. TASKS_ADMIN");
             }
             return new SpringSecurityOperatorCheck(role.trim());
@@ -72,15 +74,17 @@ public final class GobstopperTasksAccessAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnMissingClass(SPRING_SECURITY)
     @ConditionalOnBooleanProperty(name = "gobstopper.tasks.dashboard.enabled", matchIfMissing = true)
-    @ConditionalOnBooleanProperty(name = "gobstopper.tasks.dashboard.allow-remote", havingValue = false,
+    @ConditionalOnBooleanProperty(
+            name = "gobstopper.tasks.dashboard.allow-remote",
+            havingValue = false,
             matchIfMissing = true)
     static class LocalOnlyDashboardConfiguration {
 
         @Bean
         FilterRegistrationBean<DashboardAccessFilter> gobstopperDashboardAccessFilter(
                 GobstopperTasksProperties properties) {
-            String path = GobstopperTasksWebAutoConfiguration.path("gobstopper.tasks.dashboard.path",
-                    properties.getDashboard().getPath(), "/gobstopper");
+            String path = GobstopperTasksWebAutoConfiguration.path(
+                    "gobstopper.tasks.dashboard.path", properties.getDashboard().getPath(), "/gobstopper");
             FilterRegistrationBean<DashboardAccessFilter> registration =
                     new FilterRegistrationBean<>(new DashboardAccessFilter());
             registration.addUrlPatterns(path, path + "/*");

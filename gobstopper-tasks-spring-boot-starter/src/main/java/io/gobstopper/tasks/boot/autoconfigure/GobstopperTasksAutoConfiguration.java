@@ -4,7 +4,6 @@ import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.GobstopperTasks;
 import io.gobstopper.tasks.ManagedTaskQueue;
 import io.gobstopper.tasks.TaskQueue;
-import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import io.gobstopper.tasks.event.TaskListener;
 import javax.sql.DataSource;
@@ -23,8 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * DuckDB file by default, or PostgreSQL shared by several instances); otherwise a switched-off {@link TaskQueue} that
  * creates nothing. Backs off when the application defines its own {@link TaskQueue}.
  */
-@AutoConfiguration(afterName = {"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"
+        })
 @EnableConfigurationProperties(GobstopperTasksProperties.class)
 public final class GobstopperTasksAutoConfiguration {
 
@@ -47,8 +49,10 @@ public final class GobstopperTasksAutoConfiguration {
         }
 
         @Bean
-        TaskStoreFactory gobstopperTaskStoreFactory(GobstopperTasksProperties properties,
-                ObjectProvider<DataSource> dataSources, ResourceLoader resourceLoader) {
+        TaskStoreFactory gobstopperTaskStoreFactory(
+                GobstopperTasksProperties properties,
+                ObjectProvider<DataSource> dataSources,
+                ResourceLoader resourceLoader) {
             return new TaskStoreFactory(properties, dataSources, resourceLoader.getClassLoader());
         }
 

@@ -24,9 +24,9 @@ public final class GobstopperTasksDashboardAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     TasksDashboard gobstopperTasksDashboard(GobstopperTasksProperties properties) {
-        String path = GobstopperTasksWebAutoConfiguration.path("gobstopper.tasks.dashboard.path",
-                properties.getDashboard().getPath(), "/gobstopper");
-        return new TasksDashboard(path, GobstopperTasksWebAutoConfiguration.basePath(properties),
-                properties.webReadOnly());
+        String path = GobstopperTasksWebAutoConfiguration.path(
+                "gobstopper.tasks.dashboard.path", properties.getDashboard().getPath(), "/gobstopper");
+        return new TasksDashboard(
+                path, GobstopperTasksWebAutoConfiguration.basePath(properties), properties.webReadOnly());
     }
 }

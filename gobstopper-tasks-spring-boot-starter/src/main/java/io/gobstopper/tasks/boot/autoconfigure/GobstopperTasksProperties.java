@@ -1,7 +1,6 @@
 package io.gobstopper.tasks.boot.autoconfigure;
 
 import io.gobstopper.tasks.engine.TaskEngineSettings;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +28,8 @@ public class GobstopperTasksProperties {
 
     private static final String POSTGRES_GROUP = "Grouped with the other settings of the postgres store.";
 
-    private static final String WEB_GROUP = "Who may write over the REST API is a setting of the REST API, not of the "
-            + "dashboard page.";
+    private static final String WEB_GROUP =
+            "Who may write over the REST API is a setting of the REST API, not of the " + "dashboard page.";
 
     /** The old names already warned about, so that each is logged once. */
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -319,8 +318,7 @@ public class GobstopperTasksProperties {
 
     /** The archive folder in effect: {@code duckdb.archive-path}, or its old name {@code archive-path}. */
     public String duckdbArchivePath() {
-        return renamed("archive-path", archivePath, "duckdb.archive-path", duckdb.archivePath,
-                duckdb.archivePathSet);
+        return renamed("archive-path", archivePath, "duckdb.archive-path", duckdb.archivePath, duckdb.archivePathSet);
     }
 
     /** This instance's configured name in effect, empty when unset: {@code postgres.node-id}, or {@code node-id}. */
@@ -330,13 +328,21 @@ public class GobstopperTasksProperties {
 
     /** The lease timeout in effect: {@code postgres.lease-timeout}, or its old name {@code lease-timeout}. */
     public Duration postgresLeaseTimeout() {
-        return renamed("lease-timeout", leaseTimeout, "postgres.lease-timeout", postgres.leaseTimeout,
+        return renamed(
+                "lease-timeout",
+                leaseTimeout,
+                "postgres.lease-timeout",
+                postgres.leaseTimeout,
                 postgres.leaseTimeoutSet);
     }
 
     /** The poll interval in effect: {@code postgres.poll-interval}, or its old name {@code poll-interval}. */
     public Duration postgresPollInterval() {
-        return renamed("poll-interval", pollInterval, "postgres.poll-interval", postgres.pollInterval,
+        return renamed(
+                "poll-interval",
+                pollInterval,
+                "postgres.poll-interval",
+                postgres.pollInterval,
                 postgres.pollIntervalSet);
     }
 
@@ -348,12 +354,19 @@ public class GobstopperTasksProperties {
     public Datasource postgresDatasource() {
         Datasource own = postgres.datasource;
         Datasource resolved = new Datasource();
-        resolved.setUrl(renamed("datasource.url", datasource.url, "postgres.datasource.url", own.url,
-                own.url != null));
-        resolved.setUsername(renamed("datasource.username", datasource.username, "postgres.datasource.username",
-                own.username, own.username != null));
-        resolved.setPassword(renamed("datasource.password", datasource.password, "postgres.datasource.password",
-                own.password, own.password != null));
+        resolved.setUrl(renamed("datasource.url", datasource.url, "postgres.datasource.url", own.url, own.url != null));
+        resolved.setUsername(renamed(
+                "datasource.username",
+                datasource.username,
+                "postgres.datasource.username",
+                own.username,
+                own.username != null));
+        resolved.setPassword(renamed(
+                "datasource.password",
+                datasource.password,
+                "postgres.datasource.password",
+                own.password,
+                own.password != null));
         return resolved;
     }
 
@@ -376,9 +389,11 @@ public class GobstopperTasksProperties {
             return newValue;
         }
         if (newSet && !oldValue.equals(newValue)) {
-            throw new InvalidConfigurationPropertyValueException(PREFIX + oldName,
-                    oldName.endsWith("password") ? "******" : oldValue, "it is the old name of " + PREFIX + newName
-                            + ", which is set to another value; keep only " + PREFIX + newName);
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + oldName,
+                    oldName.endsWith("password") ? "******" : oldValue,
+                    "it is the old name of " + PREFIX + newName + ", which is set to another value; keep only " + PREFIX
+                            + newName);
         }
         if (warned.add(oldName)) {
             log.warn("{}{} is deprecated and will be removed: rename it to {}{}", PREFIX, oldName, PREFIX, newName);
@@ -582,8 +597,7 @@ public class GobstopperTasksProperties {
 
         /** @deprecated use {@code gobstopper.tasks.postgres.datasource.username} */
         @Deprecated
-        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.username",
-                reason = POSTGRES_GROUP)
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.username", reason = POSTGRES_GROUP)
         public String getUsername() {
             return username;
         }
@@ -596,8 +610,7 @@ public class GobstopperTasksProperties {
 
         /** @deprecated use {@code gobstopper.tasks.postgres.datasource.password} */
         @Deprecated
-        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.password",
-                reason = POSTGRES_GROUP)
+        @DeprecatedConfigurationProperty(replacement = PREFIX + "postgres.datasource.password", reason = POSTGRES_GROUP)
         public String getPassword() {
             return password;
         }

@@ -7,13 +7,13 @@ import io.gobstopper.tasks.boot.web.TaskEventsController;
 import io.gobstopper.tasks.boot.web.TasksController;
 import io.gobstopper.tasks.boot.web.TasksProblemResolver;
 import java.time.InstantSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,8 +41,13 @@ public final class GobstopperTasksWebAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    TasksController gobstopperTasksController(TaskQueue queue, TaskJsonView view, GobstopperTasksProperties properties) {
-        return new TasksController(queue, view, basePath(properties), properties.getWeb().getMaxBodySize().toBytes());
+    TasksController gobstopperTasksController(
+            TaskQueue queue, TaskJsonView view, GobstopperTasksProperties properties) {
+        return new TasksController(
+                queue,
+                view,
+                basePath(properties),
+                properties.getWeb().getMaxBodySize().toBytes());
     }
 
     @Bean
@@ -56,7 +61,9 @@ public final class GobstopperTasksWebAutoConfiguration {
         return new WebMvcConfigurer() {
             @Override
             public void configurePathMatch(PathMatchConfigurer configurer) {
-                configurer.addPathPrefix(basePath, HandlerTypePredicate.forAssignableType(TasksController.class, TaskEventsController.class));
+                configurer.addPathPrefix(
+                        basePath,
+                        HandlerTypePredicate.forAssignableType(TasksController.class, TaskEventsController.class));
             }
         };
     }
@@ -69,7 +76,9 @@ public final class GobstopperTasksWebAutoConfiguration {
     /** A path property, checked: it starts with '/', has no trailing '/', and no spaces or placeholders. */
     static String path(String property, String path, String example) {
         if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
-            throw new InvalidConfigurationPropertyValueException(property, path,
+            throw new InvalidConfigurationPropertyValueException(
+                    property,
+                    path,
                     "it must start with '/', not end with '/', and use only letters, digits and . _ ~ - in its "
                             + "segments, e.g. " + example);
         }
@@ -86,7 +95,9 @@ public final class GobstopperTasksWebAutoConfiguration {
         TaskEventBroadcaster gobstopperTaskEventBroadcaster(
                 ObjectProvider<TaskQueue> queue, TaskJsonView view, GobstopperTasksProperties properties) {
             // the queue is looked up when stats are due: the engine itself needs this listener to be built
-            return new TaskEventBroadcaster(() -> view.stats(queue.getObject().stats()), view,
+            return new TaskEventBroadcaster(
+                    () -> view.stats(queue.getObject().stats()),
+                    view,
                     properties.getWeb().getEvents().getBufferSize());
         }
 

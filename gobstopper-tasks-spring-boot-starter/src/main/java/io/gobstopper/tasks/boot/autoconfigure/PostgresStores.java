@@ -29,18 +29,26 @@ final class PostgresStores {
 
     /** Judges each setting alone by the store's own rules, so that a refusal names the one property at fault. */
     void check(String schema, String nodeId, Duration leaseTimeout, Duration pollInterval) {
-        check("postgres.schema", schema, () -> new PostgresTaskStore(PROBE, schema, "probe", Duration.ofSeconds(30),
-                Duration.ofSeconds(1)));
-        check("postgres.node-id", nodeId, () -> new PostgresTaskStore(PROBE, "probe", nodeId, Duration.ofSeconds(30),
-                Duration.ofSeconds(1)));
-        check("postgres.lease-timeout", leaseTimeout, () -> new PostgresTaskStore(PROBE, "probe", "probe",
-                leaseTimeout, Duration.ofSeconds(1)));
-        check("postgres.poll-interval", pollInterval, () -> new PostgresTaskStore(PROBE, "probe", "probe",
-                Duration.ofSeconds(30), pollInterval));
+        check(
+                "postgres.schema",
+                schema,
+                () -> new PostgresTaskStore(PROBE, schema, "probe", Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        check(
+                "postgres.node-id",
+                nodeId,
+                () -> new PostgresTaskStore(PROBE, "probe", nodeId, Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        check(
+                "postgres.lease-timeout",
+                leaseTimeout,
+                () -> new PostgresTaskStore(PROBE, "probe", "probe", leaseTimeout, Duration.ofSeconds(1)));
+        check(
+                "postgres.poll-interval",
+                pollInterval,
+                () -> new PostgresTaskStore(PROBE, "probe", "probe", Duration.ofSeconds(30), pollInterval));
     }
 
-    TaskStore create(DataSource dataSource, String schema, String nodeId, Duration leaseTimeout,
-            Duration pollInterval) {
+    TaskStore create(
+            DataSource dataSource, String schema, String nodeId, Duration leaseTimeout, Duration pollInterval) {
         return new PostgresTaskStore(dataSource, schema, nodeId, leaseTimeout, pollInterval);
     }
 

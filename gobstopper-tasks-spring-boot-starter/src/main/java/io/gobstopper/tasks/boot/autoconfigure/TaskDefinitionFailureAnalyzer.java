@@ -9,7 +9,9 @@ final class TaskDefinitionFailureAnalyzer extends AbstractFailureAnalyzer<Invali
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidTaskDefinitionException cause) {
-        return new FailureAnalysis("A @BackgroundTask could not be registered: " + cause.getMessage(),
-                "Fix the @BackgroundTask declaration named above.", cause);
+        return new FailureAnalysis(
+                "A @BackgroundTask could not be registered: " + cause.getMessage(),
+                "Fix the @BackgroundTask declaration named above.",
+                cause);
     }
 }

@@ -39,8 +39,8 @@ final class TaskStoreFactory implements DisposableBean {
     private final ClassLoader classLoader;
     private volatile OwnDataSource ownDataSource;
 
-    TaskStoreFactory(GobstopperTasksProperties properties, ObjectProvider<DataSource> dataSources,
-            ClassLoader classLoader) {
+    TaskStoreFactory(
+            GobstopperTasksProperties properties, ObjectProvider<DataSource> dataSources, ClassLoader classLoader) {
         this.properties = properties;
         this.dataSources = dataSources;
         this.classLoader = classLoader;
@@ -66,20 +66,24 @@ final class TaskStoreFactory implements DisposableBean {
 
     private TaskStore duckdb() {
         if (!ClassUtils.isPresent(DUCKDB_STORE_CLASS, classLoader)) {
-            throw new StoreSetupException("gobstopper.tasks.store=duckdb (the default) needs the module "
-                    + "io.gobstopper:gobstopper-tasks-duckdb, which is not on the class path (was it excluded from the "
-                    + "starter?).", "Set gobstopper.tasks.store=postgres to keep the tasks in PostgreSQL, or add the "
-                    + "dependency io.gobstopper:gobstopper-tasks-duckdb back.");
+            throw new StoreSetupException(
+                    "gobstopper.tasks.store=duckdb (the default) needs the module "
+                            + "io.gobstopper:gobstopper-tasks-duckdb, which is not on the class path (was it excluded from the "
+                            + "starter?).",
+                    "Set gobstopper.tasks.store=postgres to keep the tasks in PostgreSQL, or add the "
+                            + "dependency io.gobstopper:gobstopper-tasks-duckdb back.");
         }
         return DuckDbStores.create(properties.duckdbPath(), properties.duckdbArchivePath());
     }
 
     private TaskStore postgres() {
         if (!ClassUtils.isPresent(POSTGRES_STORE_CLASS, classLoader)) {
-            throw new StoreSetupException("gobstopper.tasks.store=postgres needs the module "
-                    + "io.gobstopper:gobstopper-tasks-postgres, which is not on the class path (was it excluded from "
-                    + "the starter?).", "Add the dependency io.gobstopper:gobstopper-tasks-postgres, or set "
-                    + "gobstopper.tasks.store=duckdb.");
+            throw new StoreSetupException(
+                    "gobstopper.tasks.store=postgres needs the module "
+                            + "io.gobstopper:gobstopper-tasks-postgres, which is not on the class path (was it excluded from "
+                            + "the starter?).",
+                    "Add the dependency io.gobstopper:gobstopper-tasks-postgres, or set "
+                            + "gobstopper.tasks.store=duckdb.");
         }
         if (!ClassUtils.isPresent(POSTGRES_DRIVER_CLASS, classLoader)) {
             throw new StoreSetupException(
@@ -104,19 +108,24 @@ final class TaskStoreFactory implements DisposableBean {
         GobstopperTasksProperties.Datasource own = properties.postgresDatasource();
         if (!StringUtils.hasText(own.getUrl())) {
             if (StringUtils.hasText(own.getUsername()) || own.getPassword() != null) {
-                throw new InvalidConfigurationPropertyValueException(PREFIX + "postgres.datasource.url", own.getUrl(),
+                throw new InvalidConfigurationPropertyValueException(
+                        PREFIX + "postgres.datasource.url",
+                        own.getUrl(),
                         "it must be set when gobstopper.tasks.postgres.datasource.username or .password is; without "
                                 + "it the store uses the application's DataSource and those two are ignored");
             }
             return applicationDataSource();
         }
         if (!own.getUrl().startsWith("jdbc:postgresql:")) {
-            throw new InvalidConfigurationPropertyValueException(PREFIX + "postgres.datasource.url", own.getUrl(),
+            throw new InvalidConfigurationPropertyValueException(
+                    PREFIX + "postgres.datasource.url",
+                    own.getUrl(),
                     "it must be a PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/app");
         }
         if (!ClassUtils.isPresent(HIKARI_CLASS, classLoader)) {
-            throw new StoreSetupException("gobstopper.tasks.postgres.datasource.url is set, and the task "
-                    + "store's own connection pool needs HikariCP, which is not on the class path.",
+            throw new StoreSetupException(
+                    "gobstopper.tasks.postgres.datasource.url is set, and the task "
+                            + "store's own connection pool needs HikariCP, which is not on the class path.",
                     "Add the dependency com.zaxxer:HikariCP (spring-boot-starter-jdbc brings it), or remove "
                             + "gobstopper.tasks.postgres.datasource.url to use the application's DataSource.");
         }
@@ -131,10 +140,12 @@ final class TaskStoreFactory implements DisposableBean {
             return unique;
         }
         List<DataSource> all = dataSources.stream().toList();
-        String found = all.isEmpty() ? "The application has no DataSource bean"
+        String found = all.isEmpty()
+                ? "The application has no DataSource bean"
                 : "The application has " + all.size() + " DataSource beans and none is @Primary";
-        throw new StoreSetupException("gobstopper.tasks.store=postgres needs a DataSource to reach "
-                + "PostgreSQL. " + found + ", and gobstopper.tasks.postgres.datasource.url is not set.",
+        throw new StoreSetupException(
+                "gobstopper.tasks.store=postgres needs a DataSource to reach " + "PostgreSQL. " + found
+                        + ", and gobstopper.tasks.postgres.datasource.url is not set.",
                 "Set spring.datasource.url (with spring.datasource.username and spring.datasource.password) so that "
                         + "Spring Boot makes the application's DataSource, which the tasks then share (a submit "
                         + "joins the caller's transaction); or set gobstopper.tasks.postgres.datasource.url (with "
@@ -148,5 +159,4 @@ final class TaskStoreFactory implements DisposableBean {
             pool.close();
         }
     }
-
 }

@@ -82,16 +82,15 @@ public final class TasksDashboard implements RouterFunction<ServerResponse> {
                 .GET(path + "/config.json", this::config)
                 .resources(path + "/assets/**", new ClassPathResource(ASSETS + "assets/"));
         if (chartVersion != null) {
-            builder.resources(path + "/vendor/chart.js/**",
-                    new ClassPathResource(CHART_WEBJAR + chartVersion + "/dist/"));
+            builder.resources(
+                    path + "/vendor/chart.js/**", new ClassPathResource(CHART_WEBJAR + chartVersion + "/dist/"));
         }
         return builder.build();
     }
 
     private ServerResponse page(ServerRequest request) {
         String root = request.servletRequest().getContextPath() + path + "/";
-        String chart = chartVersion == null ? ""
-                : "<script src=\"vendor/chart.js/" + CHART_FILE + "\" defer></script>";
+        String chart = chartVersion == null ? "" : "<script src=\"vendor/chart.js/" + CHART_FILE + "\" defer></script>";
         String html = page.replace("{{base}}", HtmlUtils.htmlEscape(root)).replace("{{chart}}", chart);
         return ServerResponse.ok()
                 .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
@@ -123,8 +122,8 @@ public final class TasksDashboard implements RouterFunction<ServerResponse> {
             Properties properties = new Properties();
             properties.load(in);
             String version = properties.getProperty("version");
-            boolean present = version != null
-                    && new ClassPathResource(CHART_WEBJAR + version + "/dist/" + CHART_FILE).exists();
+            boolean present =
+                    version != null && new ClassPathResource(CHART_WEBJAR + version + "/dist/" + CHART_FILE).exists();
             return present ? Optional.of(version) : Optional.empty();
         } catch (IOException ex) {
             return Optional.empty();

@@ -165,10 +165,12 @@ public final class TaskJsonView {
     /** Each category's queue. */
     public ObjectNode queues(Map<String, TaskStats.QueueStats> queues) {
         ObjectNode node = NODES.objectNode();
-        queues.forEach((category, queue) -> node.set(category, NODES.objectNode()
-                .put("queued", queue.queued())
-                .put("running", queue.running())
-                .put("workers", queue.workers())));
+        queues.forEach((category, queue) -> node.set(
+                category,
+                NODES.objectNode()
+                        .put("queued", queue.queued())
+                        .put("running", queue.running())
+                        .put("workers", queue.workers())));
         return node;
     }
 

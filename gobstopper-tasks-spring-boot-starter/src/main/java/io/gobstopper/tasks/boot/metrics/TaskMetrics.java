@@ -50,8 +50,17 @@ public final class TaskMetrics implements TaskListener, SmartInitializingSinglet
         TaskInfo task = event.task();
         gauges(task.category());
         switch (event.type()) {
-            case SUBMITTED -> counter("gobstopper.tasks.submitted", "Tasks submitted",
-                    "name", task.name(), "category", task.category(), "priority", task.priority().name()).increment();
+            case SUBMITTED ->
+                counter(
+                                "gobstopper.tasks.submitted",
+                                "Tasks submitted",
+                                "name",
+                                task.name(),
+                                "category",
+                                task.category(),
+                                "priority",
+                                task.priority().name())
+                        .increment();
             case STARTED -> {
                 Instant due = task.runAt() != null ? task.runAt() : task.createdAt();
                 Duration waited = Duration.between(due, task.startedAt());
@@ -64,8 +73,14 @@ public final class TaskMetrics implements TaskListener, SmartInitializingSinglet
             }
             case RETRY -> {
                 executed(task, event.at());
-                counter("gobstopper.tasks.retries", "Failed runs scheduled to run again",
-                        "name", task.name(), "category", task.category()).increment();
+                counter(
+                                "gobstopper.tasks.retries",
+                                "Failed runs scheduled to run again",
+                                "name",
+                                task.name(),
+                                "category",
+                                task.category())
+                        .increment();
             }
             case CANCELLED -> completed(task);
             case PROGRESS -> {
@@ -75,8 +90,16 @@ public final class TaskMetrics implements TaskListener, SmartInitializingSinglet
     }
 
     private void completed(TaskInfo task) {
-        counter("gobstopper.tasks.completed", "Tasks that ended (SUCCESS, FAILED or CANCELLED)",
-                "name", task.name(), "category", task.category(), "status", task.status().name()).increment();
+        counter(
+                        "gobstopper.tasks.completed",
+                        "Tasks that ended (SUCCESS, FAILED or CANCELLED)",
+                        "name",
+                        task.name(),
+                        "category",
+                        task.category(),
+                        "status",
+                        task.status().name())
+                .increment();
     }
 
     private void executed(TaskInfo task, Instant at) {
@@ -84,24 +107,32 @@ public final class TaskMetrics implements TaskListener, SmartInitializingSinglet
             return; // rejected without running
         }
         Instant end = task.completedAt() != null ? task.completedAt() : at;
-        timer("gobstopper.tasks.execution", "Time a run of a task took", "name", task.name(),
-                "category", task.category(), "status", task.status().name())
+        timer(
+                        "gobstopper.tasks.execution",
+                        "Time a run of a task took",
+                        "name",
+                        task.name(),
+                        "category",
+                        task.category(),
+                        "status",
+                        task.status().name())
                 .record(Duration.between(task.startedAt(), end));
     }
 
     private Counter counter(String name, String description, String... tags) {
-        return counters.computeIfAbsent(key(name, tags), key -> Counter.builder(name)
-                .description(description)
-                .baseUnit("tasks")
-                .tags(tags)
-                .register(registry));
+        return counters.computeIfAbsent(
+                key(name, tags),
+                key -> Counter.builder(name)
+                        .description(description)
+                        .baseUnit("tasks")
+                        .tags(tags)
+                        .register(registry));
     }
 
     private Timer timer(String name, String description, String... tags) {
-        return timers.computeIfAbsent(key(name, tags), key -> Timer.builder(name)
-                .description(description)
-                .tags(tags)
-                .register(registry));
+        return timers.computeIfAbsent(
+                key(name, tags),
+                key -> Timer.builder(name).description(description).tags(tags).register(registry));
     }
 
     private static String key(String name, String... tags) {
@@ -110,18 +141,34 @@ public final class TaskMetrics implements TaskListener, SmartInitializingSinglet
 
     private void gauges(String category) {
         if (gaugedCategories.add(category)) {
-            gauge("gobstopper.tasks.queued", "Tasks waiting for a worker", "tasks", category,
+            gauge(
+                    "gobstopper.tasks.queued",
+                    "Tasks waiting for a worker",
+                    "tasks",
+                    category,
                     TaskStats.QueueStats::queued);
             gauge("gobstopper.tasks.running", "Tasks running", "tasks", category, TaskStats.QueueStats::running);
-            gauge("gobstopper.tasks.workers", "Worker threads the category is sized to", "threads", category,
+            gauge(
+                    "gobstopper.tasks.workers",
+                    "Worker threads the category is sized to",
+                    "threads",
+                    category,
                     TaskStats.QueueStats::workers);
-            gauge("gobstopper.tasks.oldest.wait", "How long the task that has waited longest for a worker has waited",
-                    "seconds", category, stats -> stats.oldestWait().toNanos() / 1e9);
+            gauge(
+                    "gobstopper.tasks.oldest.wait",
+                    "How long the task that has waited longest for a worker has waited",
+                    "seconds",
+                    category,
+                    stats -> stats.oldestWait().toNanos() / 1e9);
         }
     }
 
     private void gauge(
-            String name, String description, String unit, String category, ToDoubleFunction<TaskStats.QueueStats> value) {
+            String name,
+            String description,
+            String unit,
+            String category,
+            ToDoubleFunction<TaskStats.QueueStats> value) {
         Gauge.builder(name, () -> {
                     TaskStats.QueueStats stats = queue.get().queues().get(category);
                     return stats == null ? 0 : value.applyAsDouble(stats);

@@ -25,10 +25,14 @@ public final class DashboardAccessFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        TasksProblemResolver.write(response, HttpStatus.FORBIDDEN, "The task dashboard answers only requests from the "
-                + "local machine, and this one came from " + request.getRemoteAddr() + ". To serve it to other "
-                + "machines set gobstopper.tasks.dashboard.allow-remote=true (and protect it, e.g. with Spring "
-                + "Security).", request.getRequestURI());
+        TasksProblemResolver.write(
+                response,
+                HttpStatus.FORBIDDEN,
+                "The task dashboard answers only requests from the "
+                        + "local machine, and this one came from " + request.getRemoteAddr() + ". To serve it to other "
+                        + "machines set gobstopper.tasks.dashboard.allow-remote=true (and protect it, e.g. with Spring "
+                        + "Security).",
+                request.getRequestURI());
     }
 
     /** Whether an address (an IP literal, as servlet containers give it) is a loopback address. */

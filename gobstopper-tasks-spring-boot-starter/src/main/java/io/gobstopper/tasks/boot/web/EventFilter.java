@@ -1,7 +1,7 @@
 package io.gobstopper.tasks.boot.web;
 
-import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.TaskInfo;
+import io.gobstopper.tasks.TaskLimits;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.UUID;
 record EventFilter(Set<String> categories, Set<UUID> taskIds) {
 
     /** A category name, as {@code @BackgroundTask(category)} allows it. */
-
     static final EventFilter ALL = new EventFilter(Set.of(), Set.of());
 
     /**
@@ -53,8 +52,11 @@ record EventFilter(Set<String> categories, Set<UUID> taskIds) {
 
     /** The values of a repeatable parameter, each also split at commas. */
     private static List<String> values(List<String> parameter) {
-        return parameter == null ? List.of()
-                : parameter.stream().flatMap(value -> Arrays.stream(value.split(","))).toList();
+        return parameter == null
+                ? List.of()
+                : parameter.stream()
+                        .flatMap(value -> Arrays.stream(value.split(",")))
+                        .toList();
     }
 
     boolean matches(TaskInfo task) {

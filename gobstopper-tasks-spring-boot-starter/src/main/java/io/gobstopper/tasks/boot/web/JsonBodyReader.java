@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -45,8 +45,8 @@ final class JsonBodyReader {
         byte[] body = readLimited(request);
         if (isBlank(body)) {
             if (required) {
-                throw ApiException.badRequest("The request body is empty: send a JSON object with the fields "
-                        + String.join(", ", allowed));
+                throw ApiException.badRequest(
+                        "The request body is empty: send a JSON object with the fields " + String.join(", ", allowed));
             }
             return JsonNodeFactory.instance.objectNode();
         }
@@ -54,20 +54,22 @@ final class JsonBodyReader {
         try {
             node = mapper.readTree(body);
         } catch (JacksonException ex) {
-            throw ApiException.badRequest("The request body is not valid JSON: " + ex.getOriginalMessage()
-                    + location(ex));
+            throw ApiException.badRequest(
+                    "The request body is not valid JSON: " + ex.getOriginalMessage() + location(ex));
         }
         if (!(node instanceof ObjectNode object)) {
-            throw ApiException.badRequest("The request body must be a JSON object ({...}), got " + node.getNodeType()
-                    .name().toLowerCase());
+            throw ApiException.badRequest("The request body must be a JSON object ({...}), got "
+                    + node.getNodeType().name().toLowerCase());
         }
         RequestFields.of(object).onlyFields(allowed);
         return object;
     }
 
     private static String location(JacksonException ex) {
-        return ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ", column "
-                + ex.getLocation().getColumnNr() + ")";
+        return ex.getLocation() == null
+                ? ""
+                : " (line " + ex.getLocation().getLineNr() + ", column "
+                        + ex.getLocation().getColumnNr() + ")";
     }
 
     private void checkContentType(String contentType) {
@@ -87,8 +89,10 @@ final class JsonBodyReader {
     }
 
     private static ApiException unsupported(String contentType) {
-        return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + contentType
-                + "' is not accepted: send a JSON body with 'Content-Type: application/json'");
+        return new ApiException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type '" + contentType
+                        + "' is not accepted: send a JSON body with 'Content-Type: application/json'");
     }
 
     private byte[] readLimited(HttpServletRequest request) {
@@ -108,9 +112,11 @@ final class JsonBodyReader {
     }
 
     private ApiException tooLarge() {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than " + maxBytes
-                + " bytes (gobstopper.tasks.web.max-body-size): send smaller arguments, or keep large data elsewhere "
-                + "and pass a reference to it");
+        return new ApiException(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "The request body is larger than " + maxBytes
+                        + " bytes (gobstopper.tasks.web.max-body-size): send smaller arguments, or keep large data elsewhere "
+                        + "and pass a reference to it");
     }
 
     private static boolean isBlank(byte[] body) {

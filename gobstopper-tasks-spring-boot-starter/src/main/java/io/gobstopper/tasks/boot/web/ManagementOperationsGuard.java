@@ -33,8 +33,10 @@ public final class ManagementOperationsGuard implements HandlerInterceptor {
             ManagementOperation operation = method.getMethodAnnotation(ManagementOperation.class);
             if (operation != null) {
                 if (readOnly && !operation.whileReadOnly()) {
-                    throw new ApiException(HttpStatus.FORBIDDEN, "The task system is read-only: you cannot "
-                            + operation.value() + ". Set gobstopper.tasks.web.read-only=false to allow it.");
+                    throw new ApiException(
+                            HttpStatus.FORBIDDEN,
+                            "The task system is read-only: you cannot " + operation.value()
+                                    + ". Set gobstopper.tasks.web.read-only=false to allow it.");
                 }
                 if (operators != null) {
                     operators.check(operation.value());

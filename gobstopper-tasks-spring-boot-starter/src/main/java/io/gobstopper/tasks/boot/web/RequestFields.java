@@ -54,8 +54,8 @@ final class RequestFields {
     void onlyFields(Set<String> allowed) {
         for (String field : body.propertyNames()) {
             if (!allowed.contains(field)) {
-                throw ApiException.badRequest("Unknown field '" + name(field) + "': this call accepts "
-                        + String.join(", ", allowed));
+                throw ApiException.badRequest(
+                        "Unknown field '" + name(field) + "': this call accepts " + String.join(", ", allowed));
             }
         }
     }
@@ -89,22 +89,22 @@ final class RequestFields {
         } catch (IllegalArgumentException ex) {
             throw ApiException.badRequest("Field '" + name("priority") + "': " + ex.getMessage());
         }
-        throw ApiException.badRequest("Field '" + name("priority") + "' must be a priority name or level 1-4, got "
-                + value);
+        throw ApiException.badRequest(
+                "Field '" + name("priority") + "' must be a priority name or level 1-4, got " + value);
     }
 
     Integer wholeNumber(String field, int min, int max, boolean required) {
         JsonNode value = value(field);
         if (value == null) {
             if (required) {
-                throw ApiException.badRequest("Field '" + name(field) + "' is required: a whole number from " + min
-                        + " to " + max);
+                throw ApiException.badRequest(
+                        "Field '" + name(field) + "' is required: a whole number from " + min + " to " + max);
             }
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw ApiException.badRequest("Field '" + name(field) + "' must be a whole number from " + min + " to "
-                    + max + ", got " + value);
+            throw ApiException.badRequest(
+                    "Field '" + name(field) + "' must be a whole number from " + min + " to " + max + ", got " + value);
         }
         return value.asInt();
     }
@@ -186,8 +186,8 @@ final class RequestFields {
             } catch (IllegalArgumentException ex) {
                 // explained below
             }
-            throw ApiException.badRequest("Field '" + name(field) + "[" + i + "]' must be a task id (a UUID string), "
-                    + "got " + id);
+            throw ApiException.badRequest(
+                    "Field '" + name(field) + "[" + i + "]' must be a task id (a UUID string), " + "got " + id);
         }
         return ids;
     }
@@ -216,7 +216,8 @@ final class RequestFields {
             // explained below
         }
         throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number "
-                + (max == Integer.MAX_VALUE ? min + " or more" : "from " + min + " to " + max) + ", got '" + text + "'");
+                + (max == Integer.MAX_VALUE ? min + " or more" : "from " + min + " to " + max) + ", got '" + text
+                + "'");
     }
 
     /** The analytics window: an ISO-8601 duration more than zero and at most 3650 days; 24 hours when absent. */
@@ -244,8 +245,8 @@ final class RequestFields {
         try {
             return TaskAnalytics.GroupBy.of(text.trim());
         } catch (IllegalArgumentException ex) {
-            throw ApiException.badRequest("Query parameter 'groupBy' must be one of name, category, got '" + text
-                    + "'");
+            throw ApiException.badRequest(
+                    "Query parameter 'groupBy' must be one of name, category, got '" + text + "'");
         }
     }
 
@@ -257,8 +258,8 @@ final class RequestFields {
         try {
             return ExportFormat.of(text.trim());
         } catch (IllegalArgumentException ex) {
-            throw ApiException.badRequest("Query parameter 'format' must be one of csv, json, parquet, got '" + text
-                    + "'");
+            throw ApiException.badRequest(
+                    "Query parameter 'format' must be one of csv, json, parquet, got '" + text + "'");
         }
     }
 
@@ -270,8 +271,9 @@ final class RequestFields {
         return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw ApiException.badRequest("Query parameter '" + name + "' must be true or false, got '"
-                    + text + "'");
+            default ->
+                throw ApiException.badRequest(
+                        "Query parameter '" + name + "' must be true or false, got '" + text + "'");
         };
     }
 

@@ -24,15 +24,19 @@ public final class SpringSecurityOperatorCheck implements OperatorCheck {
     public void check(String operation) {
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
         if (caller == null || !caller.isAuthenticated() || caller instanceof AnonymousAuthenticationToken) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "Sign in to " + operation + ": it needs the role "
-                    + role + " (set by gobstopper.tasks.web.write-role)");
+            throw new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    "Sign in to " + operation + ": it needs the role " + role
+                            + " (set by gobstopper.tasks.web.write-role)");
         }
         boolean allowed = caller.getAuthorities().stream()
                 .map(GrantedAuthority::getAuthority)
                 .anyMatch(authority -> role.equals(authority) || ("ROLE_" + role).equals(authority));
         if (!allowed) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "User '" + caller.getName() + "' may not " + operation
-                    + ": it needs the role " + role + " (set by gobstopper.tasks.web.write-role)");
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "User '" + caller.getName() + "' may not " + operation + ": it needs the role " + role
+                            + " (set by gobstopper.tasks.web.write-role)");
         }
     }
 }

@@ -96,12 +96,14 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private final AtomicLong sequence = new AtomicLong();
     /** The window in which every client's allowance is spent, and the events skipped for all of them then. */
     private volatile long allSpentWindow = -1;
+
     private final LongAdder skippedByAll = new LongAdder();
     private long spentCountWindow = -1;
     private int spentCount;
     private final AtomicLong clientNumbers = new AtomicLong();
     /** Each client's share of {@link #MAX_EVENTS_PER_WINDOW}, as of the number of clients. */
     private volatile int share;
+
     private volatile boolean running;
     private volatile ThreadPoolExecutor senders;
     private volatile ScheduledExecutorService ticker;
@@ -135,8 +137,11 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         for (Client client : clients) {
             if (client.filter.matches(event.task()) && allow(client, window)) {
                 if (outgoing == null) {
-                    outgoing = new Outgoing(sequence.incrementAndGet(), event.type().name().toLowerCase(Locale.ROOT),
-                            event.task(), null);
+                    outgoing = new Outgoing(
+                            sequence.incrementAndGet(),
+                            event.type().name().toLowerCase(Locale.ROOT),
+                            event.task(),
+                            null);
                 }
                 offer(client, outgoing);
             }
@@ -183,13 +188,14 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
      */
     SseEmitter connect(EventFilter filter, String description) {
         if (!running) {
-            throw new ApiException(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+            throw new ApiException(
+                    org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
                     "The event stream is not available while the application starts or stops; try again shortly");
         }
         // no timeout: the stream lasts until the client leaves, is dropped, or the application stops
         SseEmitter emitter = new SseEmitter(0L);
-        Client client = new Client(clientNumbers.incrementAndGet(), description, filter, emitter,
-                new ArrayBlockingQueue<>(bufferSize));
+        Client client = new Client(
+                clientNumbers.incrementAndGet(), description, filter, emitter, new ArrayBlockingQueue<>(bufferSize));
         emitter.onCompletion(() -> forget(client, "closed"));
         emitter.onTimeout(() -> forget(client, "timed out"));
         emitter.onError(error -> forget(client, "failed: " + error.getMessage()));
@@ -304,8 +310,13 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
             clients.forEach(client -> {
                 long skipped = client.skipped.sumThenReset() + skippedForAll;
                 if (skipped > 0) {
-                    offer(client, new Outgoing(sequence.incrementAndGet(), "resync", null,
-                            JSON.createObjectNode().put("skipped", skipped)));
+                    offer(
+                            client,
+                            new Outgoing(
+                                    sequence.incrementAndGet(),
+                                    "resync",
+                                    null,
+                                    JSON.createObjectNode().put("skipped", skipped)));
                 }
                 offer(client, outgoing);
             });
@@ -324,8 +335,8 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
 
     @Override
     public synchronized void start() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(SENDERS, SENDERS, 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads("gobstopper-events-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                SENDERS, SENDERS, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads("gobstopper-events-"));
         // threads only while there is something to send: an application without listeners has none
         pool.allowCoreThreadTimeOut(true);
         senders = pool;
@@ -377,8 +388,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
     private static ThreadFactory threads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable,
-                    prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+            Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
             thread.setDaemon(true);
             return thread;
         };
@@ -404,7 +414,11 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         String frame(TaskJsonView view) {
             String rendered = frame;
             if (rendered == null) {
-                StringBuilder text = new StringBuilder(768).append("id:").append(id).append("\nevent:").append(name)
+                StringBuilder text = new StringBuilder(768)
+                        .append("id:")
+                        .append(id)
+                        .append("\nevent:")
+                        .append(name)
                         .append('\n');
                 String data = JSON.writeValueAsString(task != null ? view.task(task) : json);
                 // compact JSON has no line breaks; should one ever appear, each line needs its own data field
@@ -430,13 +444,19 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
         final LongAdder skipped = new LongAdder();
         /** Task events offered in the current window, which window, and the window whose allowance is spent. */
         private final AtomicInteger inWindow = new AtomicInteger();
+
         private volatile long window = -1;
         private volatile long spentWindow = -1;
         final AtomicBoolean scheduled = new AtomicBoolean();
         private final AtomicReference<String> ended = new AtomicReference<>();
         private final AtomicBoolean completed = new AtomicBoolean();
 
-        Client(long number, String description, EventFilter filter, SseEmitter emitter, BlockingQueue<Outgoing> buffer) {
+        Client(
+                long number,
+                String description,
+                EventFilter filter,
+                SseEmitter emitter,
+                BlockingQueue<Outgoing> buffer) {
             this.number = number;
             this.description = description;
             this.filter = filter;
@@ -453,6 +473,7 @@ public final class TaskEventBroadcaster implements TaskListener, SmartLifecycle 
          * allowance is spent, the rest of the window costs a volatile read and a {@link LongAdder} increment.
          */
         static final int ALLOWED = 0;
+
         static final int SKIPPED = 1;
         /** Skipped, and the allowance of this window was spent just now. */
         static final int JUST_SPENT = 2;

@@ -2,19 +2,19 @@ package io.gobstopper.tasks.boot.web;
 
 import io.gobstopper.tasks.ArchiveResult;
 import io.gobstopper.tasks.BulkRetryResult;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.ExportFormat;
 import io.gobstopper.tasks.Submission;
 import io.gobstopper.tasks.TaskDescriptor;
 import io.gobstopper.tasks.TaskFilter;
+import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskPriority;
-import io.gobstopper.tasks.TaskLimits;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TasksDisabledException;
 import io.gobstopper.tasks.boot.json.TaskJsonView;
-import io.gobstopper.tasks.DisabledTaskQueue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -52,8 +52,18 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class TasksController {
 
-    private static final Set<String> SUBMIT_FIELDS = new LinkedHashSet<>(List.of("name", "category", "priority",
-            "maxRetries", "args", "kwargs", "delay", "runAt", "dependsOn", "uniqueKey", "timeout"));
+    private static final Set<String> SUBMIT_FIELDS = new LinkedHashSet<>(List.of(
+            "name",
+            "category",
+            "priority",
+            "maxRetries",
+            "args",
+            "kwargs",
+            "delay",
+            "runAt",
+            "dependsOn",
+            "uniqueKey",
+            "timeout"));
 
     /** The most tasks one batch may hold. */
     static final int MAX_BATCH = 1000;
@@ -89,11 +99,14 @@ public class TasksController {
      * The answer to a submit: 202 with the new task and its {@code Location}; or, when an unfinished task held the
      * unique key and nothing new was accepted, 200 with that task.
      */
-    private ResponseEntity<ObjectNode> submitted(TaskQueue tasks, UUID id, boolean created, HttpServletRequest request) {
+    private ResponseEntity<ObjectNode> submitted(
+            TaskQueue tasks, UUID id, boolean created, HttpServletRequest request) {
         ObjectNode task = view.task(tasks.get(id).orElseThrow(() -> new TaskNotFoundException(id)));
         URI location = URI.create(request.getContextPath() + basePath + "/" + id);
         if (!created) {
-            return ResponseEntity.ok().header(HttpHeaders.CONTENT_LOCATION, location.toString()).body(task);
+            return ResponseEntity.ok()
+                    .header(HttpHeaders.CONTENT_LOCATION, location.toString())
+                    .body(task);
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(task);
     }
@@ -134,14 +147,18 @@ public class TasksController {
      */
     private TaskRequest taskRequest(TaskQueue tasks, RequestFields fields, String where) {
         String name = fields.text("name", true);
-        TaskDescriptor task = tasks.describe(name).filter(TaskDescriptor::exposed).orElse(null);
+        TaskDescriptor task =
+                tasks.describe(name).filter(TaskDescriptor::exposed).orElse(null);
         if (task == null) {
             if (tasks.describe(name).isPresent()) {
-                throw new ApiException(HttpStatus.FORBIDDEN, where + "Task '" + name + "' cannot be submitted over "
-                        + "HTTP: its declaration must opt in with @BackgroundTask(exposed = true)");
+                throw new ApiException(
+                        HttpStatus.FORBIDDEN,
+                        where + "Task '" + name + "' cannot be submitted over "
+                                + "HTTP: its declaration must opt in with @BackgroundTask(exposed = true)");
             }
-            throw new ApiException(HttpStatus.NOT_FOUND, where + "No task named '" + name + "' can be submitted over "
-                    + "HTTP. " + exposedTasks(tasks));
+            throw new ApiException(
+                    HttpStatus.NOT_FOUND,
+                    where + "No task named '" + name + "' can be submitted over " + "HTTP. " + exposedTasks(tasks));
         }
         String category = fields.text("category", false);
         TaskPriority priority = fields.priority();
@@ -169,8 +186,8 @@ public class TasksController {
                     + TaskLimits.MAX_UNIQUE_KEY_LENGTH + " characters, got " + uniqueKey.length());
         }
         Duration timeout = fields.duration("timeout", false, true);
-        return new TaskRequest(name, args, kwargs, category, priority, maxRetries, delay, runAt, dependsOn, uniqueKey,
-                timeout);
+        return new TaskRequest(
+                name, args, kwargs, category, priority, maxRetries, delay, runAt, dependsOn, uniqueKey, timeout);
     }
 
     private static String exposedTasks(TaskQueue tasks) {
@@ -197,7 +214,10 @@ public class TasksController {
             @RequestParam(required = false) String limit,
             @RequestParam(required = false) String offset) {
         TaskQueue tasks = queue();
-        TaskFilter filter = new TaskFilter(category, RequestFields.status(status), name,
+        TaskFilter filter = new TaskFilter(
+                category,
+                RequestFields.status(status),
+                name,
                 RequestFields.queryInt(limit, "limit", TaskFilter.DEFAULT_LIMIT, 1, TaskFilter.MAX_LIMIT),
                 RequestFields.queryInt(offset, "offset", 0, 0, Integer.MAX_VALUE));
         TaskPage page = tasks.list(filter);
@@ -243,7 +263,8 @@ public class TasksController {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, false, Set.of("category"));
         BulkRetryResult result = tasks.retryFailed(RequestFields.of(body).text("category", false));
-        return JsonNodeFactory.instance.objectNode()
+        return JsonNodeFactory.instance
+                .objectNode()
                 .put("retried", result.retried())
                 .put("totalFailed", result.totalFailed());
     }
@@ -263,7 +284,9 @@ public class TasksController {
             @RequestParam(required = false) String groupBy,
             @RequestParam(required = false) String includeArchive) {
         TaskQueue tasks = queue();
-        return view.analytics(tasks.analytics(RequestFields.since(since), RequestFields.groupBy(groupBy),
+        return view.analytics(tasks.analytics(
+                RequestFields.since(since),
+                RequestFields.groupBy(groupBy),
                 RequestFields.queryBoolean(includeArchive, "includeArchive")));
     }
 
@@ -290,7 +313,8 @@ public class TasksController {
             @RequestParam(required = false) String category,
             @RequestParam(required = false) String status,
             @RequestParam(required = false) String name,
-            HttpServletResponse response) throws IOException {
+            HttpServletResponse response)
+            throws IOException {
         TaskQueue tasks = queue();
         ExportFormat exportFormat = RequestFields.exportFormat(format);
         TaskFilter filter = new TaskFilter(category, RequestFields.status(status), name, TaskFilter.DEFAULT_LIMIT, 0);
@@ -343,7 +367,8 @@ public class TasksController {
         TaskQueue tasks = queue();
         ObjectNode body = bodies.read(request, true, Set.of("workers"));
         int workers = RequestFields.of(body).wholeNumber("workers", 0, TaskLimits.MAX_WORKERS, true);
-        return JsonNodeFactory.instance.objectNode()
+        return JsonNodeFactory.instance
+                .objectNode()
                 .put("category", category)
                 .put("workers", tasks.resizeWorkers(category, workers));
     }
@@ -385,9 +410,10 @@ public class TasksController {
     /** The queue if it is switched on; otherwise a 503 that names the property to set. */
     static TaskQueue enabled(TaskQueue queue) {
         if (!queue.isEnabled()) {
-            throw new TasksDisabledException(queue instanceof DisabledTaskQueue disabled
-                    ? disabled.message()
-                    : "The task system is switched off. Set gobstopper.tasks.enabled=true to switch it on.");
+            throw new TasksDisabledException(
+                    queue instanceof DisabledTaskQueue disabled
+                            ? disabled.message()
+                            : "The task system is switched off. Set gobstopper.tasks.enabled=true to switch it on.");
         }
         return queue;
     }

@@ -4,10 +4,10 @@ import io.gobstopper.tasks.BatchItemException;
 import io.gobstopper.tasks.InvalidTaskArgumentsException;
 import io.gobstopper.tasks.QueueFullException;
 import io.gobstopper.tasks.TaskArgumentsTooLargeException;
-import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
+import io.gobstopper.tasks.TaskStoreException;
 import io.gobstopper.tasks.TasksDisabledException;
 import io.gobstopper.tasks.UnknownScheduleException;
 import io.gobstopper.tasks.UnknownTaskException;
@@ -71,11 +71,15 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         }
         HttpStatus status = statusOf(ex);
         String detail = ex.getMessage();
-        if (status == HttpStatus.NOT_FOUND && (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException)) {
-            detail = "No such endpoint: " + request.getMethod() + " " + path + ". The task API is described in the README.";
+        if (status == HttpStatus.NOT_FOUND
+                && (ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException)) {
+            detail = "No such endpoint: " + request.getMethod() + " " + path
+                    + ". The task API is described in the README.";
         } else if (ex instanceof HttpRequestMethodNotSupportedException methodEx) {
-            detail = request.getMethod() + " is not supported here; use " + String.join(", ", methodEx.getSupportedMethods() == null
-                    ? new String[0] : methodEx.getSupportedMethods());
+            detail = request.getMethod() + " is not supported here; use "
+                    + String.join(
+                            ", ",
+                            methodEx.getSupportedMethods() == null ? new String[0] : methodEx.getSupportedMethods());
             if (methodEx.getSupportedMethods() != null) {
                 response.setHeader(HttpHeaders.ALLOW, String.join(", ", methodEx.getSupportedMethods()));
             }
@@ -121,8 +125,11 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         if (ex instanceof ApiException api) {
             return api.status();
         }
-        if (ex instanceof UnknownTaskException || ex instanceof TaskNotFoundException
-                || ex instanceof UnknownScheduleException || ex instanceof NoResourceFoundException || ex instanceof NoHandlerFoundException) {
+        if (ex instanceof UnknownTaskException
+                || ex instanceof TaskNotFoundException
+                || ex instanceof UnknownScheduleException
+                || ex instanceof NoResourceFoundException
+                || ex instanceof NoHandlerFoundException) {
             return HttpStatus.NOT_FOUND;
         }
         if (ex instanceof TaskStateException || ex instanceof UnsupportedStoreOperationException) {

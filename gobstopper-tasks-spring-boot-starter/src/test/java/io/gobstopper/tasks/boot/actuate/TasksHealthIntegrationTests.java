@@ -34,7 +34,9 @@ class TasksHealthIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve(UUID.randomUUID() + ".duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve(UUID.randomUUID() + ".duckdb").toString());
     }
 
     abstract static class OverdueCategory {
@@ -48,26 +50,41 @@ class TasksHealthIntegrationTests {
         /** Submits a task to the paused category and waits until the health component reports it overdue. */
         JsonNode overdue(Http http, int status, String expected) {
             queue.submit(TaskRequest.builder("add").args(1, 2).category("slow").build());
-            return await().atMost(Duration.ofSeconds(20)).until(() -> {
-                Http.Response answer = http.get("/actuator/health");
-                return answer.status() == status && answer.json().path("status").asString().equals(expected)
-                        ? answer.json() : null;
-            }, json -> json != null);
+            return await().atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> {
+                                Http.Response answer = http.get("/actuator/health");
+                                return answer.status() == status
+                                                && answer.json()
+                                                        .path("status")
+                                                        .asString()
+                                                        .equals(expected)
+                                        ? answer.json()
+                                        : null;
+                            },
+                            json -> json != null);
         }
     }
 
     @Nested
-    @SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-            properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.categories.slow.workers=0",
-                "gobstopper.tasks.categories.slow.max-wait=300ms", "management.endpoint.health.show-details=always",
-                "management.endpoints.web.exposure.include=health,metrics"})
+    @SpringBootTest(
+            classes = TasksTestApplication.class,
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {
+                "gobstopper.tasks.enabled=true",
+                "gobstopper.tasks.categories.slow.workers=0",
+                "gobstopper.tasks.categories.slow.max-wait=300ms",
+                "management.endpoint.health.show-details=always",
+                "management.endpoints.web.exposure.include=health,metrics"
+            })
     @DirtiesContext
     class Degraded extends OverdueCategory {
 
         @Test
         void anOverdueCategoryDegradesHealthWithHttp200AndCatchingUpMakesItUpAgain() {
             Http http = new Http(port);
-            assertThat(http.get("/actuator/health").json().path("status").asString()).isEqualTo("UP");
+            assertThat(http.get("/actuator/health").json().path("status").asString())
+                    .isEqualTo("UP");
 
             JsonNode health = overdue(http, 200, "DEGRADED");
             JsonNode tasks = health.path("components").path("tasks");
@@ -77,22 +94,39 @@ class TasksHealthIntegrationTests {
             assertThat(slow.path("maxWaitSeconds").asDouble()).isEqualTo(0.3);
             assertThat(slow.path("oldestWaitSeconds").asDouble()).isGreaterThan(0.3);
             assertThat(tasks.path("details").path("reason").asString()).contains("slow");
-            assertThat(tasks.path("details").path("categories").path("default").path("overdue").asBoolean()).isFalse();
-            JsonNode gauge = http.get("/actuator/metrics/gobstopper.tasks.oldest.wait?tag=category:slow").json();
+            assertThat(tasks.path("details")
+                            .path("categories")
+                            .path("default")
+                            .path("overdue")
+                            .asBoolean())
+                    .isFalse();
+            JsonNode gauge = http.get("/actuator/metrics/gobstopper.tasks.oldest.wait?tag=category:slow")
+                    .json();
             assertThat(gauge.path("baseUnit").asString()).isEqualTo("seconds");
-            assertThat(gauge.path("measurements").get(0).path("value").asDouble()).isGreaterThan(0.3);
+            assertThat(gauge.path("measurements").get(0).path("value").asDouble())
+                    .isGreaterThan(0.3);
 
             queue.resizeWorkers("slow", 1);
-            await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/actuator/health").json().path("status")
-                    .asString().equals("UP"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> http.get("/actuator/health")
+                            .json()
+                            .path("status")
+                            .asString()
+                            .equals("UP"));
             assertThat(queue.stats().byStatus().get(TaskStatus.SUCCESS)).isEqualTo(1);
         }
     }
 
     @Nested
-    @SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-            properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.categories.slow.workers=0",
-                "gobstopper.tasks.categories.slow.max-wait=200ms", "gobstopper.tasks.health.overdue-status=down"})
+    @SpringBootTest(
+            classes = TasksTestApplication.class,
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {
+                "gobstopper.tasks.enabled=true",
+                "gobstopper.tasks.categories.slow.workers=0",
+                "gobstopper.tasks.categories.slow.max-wait=200ms",
+                "gobstopper.tasks.health.overdue-status=down"
+            })
     @DirtiesContext
     class Down extends OverdueCategory {
 

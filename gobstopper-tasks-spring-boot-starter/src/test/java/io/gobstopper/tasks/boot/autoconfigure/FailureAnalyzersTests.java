@@ -16,16 +16,21 @@ class FailureAnalyzersTests {
 
     @Test
     void explainsADatabaseFileHeldByAnotherProcessAndPointsToTheDatabasePathProperty() {
-        TaskStoreException cause = new TaskStoreException("The task database /data/tasks.duckdb is in use by another "
-                + "process (PID 4242). One DuckDB file serves one running instance: stop the other instance, or give "
-                + "this one a database file of its own.", new SQLException("IO Error: Could not set lock on file"));
-        Throwable failure = new ApplicationContextException("Failed to start bean 'gobstopperTaskEngineLifecycle'", cause);
+        TaskStoreException cause = new TaskStoreException(
+                "The task database /data/tasks.duckdb is in use by another "
+                        + "process (PID 4242). One DuckDB file serves one running instance: stop the other instance, or give "
+                        + "this one a database file of its own.",
+                new SQLException("IO Error: Could not set lock on file"));
+        Throwable failure =
+                new ApplicationContextException("Failed to start bean 'gobstopperTaskEngineLifecycle'", cause);
 
         FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(failure);
 
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).contains("/data/tasks.duckdb").contains("PID 4242");
-        assertThat(analysis.getAction()).contains("gobstopper.tasks.duckdb.path").contains("other instance");
+        assertThat(analysis.getAction())
+                .contains("gobstopper.tasks.duckdb.path")
+                .contains("other instance");
         assertThat(analysis.getCause()).isSameAs(cause);
     }
 
@@ -47,10 +52,12 @@ class FailureAnalyzersTests {
                 + "by com.example.Mailer#send(String) and by com.example.Sms#send(String). Give one of them another "
                 + "name with @BackgroundTask(name = \"...\").");
 
-        FailureAnalysis analysis = new TaskDefinitionFailureAnalyzer().analyze(new BeanCreationException("mailer", cause));
+        FailureAnalysis analysis =
+                new TaskDefinitionFailureAnalyzer().analyze(new BeanCreationException("mailer", cause));
 
         assertThat(analysis).isNotNull();
-        assertThat(analysis.getDescription()).contains("com.example.Mailer#send(String)")
+        assertThat(analysis.getDescription())
+                .contains("com.example.Mailer#send(String)")
                 .contains("com.example.Sms#send(String)");
         assertThat(analysis.getAction()).contains("@BackgroundTask");
         assertThat(analysis.getCause()).isSameAs(cause);
@@ -58,32 +65,42 @@ class FailureAnalyzersTests {
 
     @Test
     void explainsANodeIdInUseAndPointsToTheNodeIdProperty() {
-        TaskStoreException cause = new TaskStoreException("Node id 'web-1' is in use by another running instance of "
-                + "the shared task store gobstopper (last seen 2026-12-01 10:00:00+00).", null);
+        TaskStoreException cause = new TaskStoreException(
+                "Node id 'web-1' is in use by another running instance of "
+                        + "the shared task store gobstopper (last seen 2026-12-01 10:00:00+00).",
+                null);
 
         FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
 
         assertThat(analysis.getDescription()).contains("'web-1'");
-        assertThat(analysis.getAction()).contains("gobstopper.tasks.postgres.node-id").doesNotContain("duckdb.path");
+        assertThat(analysis.getAction())
+                .contains("gobstopper.tasks.postgres.node-id")
+                .doesNotContain("duckdb.path");
     }
 
     @Test
     void explainsAPostgresSchemaThatCannotBePreparedAndPointsToTheDataSourceProperties() {
-        TaskStoreException cause = new TaskStoreException("Could not prepare the task schema gobstopper of "
-                + "jdbc:postgresql://db/app: permission denied for database app", null);
+        TaskStoreException cause = new TaskStoreException(
+                "Could not prepare the task schema gobstopper of "
+                        + "jdbc:postgresql://db/app: permission denied for database app",
+                null);
 
         FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
 
         assertThat(analysis.getDescription()).contains("permission denied");
-        assertThat(analysis.getAction()).contains("spring.datasource.url")
-                .contains("gobstopper.tasks.postgres.datasource.url").contains("gobstopper.tasks.postgres.schema");
+        assertThat(analysis.getAction())
+                .contains("spring.datasource.url")
+                .contains("gobstopper.tasks.postgres.datasource.url")
+                .contains("gobstopper.tasks.postgres.schema");
     }
 
     @Test
     void explainsASchemaOfANewerVersion() {
-        TaskStoreException cause = new TaskStoreException("The task schema gobstopper in schema gobstopper of "
-                + "jdbc:postgresql://db/app has version 3, written by a newer gobstopper-tasks; this version reads up "
-                + "to 1. Upgrade gobstopper-tasks on this instance too.", null);
+        TaskStoreException cause = new TaskStoreException(
+                "The task schema gobstopper in schema gobstopper of "
+                        + "jdbc:postgresql://db/app has version 3, written by a newer gobstopper-tasks; this version reads up "
+                        + "to 1. Upgrade gobstopper-tasks on this instance too.",
+                null);
 
         FailureAnalysis analysis = new TaskStoreFailureAnalyzer().analyze(new BeanCreationException("engine", cause));
 
@@ -113,9 +130,9 @@ class FailureAnalyzersTests {
     @Test
     void areRegisteredInSpringFactories() {
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
-                .load(FailureAnalyzer.class, null, (type, name, failure) -> {
-                    // Boot's own analyzers need constructor arguments; only ours matter here
-                }))
+                        .load(FailureAnalyzer.class, null, (type, name, failure) -> {
+                            // Boot's own analyzers need constructor arguments; only ours matter here
+                        }))
                 .hasAtLeastOneElementOfType(TaskStoreFailureAnalyzer.class)
                 .hasAtLeastOneElementOfType(TaskDefinitionFailureAnalyzer.class)
                 .hasAtLeastOneElementOfType(StoreSetupFailureAnalyzer.class);

@@ -53,9 +53,10 @@ class GobstopperTasksAccessAutoConfigurationTests {
 
     @Test
     void theLocalOnlyRuleFollowsTheDashboardPath() {
-        web.withPropertyValues("gobstopper.tasks.dashboard.path=/admin/jobs").run(context -> assertThat(
-                context.getBean(FilterRegistrationBean.class).getUrlPatterns())
-                .containsExactly("/admin/jobs", "/admin/jobs/*"));
+        web.withPropertyValues("gobstopper.tasks.dashboard.path=/admin/jobs")
+                .run(context -> assertThat(
+                                context.getBean(FilterRegistrationBean.class).getUrlPatterns())
+                        .containsExactly("/admin/jobs", "/admin/jobs/*"));
     }
 
     @Test
@@ -72,8 +73,11 @@ class GobstopperTasksAccessAutoConfigurationTests {
 
     @Test
     void aBadDashboardPathFailsStartupNamingTheProperty() {
-        web.withPropertyValues("gobstopper.tasks.dashboard.path=gobstopper/").run(context -> assertThat(context)
-                .getFailure().rootCause().hasMessageContaining("gobstopper.tasks.dashboard.path"));
+        web.withPropertyValues("gobstopper.tasks.dashboard.path=gobstopper/")
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("gobstopper.tasks.dashboard.path"));
     }
 
     // ---- web.read-only, once dashboard.read-only ----
@@ -90,11 +94,11 @@ class GobstopperTasksAccessAutoConfigurationTests {
     }
 
     @Test
-    void theOldDashboardReadOnlyStillRefusesTheManagementOperationsAndHidesTheDashboardsActions(
-            CapturedOutput output) {
+    void theOldDashboardReadOnlyStillRefusesTheManagementOperationsAndHidesTheDashboardsActions(CapturedOutput output) {
         assertReadOnly(true, "gobstopper.tasks.dashboard.read-only=true");
-        assertThat(output.getAll()).contains("gobstopper.tasks.dashboard.read-only is deprecated and will be removed: "
-                + "rename it to gobstopper.tasks.web.read-only");
+        assertThat(output.getAll())
+                .contains("gobstopper.tasks.dashboard.read-only is deprecated and will be removed: "
+                        + "rename it to gobstopper.tasks.web.read-only");
     }
 
     @Test
@@ -105,7 +109,9 @@ class GobstopperTasksAccessAutoConfigurationTests {
     @Test
     void dashboardReadOnlyAndWebReadOnlySetToDifferentValuesFailStartupNamingBoth() {
         web.withPropertyValues("gobstopper.tasks.dashboard.read-only=true", "gobstopper.tasks.web.read-only=false")
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
                         .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                         .hasMessageContaining("gobstopper.tasks.dashboard.read-only")
                         .hasMessageContaining("keep only gobstopper.tasks.web.read-only"));
@@ -116,26 +122,39 @@ class GobstopperTasksAccessAutoConfigurationTests {
         mvc.withPropertyValues(settings).run(context -> {
             assertThat(context).hasNotFailed();
             MockMvcTester client = MockMvcTester.from(context);
-            MvcTestResult bulkRetry = client.post().uri("/api/tasks/bulk-retry")
-                    .contentType(MediaType.APPLICATION_JSON).content("{}").exchange();
+            MvcTestResult bulkRetry = client.post()
+                    .uri("/api/tasks/bulk-retry")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{}")
+                    .exchange();
             if (readOnly) {
-                assertThat(bulkRetry).hasStatus(HttpStatus.FORBIDDEN).bodyJson().extractingPath("$.detail").asString()
-                        .contains("read-only").contains("gobstopper.tasks.web.read-only=false");
+                assertThat(bulkRetry)
+                        .hasStatus(HttpStatus.FORBIDDEN)
+                        .bodyJson()
+                        .extractingPath("$.detail")
+                        .asString()
+                        .contains("read-only")
+                        .contains("gobstopper.tasks.web.read-only=false");
             } else {
                 assertThat(bulkRetry).hasStatus(HttpStatus.SERVICE_UNAVAILABLE);
             }
-            assertThat(client.post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
-                    .content("{\"name\": \"anything\"}"))
+            assertThat(client.post()
+                            .uri("/api/tasks")
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"name\": \"anything\"}"))
                     .as("submits stay allowed: the switched-off task system answers")
                     .hasStatus(HttpStatus.SERVICE_UNAVAILABLE);
-            assertThat(client.get().uri("/gobstopper/config.json")).bodyJson().extractingPath("$.readOnly")
+            assertThat(client.get().uri("/gobstopper/config.json"))
+                    .bodyJson()
+                    .extractingPath("$.readOnly")
                     .isEqualTo(readOnly);
         });
     }
 
     @Test
     void backsOffInANonWebApplicationAndWithoutSpringMvc() {
-        new ApplicationContextRunner().withConfiguration(TASKS)
+        new ApplicationContextRunner()
+                .withConfiguration(TASKS)
                 .run(context -> assertThat(context).doesNotHaveBean(FilterRegistrationBean.class));
         web.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
                 .run(context -> assertThat(context).doesNotHaveBean(FilterRegistrationBean.class));

@@ -40,8 +40,11 @@ class GobstopperTasksActuatorAutoConfigurationTests {
             .withUserConfiguration(Tasks.class);
 
     private String[] enabled() {
-        return new String[] {"gobstopper.tasks.enabled=true", "gobstopper.tasks.duckdb.path=" + dir.resolve("t.duckdb"),
-            "gobstopper.tasks.shutdown-timeout=5s"};
+        return new String[] {
+            "gobstopper.tasks.enabled=true",
+            "gobstopper.tasks.duckdb.path=" + dir.resolve("t.duckdb"),
+            "gobstopper.tasks.shutdown-timeout=5s"
+        };
     }
 
     // ---- the tasks endpoint ----
@@ -55,19 +58,35 @@ class GobstopperTasksActuatorAutoConfigurationTests {
                     ObjectNode overview = context.getBean(TasksEndpoint.class).tasks();
                     assertThat(overview.path("enabled").asBoolean()).isTrue();
                     assertThat(overview.path("store").asString()).isEqualTo("duckdb");
-                    assertThat(overview.path("registeredTasks").get(0).path("name").asString()).isEqualTo("ping");
-                    assertThat(overview.path("nodes").size()).as("this instance alone on DuckDB").isEqualTo(1);
-                    assertThat(overview.path("nodes").get(0).path("self").asBoolean()).isTrue();
+                    assertThat(overview.path("registeredTasks")
+                                    .get(0)
+                                    .path("name")
+                                    .asString())
+                            .isEqualTo("ping");
+                    assertThat(overview.path("nodes").size())
+                            .as("this instance alone on DuckDB")
+                            .isEqualTo(1);
+                    assertThat(overview.path("nodes").get(0).path("self").asBoolean())
+                            .isTrue();
                 });
     }
 
     @Test
     void providesTheTasksEndpointWhileSwitchedOffShowingThatItIsOff() {
-        runner.withPropertyValues("management.endpoints.web.exposure.include=tasks").run(context -> {
-            assertThat(context).hasSingleBean(TasksEndpoint.class);
-            assertThat(context.getBean(TasksEndpoint.class).tasks().path("enabled").asBoolean(true)).isFalse();
-            assertThat(context.getBean(TasksEndpoint.class).tasks().path("nodes").isArray()).isTrue();
-        });
+        runner.withPropertyValues("management.endpoints.web.exposure.include=tasks")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(TasksEndpoint.class);
+                    assertThat(context.getBean(TasksEndpoint.class)
+                                    .tasks()
+                                    .path("enabled")
+                                    .asBoolean(true))
+                            .isFalse();
+                    assertThat(context.getBean(TasksEndpoint.class)
+                                    .tasks()
+                                    .path("nodes")
+                                    .isArray())
+                            .isTrue();
+                });
     }
 
     @Test
@@ -80,7 +99,8 @@ class GobstopperTasksActuatorAutoConfigurationTests {
     @Test
     void backsOffWhenAccessToTheTasksEndpointIsNone() {
         runner.withPropertyValues(enabled())
-                .withPropertyValues("management.endpoints.web.exposure.include=tasks", "management.endpoint.tasks.access=NONE")
+                .withPropertyValues(
+                        "management.endpoints.web.exposure.include=tasks", "management.endpoint.tasks.access=NONE")
                 .run(context -> assertThat(context).doesNotHaveBean(TasksEndpoint.class));
     }
 
@@ -122,8 +142,11 @@ class GobstopperTasksActuatorAutoConfigurationTests {
 
     @Test
     void refusesABlankOverdueStatusNamingTheProperty() {
-        runner.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.health.overdue-status= ")
-                .run(context -> assertThat(context).hasFailed().getFailure()
+        runner.withPropertyValues(enabled())
+                .withPropertyValues("gobstopper.tasks.health.overdue-status= ")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
                         .hasStackTraceContaining("gobstopper.tasks.health.overdue-status"));
     }
 
@@ -161,22 +184,35 @@ class GobstopperTasksActuatorAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasSingleBean(TaskMetrics.class);
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
-                    assertThat(registry.find("gobstopper.tasks.workers").tag("category", "pings").gauge())
-                            .as("gauges exist for the categories of registered tasks").isNotNull();
+                    assertThat(registry.find("gobstopper.tasks.workers")
+                                    .tag("category", "pings")
+                                    .gauge())
+                            .as("gauges exist for the categories of registered tasks")
+                            .isNotNull();
 
                     context.getBean(TaskQueue.class).submit("ping");
 
-                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(registry
-                            .find("gobstopper.tasks.completed")
-                            .tags("name", "ping", "category", "pings", "status", "SUCCESS")
-                            .counter()).isNotNull().satisfies(counter -> assertThat(counter.count()).isEqualTo(1.0)));
+                    await().atMost(Duration.ofSeconds(20))
+                            .untilAsserted(() -> assertThat(registry.find("gobstopper.tasks.completed")
+                                            .tags("name", "ping", "category", "pings", "status", "SUCCESS")
+                                            .counter())
+                                    .isNotNull()
+                                    .satisfies(counter ->
+                                            assertThat(counter.count()).isEqualTo(1.0)));
                     assertThat(registry.find("gobstopper.tasks.submitted")
-                            .tags("name", "ping", "category", "pings", "priority", "NORMAL").counter().count())
+                                    .tags("name", "ping", "category", "pings", "priority", "NORMAL")
+                                    .counter()
+                                    .count())
                             .isEqualTo(1.0);
                     assertThat(registry.find("gobstopper.tasks.execution")
-                            .tags("name", "ping", "category", "pings", "status", "SUCCESS").timer().count())
+                                    .tags("name", "ping", "category", "pings", "status", "SUCCESS")
+                                    .timer()
+                                    .count())
                             .isEqualTo(1);
-                    assertThat(registry.find("gobstopper.tasks.wait").tag("category", "pings").timer().count())
+                    assertThat(registry.find("gobstopper.tasks.wait")
+                                    .tag("category", "pings")
+                                    .timer()
+                                    .count())
                             .isEqualTo(1);
                 });
     }

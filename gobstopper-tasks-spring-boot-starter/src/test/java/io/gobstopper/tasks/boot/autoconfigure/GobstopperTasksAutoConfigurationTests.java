@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.BackgroundTask;
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.InvalidTaskDefinitionException;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.boot.support.Threads;
-import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskRegistry;
 import java.nio.file.Files;
@@ -27,7 +27,6 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -67,7 +66,8 @@ class GobstopperTasksAutoConfigurationTests {
 
     private static TaskInfo awaitEnd(TaskQueue queue, UUID id) {
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> queue.get(id).map(task -> task.status().isCompleted()).orElse(false));
+                .until(() ->
+                        queue.get(id).map(task -> task.status().isCompleted()).orElse(false));
         return queue.get(id).orElseThrow();
     }
 
@@ -76,19 +76,22 @@ class GobstopperTasksAutoConfigurationTests {
     @Test
     void isSwitchedOffByDefaultAndCreatesNoEngineNoFileAndNoThreads() {
         Set<Thread> before = Threads.gobstopperThreads();
-        runner.withUserConfiguration(PlainTasks.class).withPropertyValues(databasePath()).run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).hasSingleBean(TaskQueue.class);
-            assertThat(context.getBean(TaskQueue.class)).isInstanceOf(DisabledTaskQueue.class);
-            assertThat(context.getBean(TaskQueue.class).isEnabled()).isFalse();
-            assertThat(context).doesNotHaveBean(TaskEngine.class);
-            assertThat(context).doesNotHaveBean(TaskRegistry.class);
-            assertThat(context).doesNotHaveBean(BackgroundTaskRegistrar.class);
-            assertThat(context.getBean(TaskQueue.class).registeredTasks()).isEmpty();
-            assertThat(Files.exists(dir.resolve("tasks.duckdb"))).isFalse();
-            assertThat(dir).isEmptyDirectory();
-            assertThat(Threads.gobstopperThreadsStartedSince(before)).isEmpty();
-        });
+        runner.withUserConfiguration(PlainTasks.class)
+                .withPropertyValues(databasePath())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).hasSingleBean(TaskQueue.class);
+                    assertThat(context.getBean(TaskQueue.class)).isInstanceOf(DisabledTaskQueue.class);
+                    assertThat(context.getBean(TaskQueue.class).isEnabled()).isFalse();
+                    assertThat(context).doesNotHaveBean(TaskEngine.class);
+                    assertThat(context).doesNotHaveBean(TaskRegistry.class);
+                    assertThat(context).doesNotHaveBean(BackgroundTaskRegistrar.class);
+                    assertThat(context.getBean(TaskQueue.class).registeredTasks())
+                            .isEmpty();
+                    assertThat(Files.exists(dir.resolve("tasks.duckdb"))).isFalse();
+                    assertThat(dir).isEmptyDirectory();
+                    assertThat(Threads.gobstopperThreadsStartedSince(before)).isEmpty();
+                });
     }
 
     @Test
@@ -115,7 +118,9 @@ class GobstopperTasksAutoConfigurationTests {
                     TaskQueue queue = context.getBean(TaskQueue.class);
                     assertThat(queue).isSameAs(context.getBean(TaskEngine.class));
                     assertThat(queue.isEnabled()).isTrue();
-                    assertThat(queue.registeredTasks()).extracting(task -> task.name()).containsExactly("greet");
+                    assertThat(queue.registeredTasks())
+                            .extracting(task -> task.name())
+                            .containsExactly("greet");
                     assertThat(queue.health().store()).isEqualTo("duckdb");
 
                     TaskInfo done = awaitEnd(queue, queue.submit("greet", "Ada"));
@@ -137,12 +142,18 @@ class GobstopperTasksAutoConfigurationTests {
                     TaskInfo done = awaitEnd(queue, queue.submit("greet", "Ada"));
                     assertThat(done.status()).isEqualTo(TaskStatus.SUCCESS);
                     assertThat(done.result()).isEqualTo("\"hello Ada\"");
-                    assertThat(Files.exists(dir.resolve("tasks.duckdb"))).as("no DuckDB file").isFalse();
+                    assertThat(Files.exists(dir.resolve("tasks.duckdb")))
+                            .as("no DuckDB file")
+                            .isFalse();
                 });
         runner.withUserConfiguration(PlainTasks.class)
-                .withPropertyValues("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=memory",
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true",
+                        "gobstopper.tasks.store=memory",
                         "gobstopper.tasks.retention-mode=archive")
-                .run(context -> assertThat(context).getFailure().rootCause()
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("gobstopper.tasks.retention-mode")
                         .hasMessageContaining("with store=memory set retention-mode=delete"));
     }
@@ -152,28 +163,34 @@ class GobstopperTasksAutoConfigurationTests {
         runner.withConfiguration(AutoConfigurations.of(
                         DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class))
                 .withUserConfiguration(ProxiedTasksConfiguration.class)
-                .withPropertyValues("gobstopper.tasks.enabled=true", databasePath(),
-                        "spring.datasource.generate-unique-name=true")
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true", databasePath(), "spring.datasource.generate-unique-name=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(org.springframework.aop.support.AopUtils.isAopProxy(context.getBean(AsyncTasks.class)))
-                            .as("the @Async bean is proxied").isTrue();
+                            .as("the @Async bean is proxied")
+                            .isTrue();
                     assertThat(org.springframework.aop.support.AopUtils.isAopProxy(
-                            context.getBean(TransactionalTasks.class))).as("the @Transactional bean is proxied").isTrue();
+                                    context.getBean(TransactionalTasks.class)))
+                            .as("the @Transactional bean is proxied")
+                            .isTrue();
                     TaskQueue queue = context.getBean(TaskQueue.class);
-                    assertThat(queue.registeredTasks()).extracting(task -> task.name())
+                    assertThat(queue.registeredTasks())
+                            .extracting(task -> task.name())
                             .containsExactlyInAnyOrder("asyncThread", "inTransaction");
                     assertThat(queue.describe("inTransaction").orElseThrow().method())
                             .contains(TransactionalTasks.class.getName());
 
                     TaskInfo async = awaitEnd(queue, queue.submit("asyncThread"));
                     assertThat(async.status()).isEqualTo(TaskStatus.SUCCESS);
-                    assertThat(async.result()).as("ran on the @Async executor, not on a gobstopper worker")
+                    assertThat(async.result())
+                            .as("ran on the @Async executor, not on a gobstopper worker")
                             .startsWith("\"test-async-");
 
                     TaskInfo transactional = awaitEnd(queue, queue.submit("inTransaction"));
                     assertThat(transactional.status()).isEqualTo(TaskStatus.SUCCESS);
-                    assertThat(transactional.result()).as("a transaction was active inside the task")
+                    assertThat(transactional.result())
+                            .as("a transaction was active inside the task")
                             .isEqualTo("true");
                 });
     }
@@ -185,22 +202,28 @@ class GobstopperTasksAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskQueue queue = context.getBean(TaskQueue.class);
-                    assertThat(queue.registeredTasks()).extracting(task -> task.name()).containsExactly("greet");
-                    assertThat(awaitEnd(queue, queue.submit("greet", "Lazy")).result()).isEqualTo("\"hello Lazy\"");
+                    assertThat(queue.registeredTasks())
+                            .extracting(task -> task.name())
+                            .containsExactly("greet");
+                    assertThat(awaitEnd(queue, queue.submit("greet", "Lazy")).result())
+                            .isEqualTo("\"hello Lazy\"");
                 });
     }
 
     @Test
     void registersTasksWhenTheWholeApplicationIsInitializedLazily() {
         runner.withUserConfiguration(PlainTasks.class)
-                .withInitializer(context -> context.addBeanFactoryPostProcessor(
-                        new LazyInitializationBeanFactoryPostProcessor()))
+                .withInitializer(context ->
+                        context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
                 .withPropertyValues("gobstopper.tasks.enabled=true", databasePath())
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskQueue queue = context.getBean(TaskQueue.class);
-                    assertThat(queue.registeredTasks()).extracting(task -> task.name()).containsExactly("greet");
-                    assertThat(awaitEnd(queue, queue.submit("greet", "All")).status()).isEqualTo(TaskStatus.SUCCESS);
+                    assertThat(queue.registeredTasks())
+                            .extracting(task -> task.name())
+                            .containsExactly("greet");
+                    assertThat(awaitEnd(queue, queue.submit("greet", "All")).status())
+                            .isEqualTo(TaskStatus.SUCCESS);
                 });
     }
 
@@ -276,46 +299,54 @@ class GobstopperTasksAutoConfigurationTests {
 
     @Test
     void failsStartupNamingTheRetryPropertyWhenMaxDelayIsBelowInitialDelay() {
-        assertInvalidProperty("gobstopper.tasks.retry.max-delay=1s", "gobstopper.tasks.retry.max-delay", "initial-delay");
+        assertInvalidProperty(
+                "gobstopper.tasks.retry.max-delay=1s", "gobstopper.tasks.retry.max-delay", "initial-delay");
     }
 
     @Test
     void failsStartupNamingTheCategoryWorkersPropertyWhenItIsNegative() {
-        assertInvalidProperty("gobstopper.tasks.categories.x.workers=-1", "gobstopper.tasks.categories.x.workers", "-1");
+        assertInvalidProperty(
+                "gobstopper.tasks.categories.x.workers=-1", "gobstopper.tasks.categories.x.workers", "-1");
     }
 
     @Test
     void failsStartupNamingTheCategoryRetryPropertyAtFault() {
-        assertInvalidProperty("gobstopper.tasks.categories.slow.retry.multiplier=0.5",
-                "gobstopper.tasks.categories.slow.retry.multiplier", "0.5");
+        assertInvalidProperty(
+                "gobstopper.tasks.categories.slow.retry.multiplier=0.5",
+                "gobstopper.tasks.categories.slow.retry.multiplier",
+                "0.5");
     }
 
     @Test
     void failsStartupNamingTheShutdownTimeoutWhenItIsNegative() {
-        assertInvalidProperty("gobstopper.tasks.shutdown-timeout=-1s", "gobstopper.tasks.shutdown-timeout", "zero or more");
+        assertInvalidProperty(
+                "gobstopper.tasks.shutdown-timeout=-1s", "gobstopper.tasks.shutdown-timeout", "zero or more");
     }
 
     @Test
     void failsStartupNamingTheQueueCapacityWhenItIsNegative() {
-        assertInvalidProperty("gobstopper.tasks.queue-capacity=-1", "gobstopper.tasks.queue-capacity", "0 (no limit) or more");
+        assertInvalidProperty(
+                "gobstopper.tasks.queue-capacity=-1", "gobstopper.tasks.queue-capacity", "0 (no limit) or more");
     }
 
     @Test
     void failsStartupNamingTheCategoryQueueCapacityWhenItIsNegative() {
-        assertInvalidProperty("gobstopper.tasks.categories.emails.queue-capacity=-5",
-                "gobstopper.tasks.categories.emails.queue-capacity", "0 (no limit) or more");
+        assertInvalidProperty(
+                "gobstopper.tasks.categories.emails.queue-capacity=-5",
+                "gobstopper.tasks.categories.emails.queue-capacity",
+                "0 (no limit) or more");
     }
 
     @Test
     void failsStartupNamingTheCategoryRateWhenItIsNotARate() {
-        assertInvalidProperty("gobstopper.tasks.categories.emails.rate=ten/s", "gobstopper.tasks.categories.emails.rate",
-                "100/1s");
+        assertInvalidProperty(
+                "gobstopper.tasks.categories.emails.rate=ten/s", "gobstopper.tasks.categories.emails.rate", "100/1s");
     }
 
     @Test
     void failsStartupNamingTheCategoryRateWhenItAllowsNothing() {
-        assertInvalidProperty("gobstopper.tasks.categories.emails.rate=0/1s", "gobstopper.tasks.categories.emails.rate",
-                "1 or more");
+        assertInvalidProperty(
+                "gobstopper.tasks.categories.emails.rate=0/1s", "gobstopper.tasks.categories.emails.rate", "1 or more");
     }
 
     @Test
@@ -325,21 +356,26 @@ class GobstopperTasksAutoConfigurationTests {
 
     @Test
     void failsStartupNamingTheScheduleCronWhenItIsNotACronExpression() {
-        assertInvalidProperty("gobstopper.tasks.schedules.report.cron=0 0 2 * *", "gobstopper.tasks.schedules.report.cron",
+        assertInvalidProperty(
+                "gobstopper.tasks.schedules.report.cron=0 0 2 * *",
+                "gobstopper.tasks.schedules.report.cron",
                 "6 fields");
     }
 
     @Test
     void failsStartupNamingTheScheduleZoneWhenItIsNotATimeZone() {
-        assertInvalidProperty("gobstopper.tasks.schedules.report.zone=Mars/Olympus",
-                "gobstopper.tasks.schedules.report.zone", "Europe/Paris");
+        assertInvalidProperty(
+                "gobstopper.tasks.schedules.report.zone=Mars/Olympus",
+                "gobstopper.tasks.schedules.report.zone",
+                "Europe/Paris");
     }
 
     @Test
     void failsStartupNamingTheBasePathWhenItDoesNotStartWithASlash() {
         new WebApplicationContextRunner()
                 .withConfiguration(ALL)
-                .withPropertyValues("gobstopper.tasks.enabled=true", databasePath(), "gobstopper.tasks.web.base-path=api")
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true", databasePath(), "gobstopper.tasks.web.base-path=api")
                 .run(context -> {
                     assertThat(context).hasFailed();
                     assertThat(rootCause(context.getStartupFailure()))
@@ -348,7 +384,8 @@ class GobstopperTasksAutoConfigurationTests {
                             .hasMessageContaining("'api'")
                             .hasMessageContaining("must start with '/'");
                     assertThat(((InvalidConfigurationPropertyValueException) rootCause(context.getStartupFailure()))
-                            .getName()).isEqualTo("gobstopper.tasks.web.base-path");
+                                    .getName())
+                            .isEqualTo("gobstopper.tasks.web.base-path");
                 });
     }
 
@@ -372,21 +409,26 @@ class GobstopperTasksAutoConfigurationTests {
 
     @Test
     void failsStartupNamingBothWhenDatabasePathAndDuckdbPathNameDifferentFiles() {
-        assertInvalidProperty("gobstopper.tasks.database-path=" + dir.resolve("other.duckdb"),
-                "gobstopper.tasks.database-path", "keep only gobstopper.tasks.duckdb.path");
+        assertInvalidProperty(
+                "gobstopper.tasks.database-path=" + dir.resolve("other.duckdb"),
+                "gobstopper.tasks.database-path",
+                "keep only gobstopper.tasks.duckdb.path");
     }
 
     private void assertDuckDbFilesFollow(String pathProperty, String archivePathProperty) {
         Path database = dir.resolve("chosen.duckdb");
         Path archive = dir.resolve("chosen-archive");
         runner.withUserConfiguration(PlainTasks.class)
-                .withPropertyValues("gobstopper.tasks.enabled=true", pathProperty + "=" + database,
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true",
+                        pathProperty + "=" + database,
                         archivePathProperty + "=" + archive)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskQueue queue = context.getBean(TaskQueue.class);
                     assertThat(queue.health().location()).contains("chosen.duckdb");
-                    assertThat(awaitEnd(queue, queue.submit("greet", "Ada")).status()).isEqualTo(TaskStatus.SUCCESS);
+                    assertThat(awaitEnd(queue, queue.submit("greet", "Ada")).status())
+                            .isEqualTo(TaskStatus.SUCCESS);
                     assertThat(database).exists();
                     assertThat(queue.archive(Duration.ZERO).archived()).isEqualTo(1);
                     assertThat(archive).isNotEmptyDirectory();
@@ -394,14 +436,18 @@ class GobstopperTasksAutoConfigurationTests {
     }
 
     private void assertInvalidProperty(String setting, String property, String explanation) {
-        runner.withPropertyValues("gobstopper.tasks.enabled=true", databasePath(), setting).run(context -> {
-            assertThat(context).hasFailed();
-            Throwable root = rootCause(context.getStartupFailure());
-            assertThat(root).isInstanceOf(InvalidConfigurationPropertyValueException.class);
-            assertThat(((InvalidConfigurationPropertyValueException) root).getName()).isEqualTo(property);
-            assertThat(root.getMessage()).contains(property).contains(explanation);
-            assertThat(dir).as("no database is opened with invalid settings").isEmptyDirectory();
-        });
+        runner.withPropertyValues("gobstopper.tasks.enabled=true", databasePath(), setting)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable root = rootCause(context.getStartupFailure());
+                    assertThat(root).isInstanceOf(InvalidConfigurationPropertyValueException.class);
+                    assertThat(((InvalidConfigurationPropertyValueException) root).getName())
+                            .isEqualTo(property);
+                    assertThat(root.getMessage()).contains(property).contains(explanation);
+                    assertThat(dir)
+                            .as("no database is opened with invalid settings")
+                            .isEmptyDirectory();
+                });
     }
 
     private static Throwable rootCause(Throwable failure) {

@@ -28,8 +28,11 @@ class GobstopperTasksDashboardAutoConfigurationTests {
     private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(TASKS);
 
     private String[] enabled() {
-        return new String[] {"gobstopper.tasks.enabled=true", "gobstopper.tasks.duckdb.path=" + dir.resolve("t.duckdb"),
-            "gobstopper.tasks.shutdown-timeout=5s"};
+        return new String[] {
+            "gobstopper.tasks.enabled=true",
+            "gobstopper.tasks.duckdb.path=" + dir.resolve("t.duckdb"),
+            "gobstopper.tasks.shutdown-timeout=5s"
+        };
     }
 
     @Test
@@ -38,54 +41,69 @@ class GobstopperTasksDashboardAutoConfigurationTests {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(TasksDashboard.class);
             assertThat(context.getBean(TasksDashboard.class).path()).isEqualTo("/gobstopper");
-            assertThat(context.getBean(TasksDashboard.class).chartVersion()).as("the Chart.js WebJar").isNotBlank();
+            assertThat(context.getBean(TasksDashboard.class).chartVersion())
+                    .as("the Chart.js WebJar")
+                    .isNotBlank();
         });
     }
 
     @Test
     void servesTheDashboardAtTheConfiguredPath() {
-        web.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.dashboard.path=/ops/tasks").run(context ->
-                assertThat(context.getBean(TasksDashboard.class).path()).isEqualTo("/ops/tasks"));
+        web.withPropertyValues(enabled())
+                .withPropertyValues("gobstopper.tasks.dashboard.path=/ops/tasks")
+                .run(context ->
+                        assertThat(context.getBean(TasksDashboard.class).path()).isEqualTo("/ops/tasks"));
     }
 
     @Test
     void backsOffWhenTheDashboardIsSwitchedOff() {
-        web.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.dashboard.enabled=false").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(TasksDashboard.class);
-        });
+        web.withPropertyValues(enabled())
+                .withPropertyValues("gobstopper.tasks.dashboard.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(TasksDashboard.class);
+                });
     }
 
     @Test
     void backsOffWhenTheRestApiItDrivesIsSwitchedOff() {
-        web.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.web.enabled=false").run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(TasksDashboard.class);
-        });
+        web.withPropertyValues(enabled())
+                .withPropertyValues("gobstopper.tasks.web.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(TasksDashboard.class);
+                });
     }
 
     @Test
     void backsOffInANonWebApplication() {
-        new ApplicationContextRunner().withConfiguration(TASKS).withPropertyValues(enabled()).run(context -> {
-            assertThat(context).hasNotFailed();
-            assertThat(context).doesNotHaveBean(TasksDashboard.class);
-        });
+        new ApplicationContextRunner()
+                .withConfiguration(TASKS)
+                .withPropertyValues(enabled())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).doesNotHaveBean(TasksDashboard.class);
+                });
     }
 
     @Test
     void backsOffWhenFunctionalSpringMvcIsNotOnTheClassPath() {
-        web.withClassLoader(new FilteredClassLoader(RouterFunction.class)).withPropertyValues(enabled()).run(context ->
-                assertThat(context).doesNotHaveBean(TasksDashboard.class));
+        web.withClassLoader(new FilteredClassLoader(RouterFunction.class))
+                .withPropertyValues(enabled())
+                .run(context -> assertThat(context).doesNotHaveBean(TasksDashboard.class));
     }
 
     @Test
     void aBadPathStopsStartupNamingTheProperty() {
-        web.withPropertyValues(enabled()).withPropertyValues("gobstopper.tasks.dashboard.path=gobstopper/").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                    .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                    .hasMessageContaining("gobstopper.tasks.dashboard.path");
-        });
+        web.withPropertyValues(enabled())
+                .withPropertyValues("gobstopper.tasks.dashboard.path=gobstopper/")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure())
+                            .rootCause()
+                            .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                            .hasMessageContaining("gobstopper.tasks.dashboard.path");
+                });
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.gobstopper.tasks.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import static org.assertj.core.api.Assertions.entry;
 
 import io.gobstopper.tasks.engine.RateLimit;
@@ -45,7 +44,11 @@ class GobstopperTasksPropertiesTests {
      * A renamed property: its old and new name (without the prefix), two values other than its default, and the
      * resolved value every reader of the starter uses.
      */
-    private record Rename(String oldName, String newName, String value, String otherValue,
+    private record Rename(
+            String oldName,
+            String newName,
+            String value,
+            String otherValue,
             Function<GobstopperTasksProperties, Object> inEffect) {
 
         @Override
@@ -56,32 +59,67 @@ class GobstopperTasksPropertiesTests {
 
     static Stream<Rename> renames() {
         return Stream.of(
-                new Rename("database-path", "duckdb.path", "a.duckdb", "b.duckdb",
-                        GobstopperTasksProperties::duckdbPath),
-                new Rename("archive-path", "duckdb.archive-path", "archive-a", "archive-b",
+                new Rename(
+                        "database-path", "duckdb.path", "a.duckdb", "b.duckdb", GobstopperTasksProperties::duckdbPath),
+                new Rename(
+                        "archive-path",
+                        "duckdb.archive-path",
+                        "archive-a",
+                        "archive-b",
                         GobstopperTasksProperties::duckdbArchivePath),
-                new Rename("node-id", "postgres.node-id", "node-a", "node-b",
-                        GobstopperTasksProperties::postgresNodeId),
-                new Rename("lease-timeout", "postgres.lease-timeout", "10s", "20s",
+                new Rename(
+                        "node-id", "postgres.node-id", "node-a", "node-b", GobstopperTasksProperties::postgresNodeId),
+                new Rename(
+                        "lease-timeout",
+                        "postgres.lease-timeout",
+                        "10s",
+                        "20s",
                         GobstopperTasksProperties::postgresLeaseTimeout),
-                new Rename("poll-interval", "postgres.poll-interval", "250ms", "500ms",
+                new Rename(
+                        "poll-interval",
+                        "postgres.poll-interval",
+                        "250ms",
+                        "500ms",
                         GobstopperTasksProperties::postgresPollInterval),
-                new Rename("datasource.url", "postgres.datasource.url", "jdbc:postgresql://a/app",
-                        "jdbc:postgresql://b/app", properties -> properties.postgresDatasource().getUrl()),
-                new Rename("datasource.username", "postgres.datasource.username", "user-a", "user-b",
+                new Rename(
+                        "datasource.url",
+                        "postgres.datasource.url",
+                        "jdbc:postgresql://a/app",
+                        "jdbc:postgresql://b/app",
+                        properties -> properties.postgresDatasource().getUrl()),
+                new Rename(
+                        "datasource.username",
+                        "postgres.datasource.username",
+                        "user-a",
+                        "user-b",
                         properties -> properties.postgresDatasource().getUsername()),
-                new Rename("datasource.password", "postgres.datasource.password", "secret-a", "secret-b",
+                new Rename(
+                        "datasource.password",
+                        "postgres.datasource.password",
+                        "secret-a",
+                        "secret-b",
                         properties -> properties.postgresDatasource().getPassword()),
-                new Rename("dashboard.read-only", "web.read-only", "true", "false",
+                new Rename(
+                        "dashboard.read-only",
+                        "web.read-only",
+                        "true",
+                        "false",
                         GobstopperTasksProperties::webReadOnly),
-                new Rename("dashboard.role", "web.write-role", "OPS", "AUDITORS",
+                new Rename(
+                        "dashboard.role",
+                        "web.write-role",
+                        "OPS",
+                        "AUDITORS",
                         GobstopperTasksProperties::webWriteRole));
     }
 
     /** Old name to new name, with the prefix. */
-    private static final Map<String, String> RENAMED = renames().collect(Collectors.toMap(
-            rename -> PREFIX + rename.oldName(), rename -> PREFIX + rename.newName(), (a, b) -> a,
-            LinkedHashMap::new));
+    private static final Map<String, String> RENAMED = renames()
+            .collect(Collectors.toMap(
+                    rename -> PREFIX + rename.oldName(),
+                    rename -> PREFIX + rename.newName(),
+                    (a, b) -> a,
+                    LinkedHashMap::new));
 
     @Test
     void defaultsEqualTheEngineDefaults() {
@@ -137,10 +175,14 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getDashboard().getRole()).isNull();
 
         assertThat(properties.duckdbPath()).isEqualTo(properties.getDuckdb().getPath());
-        assertThat(properties.duckdbArchivePath()).isEqualTo(properties.getDuckdb().getArchivePath());
-        assertThat(properties.postgresNodeId()).isEqualTo(properties.getPostgres().getNodeId());
-        assertThat(properties.postgresLeaseTimeout()).isEqualTo(properties.getPostgres().getLeaseTimeout());
-        assertThat(properties.postgresPollInterval()).isEqualTo(properties.getPostgres().getPollInterval());
+        assertThat(properties.duckdbArchivePath())
+                .isEqualTo(properties.getDuckdb().getArchivePath());
+        assertThat(properties.postgresNodeId())
+                .isEqualTo(properties.getPostgres().getNodeId());
+        assertThat(properties.postgresLeaseTimeout())
+                .isEqualTo(properties.getPostgres().getLeaseTimeout());
+        assertThat(properties.postgresPollInterval())
+                .isEqualTo(properties.getPostgres().getPollInterval());
         assertThat(properties.postgresDatasource().getUrl()).isNull();
         assertThat(properties.postgresDatasource().getUsername()).isNull();
         assertThat(properties.postgresDatasource().getPassword()).isNull();
@@ -177,7 +219,8 @@ class GobstopperTasksPropertiesTests {
     @MethodSource("renames")
     void theOldNameAloneTakesEffectLikeTheNewName(Rename rename) {
         Object byNewName = rename.inEffect().apply(bind(Map.of(PREFIX + rename.newName(), rename.value())));
-        assertThat(byNewName).as("the sample value differs from the default")
+        assertThat(byNewName)
+                .as("the sample value differs from the default")
                 .isNotEqualTo(rename.inEffect().apply(new GobstopperTasksProperties()));
 
         Object byOldName = rename.inEffect().apply(bind(Map.of(PREFIX + rename.oldName(), rename.value())));
@@ -188,20 +231,22 @@ class GobstopperTasksPropertiesTests {
     @MethodSource("renames")
     void bothNamesSetToTheSameValueAgree(Rename rename) {
         Object byNewName = rename.inEffect().apply(bind(Map.of(PREFIX + rename.newName(), rename.value())));
-        Object byBoth = rename.inEffect().apply(bind(Map.of(PREFIX + rename.oldName(), rename.value(),
-                PREFIX + rename.newName(), rename.value())));
+        Object byBoth = rename.inEffect()
+                .apply(bind(
+                        Map.of(PREFIX + rename.oldName(), rename.value(), PREFIX + rename.newName(), rename.value())));
         assertThat(byBoth).isEqualTo(byNewName);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("renames")
     void bothNamesSetToDifferentValuesFailNamingBothAndSayingToKeepTheNewOne(Rename rename) {
-        GobstopperTasksProperties properties = bind(Map.of(PREFIX + rename.oldName(), rename.value(),
-                PREFIX + rename.newName(), rename.otherValue()));
+        GobstopperTasksProperties properties =
+                bind(Map.of(PREFIX + rename.oldName(), rename.value(), PREFIX + rename.newName(), rename.otherValue()));
         assertThatThrownBy(() -> rename.inEffect().apply(properties))
                 .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, failure -> {
                     assertThat(failure.getName()).isEqualTo(PREFIX + rename.oldName());
-                    assertThat(failure.getMessage()).contains(PREFIX + rename.oldName())
+                    assertThat(failure.getMessage())
+                            .contains(PREFIX + rename.oldName())
                             .contains(PREFIX + rename.newName())
                             .contains("keep only " + PREFIX + rename.newName());
                 });
@@ -209,8 +254,11 @@ class GobstopperTasksPropertiesTests {
 
     @Test
     void theNewNameSetToItsDefaultStillCountsAsSet() {
-        GobstopperTasksProperties properties = bind(Map.of("gobstopper.tasks.duckdb.path", "gobstopper_tasks.duckdb",
-                "gobstopper.tasks.database-path", "other.duckdb"));
+        GobstopperTasksProperties properties = bind(Map.of(
+                "gobstopper.tasks.duckdb.path",
+                "gobstopper_tasks.duckdb",
+                "gobstopper.tasks.database-path",
+                "other.duckdb"));
         assertThatThrownBy(properties::duckdbPath)
                 .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                 .hasMessageContaining("gobstopper.tasks.database-path")
@@ -219,12 +267,17 @@ class GobstopperTasksPropertiesTests {
 
     @Test
     void aConflictingPasswordIsNotRepeatedInTheFailure() {
-        GobstopperTasksProperties properties = bind(Map.of("gobstopper.tasks.datasource.password", "old-secret",
-                "gobstopper.tasks.postgres.datasource.password", "new-secret"));
+        GobstopperTasksProperties properties = bind(Map.of(
+                "gobstopper.tasks.datasource.password",
+                "old-secret",
+                "gobstopper.tasks.postgres.datasource.password",
+                "new-secret"));
         assertThatThrownBy(properties::postgresDatasource)
                 .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, failure -> {
                     assertThat(failure.getValue()).isEqualTo("******");
-                    assertThat(failure.getMessage()).doesNotContain("old-secret").doesNotContain("new-secret");
+                    assertThat(failure.getMessage())
+                            .doesNotContain("old-secret")
+                            .doesNotContain("new-secret");
                 });
     }
 
@@ -236,7 +289,8 @@ class GobstopperTasksPropertiesTests {
 
         assertThat(output.getAll().lines().filter(line -> line.contains("gobstopper.tasks.lease-timeout")))
                 .singleElement(InstanceOfAssertFactories.STRING)
-                .contains("WARN").contains("gobstopper.tasks.postgres.lease-timeout");
+                .contains("WARN")
+                .contains("gobstopper.tasks.postgres.lease-timeout");
     }
 
     @Test
@@ -261,7 +315,8 @@ class GobstopperTasksPropertiesTests {
 
     @Test
     void defaultPropertiesMakeExactlyTheEngineDefaultSettings() {
-        assertThat(EngineSettingsFactory.create(new GobstopperTasksProperties())).isEqualTo(TaskEngineSettings.DEFAULTS);
+        assertThat(EngineSettingsFactory.create(new GobstopperTasksProperties()))
+                .isEqualTo(TaskEngineSettings.DEFAULTS);
     }
 
     @Test
@@ -308,12 +363,14 @@ class GobstopperTasksPropertiesTests {
         assertThat(settings.capacityFor("other")).isEqualTo(500);
         assertThat(settings.rateFor("emails")).isEqualTo(new RateLimit(100, Duration.ofSeconds(1)));
         assertThat(settings.rateFor("other")).isNull();
-        assertThat(settings.workersFor("emails")).as("a category with only a rate keeps the global workers")
+        assertThat(settings.workersFor("emails"))
+                .as("a category with only a rate keeps the global workers")
                 .isEqualTo(settings.workers());
-        assertThat(settings.schedules()).containsOnly(
-                entry("nightly_report", new ScheduleOverride("0 0 2 * * *", "Europe/Paris")),
-                entry("cleanUp", new ScheduleOverride("-", null)),
-                entry("billing.sync", new ScheduleOverride("0 */5 * * * *", null)));
+        assertThat(settings.schedules())
+                .containsOnly(
+                        entry("nightly_report", new ScheduleOverride("0 0 2 * * *", "Europe/Paris")),
+                        entry("cleanUp", new ScheduleOverride("-", null)),
+                        entry("billing.sync", new ScheduleOverride("0 */5 * * * *", null)));
     }
 
     @Test
@@ -330,41 +387,45 @@ class GobstopperTasksPropertiesTests {
                 }
             }
         }
-        assertThat(undocumented).as("gobstopper.tasks properties without a description").isEmpty();
-        assertThat(properties).containsKeys(
-                "gobstopper.tasks.enabled",
-                "gobstopper.tasks.duckdb.path",
-                "gobstopper.tasks.duckdb.archive-path",
-                "gobstopper.tasks.workers",
-                "gobstopper.tasks.retry.initial-delay",
-                "gobstopper.tasks.retry.multiplier",
-                "gobstopper.tasks.retry.max-delay",
-                "gobstopper.tasks.categories",
-                "gobstopper.tasks.queue-capacity",
-                "gobstopper.tasks.priority-aging",
-                "gobstopper.tasks.schedules",
-                "gobstopper.tasks.shutdown-timeout",
-                "gobstopper.tasks.retention",
-                "gobstopper.tasks.web.enabled",
-                "gobstopper.tasks.web.base-path",
-                "gobstopper.tasks.web.max-body-size",
-                "gobstopper.tasks.web.events.enabled",
-                "gobstopper.tasks.web.events.buffer-size",
-                "gobstopper.tasks.dashboard.enabled",
-                "gobstopper.tasks.dashboard.path",
-                "gobstopper.tasks.dashboard.allow-remote",
-                "gobstopper.tasks.web.read-only",
-                "gobstopper.tasks.web.write-role",
-                "gobstopper.tasks.store",
-                "gobstopper.tasks.postgres.node-id",
-                "gobstopper.tasks.postgres.lease-timeout",
-                "gobstopper.tasks.postgres.poll-interval",
-                "gobstopper.tasks.postgres.schema",
-                "gobstopper.tasks.postgres.datasource.url",
-                "gobstopper.tasks.postgres.datasource.username",
-                "gobstopper.tasks.postgres.datasource.password");
-        assertThat(properties).as("the old names of renamed properties").containsKeys(
-                RENAMED.keySet().toArray(String[]::new));
+        assertThat(undocumented)
+                .as("gobstopper.tasks properties without a description")
+                .isEmpty();
+        assertThat(properties)
+                .containsKeys(
+                        "gobstopper.tasks.enabled",
+                        "gobstopper.tasks.duckdb.path",
+                        "gobstopper.tasks.duckdb.archive-path",
+                        "gobstopper.tasks.workers",
+                        "gobstopper.tasks.retry.initial-delay",
+                        "gobstopper.tasks.retry.multiplier",
+                        "gobstopper.tasks.retry.max-delay",
+                        "gobstopper.tasks.categories",
+                        "gobstopper.tasks.queue-capacity",
+                        "gobstopper.tasks.priority-aging",
+                        "gobstopper.tasks.schedules",
+                        "gobstopper.tasks.shutdown-timeout",
+                        "gobstopper.tasks.retention",
+                        "gobstopper.tasks.web.enabled",
+                        "gobstopper.tasks.web.base-path",
+                        "gobstopper.tasks.web.max-body-size",
+                        "gobstopper.tasks.web.events.enabled",
+                        "gobstopper.tasks.web.events.buffer-size",
+                        "gobstopper.tasks.dashboard.enabled",
+                        "gobstopper.tasks.dashboard.path",
+                        "gobstopper.tasks.dashboard.allow-remote",
+                        "gobstopper.tasks.web.read-only",
+                        "gobstopper.tasks.web.write-role",
+                        "gobstopper.tasks.store",
+                        "gobstopper.tasks.postgres.node-id",
+                        "gobstopper.tasks.postgres.lease-timeout",
+                        "gobstopper.tasks.postgres.poll-interval",
+                        "gobstopper.tasks.postgres.schema",
+                        "gobstopper.tasks.postgres.datasource.url",
+                        "gobstopper.tasks.postgres.datasource.username",
+                        "gobstopper.tasks.postgres.datasource.password");
+        assertThat(properties)
+                .as("the old names of renamed properties")
+                .containsKeys(RENAMED.keySet().toArray(String[]::new));
     }
 
     @Test
@@ -373,19 +434,30 @@ class GobstopperTasksPropertiesTests {
         for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
             JsonNode old = properties.get(renamed.getKey());
             assertThat(old).as(renamed.getKey()).isNotNull();
-            assertThat(old.path("deprecated").asBoolean(false)).as(renamed.getKey() + " is deprecated").isTrue();
+            assertThat(old.path("deprecated").asBoolean(false))
+                    .as(renamed.getKey() + " is deprecated")
+                    .isTrue();
             JsonNode deprecation = old.path("deprecation");
-            assertThat(deprecation.path("replacement").asString()).as(renamed.getKey() + "'s replacement")
+            assertThat(deprecation.path("replacement").asString())
+                    .as(renamed.getKey() + "'s replacement")
                     .isEqualTo(renamed.getValue());
-            assertThat(deprecation.path("reason").asString("")).as(renamed.getKey() + "'s reason").isNotBlank();
-            assertThat(deprecation.path("level").asString("warning")).as(renamed.getKey() + " still works")
+            assertThat(deprecation.path("reason").asString(""))
+                    .as(renamed.getKey() + "'s reason")
+                    .isNotBlank();
+            assertThat(deprecation.path("level").asString("warning"))
+                    .as(renamed.getKey() + " still works")
                     .isEqualTo("warning");
-            assertThat(old.has("defaultValue")).as(renamed.getKey() + " has no default of its own").isFalse();
+            assertThat(old.has("defaultValue"))
+                    .as(renamed.getKey() + " has no default of its own")
+                    .isFalse();
 
             JsonNode replacement = properties.get(renamed.getValue());
             assertThat(replacement).as(renamed.getValue()).isNotNull();
-            assertThat(replacement.path("deprecated").asBoolean(false)).as(renamed.getValue()).isFalse();
-            assertThat(replacement.path("type").asString()).as(renamed.getValue() + " keeps the old type")
+            assertThat(replacement.path("deprecated").asBoolean(false))
+                    .as(renamed.getValue())
+                    .isFalse();
+            assertThat(replacement.path("type").asString())
+                    .as(renamed.getValue() + " keeps the old type")
                     .isEqualTo(old.path("type").asString());
         }
     }
@@ -419,21 +491,31 @@ class GobstopperTasksPropertiesTests {
                 .isEqualTo(TaskEngineSettings.DEFAULT_QUEUE_CAPACITY);
         assertThat(duration(defaults, "gobstopper.tasks.priority-aging"))
                 .isEqualTo(TaskEngineSettings.DEFAULT_PRIORITY_AGING);
-        assertThat(defaults.get("gobstopper.tasks.web.enabled").asBoolean(false)).isTrue();
+        assertThat(defaults.get("gobstopper.tasks.web.enabled").asBoolean(false))
+                .isTrue();
         assertThat(defaults.get("gobstopper.tasks.web.base-path").asString()).isEqualTo("/api/tasks");
-        assertThat(DataSize.parse(defaults.get("gobstopper.tasks.web.max-body-size").asString()))
+        assertThat(DataSize.parse(
+                        defaults.get("gobstopper.tasks.web.max-body-size").asString()))
                 .isEqualTo(new GobstopperTasksProperties().getWeb().getMaxBodySize());
-        assertThat(defaults.get("gobstopper.tasks.web.events.enabled").asBoolean(false)).isTrue();
-        assertThat(defaults.get("gobstopper.tasks.web.events.buffer-size").asInt()).isEqualTo(1000);
-        assertThat(defaults.get("gobstopper.tasks.dashboard.enabled").asBoolean(false)).isTrue();
+        assertThat(defaults.get("gobstopper.tasks.web.events.enabled").asBoolean(false))
+                .isTrue();
+        assertThat(defaults.get("gobstopper.tasks.web.events.buffer-size").asInt())
+                .isEqualTo(1000);
+        assertThat(defaults.get("gobstopper.tasks.dashboard.enabled").asBoolean(false))
+                .isTrue();
         assertThat(defaults.get("gobstopper.tasks.dashboard.path").asString()).isEqualTo("/gobstopper");
-        assertThat(defaults.get("gobstopper.tasks.dashboard.allow-remote").asBoolean(true)).isFalse();
-        assertThat(defaults.get("gobstopper.tasks.web.read-only").asBoolean(true)).isFalse();
+        assertThat(defaults.get("gobstopper.tasks.dashboard.allow-remote").asBoolean(true))
+                .isFalse();
+        assertThat(defaults.get("gobstopper.tasks.web.read-only").asBoolean(true))
+                .isFalse();
         assertThat(defaults.get("gobstopper.tasks.web.write-role").asString()).isEqualTo("TASKS_ADMIN");
         assertThat(defaults.get("gobstopper.tasks.store").asString()).isEqualTo("duckdb");
-        assertThat(defaults.get("gobstopper.tasks.postgres.node-id").asString("unset")).isEmpty();
-        assertThat(duration(defaults, "gobstopper.tasks.postgres.lease-timeout")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(duration(defaults, "gobstopper.tasks.postgres.poll-interval")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.get("gobstopper.tasks.postgres.node-id").asString("unset"))
+                .isEmpty();
+        assertThat(duration(defaults, "gobstopper.tasks.postgres.lease-timeout"))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(duration(defaults, "gobstopper.tasks.postgres.poll-interval"))
+                .isEqualTo(Duration.ofSeconds(1));
         assertThat(defaults.get("gobstopper.tasks.postgres.schema").asString()).isEqualTo("gobstopper");
     }
 
@@ -464,8 +546,9 @@ class GobstopperTasksPropertiesTests {
 
     /** The starter's own metadata file, found on the class path like an IDE finds it. */
     private static JsonNode starterMetadata() throws IOException {
-        List<URL> files = Collections.list(
-                GobstopperTasksPropertiesTests.class.getClassLoader().getResources("META-INF/spring-configuration-metadata.json"));
+        List<URL> files = Collections.list(GobstopperTasksPropertiesTests.class
+                .getClassLoader()
+                .getResources("META-INF/spring-configuration-metadata.json"));
         JsonMapper mapper = JsonMapper.builder().build();
         for (URL file : files) {
             try (InputStream in = file.openStream()) {

@@ -61,8 +61,8 @@ class PostgresStoreAutoConfigurationTests {
                     GobstopperTasksEndpointAutoConfiguration.class,
                     GobstopperTasksHealthAutoConfiguration.class))
             .withUserConfiguration(Tasks.class)
-            .withPropertyValues("gobstopper.tasks.shutdown-timeout=5s",
-                    "management.endpoints.web.exposure.include=tasks");
+            .withPropertyValues(
+                    "gobstopper.tasks.shutdown-timeout=5s", "management.endpoints.web.exposure.include=tasks");
 
     @TempDir
     Path dir;
@@ -80,15 +80,20 @@ class PostgresStoreAutoConfigurationTests {
     }
 
     private String[] postgres(String... more) {
-        return postgresStore(concat(List.of("gobstopper.tasks.postgres.poll-interval=100ms",
-                "gobstopper.tasks.postgres.lease-timeout=2s"), more));
+        return postgresStore(concat(
+                List.of("gobstopper.tasks.postgres.poll-interval=100ms", "gobstopper.tasks.postgres.lease-timeout=2s"),
+                more));
     }
 
     /** The postgres store in this test's schema, with no other postgres setting. */
     private String[] postgresStore(String... more) {
-        return concat(List.of("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=postgres",
-                "gobstopper.tasks.postgres.schema=" + schema,
-                "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb")), more);
+        return concat(
+                List.of(
+                        "gobstopper.tasks.enabled=true",
+                        "gobstopper.tasks.store=postgres",
+                        "gobstopper.tasks.postgres.schema=" + schema,
+                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb")),
+                more);
     }
 
     private static String[] concat(List<String> values, String... more) {
@@ -99,7 +104,8 @@ class PostgresStoreAutoConfigurationTests {
 
     private static TaskInfo awaitEnd(TaskQueue queue, UUID id) {
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> queue.get(id).map(task -> task.status().isCompleted()).orElse(false));
+                .until(() ->
+                        queue.get(id).map(task -> task.status().isCompleted()).orElse(false));
         return queue.get(id).orElseThrow();
     }
 
@@ -108,17 +114,21 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void staysOnDuckDbByDefaultEvenWhenTheApplicationHasAPostgresDataSource() {
         runner.withUserConfiguration(ApplicationDataSource.class)
-                .withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true", "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskQueue queue = context.getBean(TaskQueue.class);
                     assertThat(queue.health().store()).isEqualTo("duckdb");
-                    assertThat(awaitEnd(queue, queue.submit("greet", "Ada")).nodeId()).isNull();
+                    assertThat(awaitEnd(queue, queue.submit("greet", "Ada")).nodeId())
+                            .isNull();
                     assertThat(dir.resolve("tasks.duckdb")).exists();
-                    assertThat(TestPostgres.schemaExists(schema)).as("the application's database is not touched")
+                    assertThat(TestPostgres.schemaExists(schema))
+                            .as("the application's database is not touched")
                             .isFalse();
-                    assertThat(context.getBean(TasksHealthIndicator.class).health().getDetails())
+                    assertThat(context.getBean(TasksHealthIndicator.class)
+                                    .health()
+                                    .getDetails())
                             .doesNotContainKey("nodeId");
                 });
     }
@@ -138,49 +148,60 @@ class PostgresStoreAutoConfigurationTests {
                     assertThat(done.status()).isEqualTo(TaskStatus.SUCCESS);
                     assertThat(done.result()).isEqualTo("\"hello Ada\"");
                     assertThat(done.nodeId()).isEqualTo("node-a");
-                    assertThat(TestPostgres.count("SELECT count(*) FROM " + schema + ".tasks")).isEqualTo(1);
+                    assertThat(TestPostgres.count("SELECT count(*) FROM " + schema + ".tasks"))
+                            .isEqualTo(1);
                     assertThat(dir).as("no DuckDB file").isEmptyDirectory();
 
-                    assertThat(queue.nodes()).extracting(NodeInfo::nodeId, NodeInfo::self)
+                    assertThat(queue.nodes())
+                            .extracting(NodeInfo::nodeId, NodeInfo::self)
                             .containsExactly(org.assertj.core.groups.Tuple.tuple("node-a", true));
                     Health health = context.getBean(TasksHealthIndicator.class).health();
                     assertThat(health.getStatus()).isEqualTo(Status.UP);
-                    assertThat(health.getDetails()).containsEntry("store", "postgres")
+                    assertThat(health.getDetails())
+                            .containsEntry("store", "postgres")
                             .containsEntry("nodeId", "node-a");
                     ObjectNode overview = context.getBean(TasksEndpoint.class).tasks();
                     assertThat(overview.path("store").asString()).isEqualTo("postgres");
-                    assertThat(overview.path("nodes").get(0).path("nodeId").asString()).isEqualTo("node-a");
-                    assertThat(overview.path("nodes").get(0).path("self").asBoolean()).isTrue();
+                    assertThat(overview.path("nodes").get(0).path("nodeId").asString())
+                            .isEqualTo("node-a");
+                    assertThat(overview.path("nodes").get(0).path("self").asBoolean())
+                            .isTrue();
                 });
     }
 
     @Test
     void takesTheHostNameAndProcessIdAsNodeIdWhenNoneIsSet() {
-        runner.withUserConfiguration(ApplicationDataSource.class).withPropertyValues(postgres()).run(context -> {
-            assertThat(context).hasNotFailed();
-            TaskQueue queue = context.getBean(TaskQueue.class);
-            String expected = io.gobstopper.tasks.engine.TaskEngine.defaultNodeId();
-            assertThat(queue.nodes()).extracting(NodeInfo::nodeId).containsExactly(expected);
-            assertThat(awaitEnd(queue, queue.submit("greet", "Bob")).nodeId()).isEqualTo(expected);
-        });
+        runner.withUserConfiguration(ApplicationDataSource.class)
+                .withPropertyValues(postgres())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TaskQueue queue = context.getBean(TaskQueue.class);
+                    String expected = io.gobstopper.tasks.engine.TaskEngine.defaultNodeId();
+                    assertThat(queue.nodes()).extracting(NodeInfo::nodeId).containsExactly(expected);
+                    assertThat(awaitEnd(queue, queue.submit("greet", "Bob")).nodeId())
+                            .isEqualTo(expected);
+                });
     }
 
     @Test
     void buildsAPoolOfItsOwnFromTheDatasourceUrlAndExposesNoDataSourceBean() {
         String applicationName = "gobstopper-" + schema;
-        ApplicationContextRunner own = runner.withPropertyValues(
-                postgres("gobstopper.tasks.postgres.datasource.url="
-                        + TestPostgres.url("ApplicationName=" + applicationName)));
+        ApplicationContextRunner own = runner.withPropertyValues(postgres(
+                "gobstopper.tasks.postgres.datasource.url=" + TestPostgres.url("ApplicationName=" + applicationName)));
         own.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(DataSource.class);
             TaskQueue queue = context.getBean(TaskQueue.class);
             assertThat(queue.health().store()).isEqualTo("postgres");
             assertThat(awaitEnd(queue, queue.submit("greet", "Own")).status()).isEqualTo(TaskStatus.SUCCESS);
-            assertThat(TestPostgres.connectionsNamed(applicationName)).as("the store's own pool").isPositive();
+            assertThat(TestPostgres.connectionsNamed(applicationName))
+                    .as("the store's own pool")
+                    .isPositive();
         });
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                TestPostgres.connectionsNamed(applicationName)).as("closed with the context").isZero());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(TestPostgres.connectionsNamed(applicationName))
+                        .as("closed with the context")
+                        .isZero());
     }
 
     @Test
@@ -192,8 +213,10 @@ class PostgresStoreAutoConfigurationTests {
                     assertThat(context).hasSingleBean(DataSource.class);
                     TaskQueue queue = context.getBean(TaskQueue.class);
                     assertThat(queue.health().location()).contains("jdbc:postgresql:");
-                    assertThat(awaitEnd(queue, queue.submit("greet", "Eve")).status()).isEqualTo(TaskStatus.SUCCESS);
-                    assertThat(TestPostgres.count("SELECT count(*) FROM " + schema + ".tasks")).isEqualTo(1);
+                    assertThat(awaitEnd(queue, queue.submit("greet", "Eve")).status())
+                            .isEqualTo(TaskStatus.SUCCESS);
+                    assertThat(TestPostgres.count("SELECT count(*) FROM " + schema + ".tasks"))
+                            .isEqualTo(1);
                 });
     }
 
@@ -204,9 +227,11 @@ class PostgresStoreAutoConfigurationTests {
         runner.withPropertyValues(postgres()).run(context -> {
             StoreSetupException failure = setupFailure(context);
             FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-            assertThat(analysis.getDescription()).contains("gobstopper.tasks.store=postgres")
+            assertThat(analysis.getDescription())
+                    .contains("gobstopper.tasks.store=postgres")
                     .contains("no DataSource bean");
-            assertThat(analysis.getAction()).contains("spring.datasource.url")
+            assertThat(analysis.getAction())
+                    .contains("spring.datasource.url")
                     .contains("gobstopper.tasks.postgres.datasource.url");
             assertThat(analysis.getCause()).isSameAs(failure);
             assertThat(TestPostgres.schemaExists(schema)).isFalse();
@@ -240,11 +265,12 @@ class PostgresStoreAutoConfigurationTests {
     @Test
     void startsOnDuckDbWithoutThePostgresDriver() {
         runner.withClassLoader(new FilteredClassLoader("org.postgresql"))
-                .withPropertyValues("gobstopper.tasks.enabled=true",
-                        "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true", "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
-                    assertThat(context.getBean(TaskQueue.class).health().store()).isEqualTo("duckdb");
+                    assertThat(context.getBean(TaskQueue.class).health().store())
+                            .isEqualTo("duckdb");
                 });
     }
 
@@ -262,70 +288,83 @@ class PostgresStoreAutoConfigurationTests {
 
     @Test
     void failsStartupNamingTheStorePropertyAndItsValuesWhenTheValueIsUnknown() {
-        runner.withPropertyValues("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=mongodb").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(findCause(context.getStartupFailure(), BindException.class)).isNotNull();
-            FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
-            assertThat(analysis.getDescription()).contains("gobstopper.tasks.store").contains("mongodb");
-            assertThat(analysis.getAction()).contains("DUCKDB").contains("POSTGRES");
-        });
+        runner.withPropertyValues("gobstopper.tasks.enabled=true", "gobstopper.tasks.store=mongodb")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(findCause(context.getStartupFailure(), BindException.class))
+                            .isNotNull();
+                    FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription())
+                            .contains("gobstopper.tasks.store")
+                            .contains("mongodb");
+                    assertThat(analysis.getAction()).contains("DUCKDB").contains("POSTGRES");
+                });
     }
 
     @Test
     void acceptsTheStoreNameInAnyCase() {
         runner.withUserConfiguration(ApplicationDataSource.class)
                 .withPropertyValues(postgres("gobstopper.tasks.store=POSTGRES"))
-                .run(context -> assertThat(context.getBean(TaskQueue.class).health().store()).isEqualTo("postgres"));
+                .run(context -> assertThat(
+                                context.getBean(TaskQueue.class).health().store())
+                        .isEqualTo("postgres"));
     }
 
     @Test
     void failsStartupNamingTheSchemaPropertyWhenItIsNotAPlainLowerCaseName() {
-        assertInvalidProperty("gobstopper.tasks.postgres.schema=Tasks-2026", "gobstopper.tasks.postgres.schema",
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.schema=Tasks-2026",
+                "gobstopper.tasks.postgres.schema",
                 "lower-case identifier");
     }
 
     @Test
     void failsStartupNamingTheSchemaPropertyWhenItIsTooLong() {
-        assertInvalidProperty("gobstopper.tasks.postgres.schema=" + "s".repeat(41), "gobstopper.tasks.postgres.schema",
-                "1-40");
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.schema=" + "s".repeat(41), "gobstopper.tasks.postgres.schema", "1-40");
     }
 
     @Test
     void failsStartupNamingTheNodeIdPropertyWhenItHasAColon() {
-        assertInvalidProperty("gobstopper.tasks.postgres.node-id=host:8080", "gobstopper.tasks.postgres.node-id",
-                "without ':'");
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.node-id=host:8080", "gobstopper.tasks.postgres.node-id", "without ':'");
     }
 
     @Test
     void failsStartupNamingTheLeaseTimeoutWhenItIsBelowTheMinimum() {
-        assertInvalidProperty("gobstopper.tasks.postgres.lease-timeout=50ms",
-                "gobstopper.tasks.postgres.lease-timeout", "100ms");
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.lease-timeout=50ms", "gobstopper.tasks.postgres.lease-timeout", "100ms");
     }
 
     @Test
     void failsStartupNamingThePollIntervalWhenItIsBelowTheMinimum() {
-        assertInvalidProperty("gobstopper.tasks.postgres.poll-interval=1ms",
-                "gobstopper.tasks.postgres.poll-interval", "10ms");
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.poll-interval=1ms", "gobstopper.tasks.postgres.poll-interval", "10ms");
     }
 
     @Test
     void failsStartupNamingTheDatasourceUrlWhenItIsNotAPostgresUrl() {
-        assertInvalidProperty("gobstopper.tasks.postgres.datasource.url=jdbc:mysql://127.0.0.1/app",
-                "gobstopper.tasks.postgres.datasource.url", "jdbc:postgresql://");
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.datasource.url=jdbc:mysql://127.0.0.1/app",
+                "gobstopper.tasks.postgres.datasource.url",
+                "jdbc:postgresql://");
     }
 
     @Test
     void failsStartupNamingTheDatasourceUrlWhenOnlyAUserIsSet() {
-        assertInvalidProperty("gobstopper.tasks.postgres.datasource.username=tasks",
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.datasource.username=tasks",
                 "gobstopper.tasks.postgres.datasource.url",
                 "must be set when gobstopper.tasks.postgres.datasource.username");
     }
 
     @Test
     void ignoresThePostgresSettingsOnDuckDb() {
-        runner.withPropertyValues("gobstopper.tasks.enabled=true",
+        runner.withPropertyValues(
+                        "gobstopper.tasks.enabled=true",
                         "gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"),
-                        "gobstopper.tasks.postgres.schema=Not-Checked", "gobstopper.tasks.postgres.lease-timeout=1ms")
+                        "gobstopper.tasks.postgres.schema=Not-Checked",
+                        "gobstopper.tasks.postgres.lease-timeout=1ms")
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
@@ -358,14 +397,17 @@ class PostgresStoreAutoConfigurationTests {
     void theOldNodeIdLeaseTimeoutPollIntervalAndDatasourceStillReachTheStore(CapturedOutput output) {
         assertReachTheStore("gobstopper.tasks.");
         for (String name : List.of("node-id", "lease-timeout", "poll-interval", "datasource.url")) {
-            assertThat(output.getAll()).contains("gobstopper.tasks." + name
-                    + " is deprecated and will be removed: rename it to gobstopper.tasks.postgres." + name);
+            assertThat(output.getAll())
+                    .contains("gobstopper.tasks." + name
+                            + " is deprecated and will be removed: rename it to gobstopper.tasks.postgres." + name);
         }
     }
 
     @Test
     void failsStartupNamingBothWhenLeaseTimeoutAndPostgresLeaseTimeoutDisagree() {
-        assertInvalidProperty("gobstopper.tasks.lease-timeout=5s", "gobstopper.tasks.lease-timeout",
+        assertInvalidProperty(
+                "gobstopper.tasks.lease-timeout=5s",
+                "gobstopper.tasks.lease-timeout",
                 "keep only gobstopper.tasks.postgres.lease-timeout");
     }
 
@@ -373,28 +415,36 @@ class PostgresStoreAutoConfigurationTests {
     void failsStartupNamingBothWhenNodeIdAndPostgresNodeIdDisagree() {
         assertInvalidProperty(
                 List.of("gobstopper.tasks.node-id=old-name", "gobstopper.tasks.postgres.node-id=new-name"),
-                "gobstopper.tasks.node-id", "keep only gobstopper.tasks.postgres.node-id");
+                "gobstopper.tasks.node-id",
+                "keep only gobstopper.tasks.postgres.node-id");
     }
 
     /** Node id, lease timeout, poll interval and the store's own pool, all set under {@code prefix}. */
     private void assertReachTheStore(String prefix) {
         String applicationName = "gobstopper-" + schema;
         runner.withUserConfiguration(HeldTask.class)
-                .withPropertyValues(postgresStore(prefix + "node-id=renamed-node", prefix + "lease-timeout=10m",
+                .withPropertyValues(postgresStore(
+                        prefix + "node-id=renamed-node",
+                        prefix + "lease-timeout=10m",
                         prefix + "poll-interval=250ms",
                         prefix + "datasource.url=" + TestPostgres.url("ApplicationName=" + applicationName)))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskEngine engine = context.getBean(TaskEngine.class);
                     assertThat(engine.nodes()).extracting(NodeInfo::nodeId).containsExactly("renamed-node");
-                    assertThat(((SharedTaskStore) engine.store()).pollInterval()).isEqualTo(Duration.ofMillis(250));
-                    assertThat(TestPostgres.connectionsNamed(applicationName)).as("the store's own pool").isPositive();
+                    assertThat(((SharedTaskStore) engine.store()).pollInterval())
+                            .isEqualTo(Duration.ofMillis(250));
+                    assertThat(TestPostgres.connectionsNamed(applicationName))
+                            .as("the store's own pool")
+                            .isPositive();
 
                     UUID id = engine.submit("hold");
-                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestPostgres.count(
-                            "SELECT count(*) FROM " + schema + ".tasks WHERE status = 'STARTED' "
-                                    + "AND lease_until > now() + interval '5 minutes'"))
-                            .as("a lease of 10 minutes, not the default 30 seconds").isEqualTo(1));
+                    await().atMost(Duration.ofSeconds(20))
+                            .untilAsserted(() -> assertThat(TestPostgres.count(
+                                            "SELECT count(*) FROM " + schema + ".tasks WHERE status = 'STARTED' "
+                                                    + "AND lease_until > now() + interval '5 minutes'"))
+                                    .as("a lease of 10 minutes, not the default 30 seconds")
+                                    .isEqualTo(1));
                     context.getBean(HeldTask.class).release.countDown();
                     assertThat(awaitEnd(engine, id).status()).isEqualTo(TaskStatus.SUCCESS);
                 });
@@ -406,15 +456,20 @@ class PostgresStoreAutoConfigurationTests {
 
     private void assertInvalidProperty(List<String> settings, String property, String explanation) {
         runner.withUserConfiguration(ApplicationDataSource.class)
-                .withPropertyValues(postgres(settings.toArray(String[]::new))).run(context -> {
-            assertThat(context).hasFailed();
-            InvalidConfigurationPropertyValueException failure = findCause(context.getStartupFailure(),
-                    InvalidConfigurationPropertyValueException.class);
-            assertThat(failure).as("failure: " + context.getStartupFailure()).isNotNull();
-            assertThat(failure.getName()).isEqualTo(property);
-            assertThat(failure.getMessage()).contains(property).contains(explanation);
-            assertThat(TestPostgres.schemaExists(schema)).as("nothing is created with invalid settings").isFalse();
-        });
+                .withPropertyValues(postgres(settings.toArray(String[]::new)))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    InvalidConfigurationPropertyValueException failure =
+                            findCause(context.getStartupFailure(), InvalidConfigurationPropertyValueException.class);
+                    assertThat(failure)
+                            .as("failure: " + context.getStartupFailure())
+                            .isNotNull();
+                    assertThat(failure.getName()).isEqualTo(property);
+                    assertThat(failure.getMessage()).contains(property).contains(explanation);
+                    assertThat(TestPostgres.schemaExists(schema))
+                            .as("nothing is created with invalid settings")
+                            .isFalse();
+                });
     }
 
     private static StoreSetupException setupFailure(AssertableApplicationContext context) {
@@ -478,7 +533,10 @@ class PostgresStoreAutoConfigurationTests {
 
         @Bean
         DataSource h2DataSource() {
-            return new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build();
+            return new EmbeddedDatabaseBuilder()
+                    .setType(EmbeddedDatabaseType.H2)
+                    .generateUniqueName(true)
+                    .build();
         }
     }
 }

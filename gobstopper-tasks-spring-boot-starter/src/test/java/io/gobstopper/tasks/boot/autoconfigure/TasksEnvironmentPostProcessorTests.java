@@ -65,9 +65,9 @@ class TasksEnvironmentPostProcessorTests {
     @Test
     void isRegisteredInSpringFactories() {
         assertThat(org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
-                .load(org.springframework.boot.EnvironmentPostProcessor.class, null, (type, name, failure) -> {
-                    // Boot's own post-processors need constructor arguments; only ours matters here
-                }))
+                        .load(org.springframework.boot.EnvironmentPostProcessor.class, null, (type, name, failure) -> {
+                            // Boot's own post-processors need constructor arguments; only ours matters here
+                        }))
                 .hasAtLeastOneElementOfType(TasksEnvironmentPostProcessor.class);
     }
 }

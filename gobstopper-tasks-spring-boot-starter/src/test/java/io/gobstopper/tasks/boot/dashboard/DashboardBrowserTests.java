@@ -38,7 +38,8 @@ import org.springframework.test.annotation.DirtiesContext;
  * Every test leaves a screenshot in {@code target/screenshots}. With {@code -Ddashboard.screenshot=<file>} the
  * overview test also writes its 1280x800 screenshot there (how {@code docs/dashboard.png} is made).
  */
-@SpringBootTest(classes = {TasksTestApplication.class, SteppedTasks.class},
+@SpringBootTest(
+        classes = {TasksTestApplication.class, SteppedTasks.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s"})
 @DirtiesContext
@@ -92,14 +93,17 @@ class DashboardBrowserTests extends ServerTestSupport {
         WebElement success = driver().findElement(By.cssSelector(".counter[data-status='SUCCESS'] .value"));
         assertThat(Integer.parseInt(success.getText())).isPositive();
         assertThat(driver().findElement(By.id("mode")).getText()).isNotBlank();
-        assertThat(driver().findElements(By.cssSelector("#categories tbody tr"))).isNotEmpty();
+        assertThat(driver().findElements(By.cssSelector("#categories tbody tr")))
+                .isNotEmpty();
         assertThat(driver().findElements(By.cssSelector("#throughput"))).hasSize(1);
         assertThat((Boolean) script("return typeof window.Chart === 'function'"))
-                .as("the chart library is served from the WebJar").isTrue();
+                .as("the chart library is served from the WebJar")
+                .isTrue();
         browser.waiting(UI_WAIT).until(ignored -> !"connecting".equals(script("return document.body.dataset.mode")));
         List<String> errors = browser.consoleErrors();
         if (!eventsEndpointExists()) {
-            assertThat(errors).as("the browser log is read: the missing stream's refusal is in it")
+            assertThat(errors)
+                    .as("the browser log is read: the missing stream's refusal is in it")
                     .anyMatch(error -> error.contains(API + "/events"));
             assertThat(script("return document.body.dataset.mode")).isEqualTo("polling");
         }
@@ -114,7 +118,9 @@ class DashboardBrowserTests extends ServerTestSupport {
         String id = submitId("{\"name\": \"echo\", \"args\": [\"" + unique("appears") + "\"]}");
 
         browser.waiting(UI_WAIT).until(ExpectedConditions.presenceOfElementLocated(row(id)));
-        assertThat((Boolean) script("return window.notReloaded === true")).as("the page was not reloaded").isTrue();
+        assertThat((Boolean) script("return window.notReloaded === true"))
+                .as("the page was not reloaded")
+                .isTrue();
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -130,8 +136,9 @@ class DashboardBrowserTests extends ServerTestSupport {
         browser.waiting(UI_WAIT).until(ExpectedConditions.attributeToBe(bar, "aria-valuenow", "25"));
         stepped.allow(key, 1);
         browser.waiting(UI_WAIT).until(ExpectedConditions.attributeToBe(bar, "aria-valuenow", "50"));
-        browser.waiting(UI_WAIT).until(ExpectedConditions.textToBe(
-                By.cssSelector("#running li[data-task-id='" + id + "'] .message"), "step 2 of 4 done"));
+        browser.waiting(UI_WAIT)
+                .until(ExpectedConditions.textToBe(
+                        By.cssSelector("#running li[data-task-id='" + id + "'] .message"), "step 2 of 4 done"));
         browser.screenshot(screenshotName + "-half-way");
 
         stepped.allow(key, 2);
@@ -148,19 +155,23 @@ class DashboardBrowserTests extends ServerTestSupport {
         open();
         By retry = By.cssSelector("#tasks tr[data-task-id='" + id + "'] button[data-action='retry']");
 
-        // the table is re-rendered as events and stats arrive: find and click in one step, again if the row was replaced
-        browser.waiting(UI_WAIT).ignoring(StaleElementReferenceException.class)
-                .ignoring(ElementNotInteractableException.class).until(driver -> {
-            driver.findElement(retry).click();
-            return true;
-        });
+        // the table is re-rendered as events and stats arrive: find and click in one step, again if the row was
+        // replaced
+        browser.waiting(UI_WAIT)
+                .ignoring(StaleElementReferenceException.class)
+                .ignoring(ElementNotInteractableException.class)
+                .until(driver -> {
+                    driver.findElement(retry).click();
+                    return true;
+                });
         browser.waiting(UI_WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-text")));
         assertThat(driver().findElement(By.id("confirm-text")).getText()).contains("failOnce");
         browser.screenshot(screenshotName + "-confirm");
         driver().findElement(By.id("confirm-ok")).click();
 
-        browser.waiting(UI_WAIT).until(ExpectedConditions.attributeToBe(
-                By.cssSelector("#tasks tr[data-task-id='" + id + "']"), "data-status", "SUCCESS"));
+        browser.waiting(UI_WAIT)
+                .until(ExpectedConditions.attributeToBe(
+                        By.cssSelector("#tasks tr[data-task-id='" + id + "']"), "data-status", "SUCCESS"));
         assertThat(tasks.runs(key)).isEqualTo(2);
         assertThat(task(id).path("status").asString()).isEqualTo("SUCCESS");
         assertThat(consoleErrors()).isEmpty();
@@ -193,9 +204,11 @@ class DashboardBrowserTests extends ServerTestSupport {
         stepped.allow(key, 6);
         awaitStatus(failed, "FAILED");
         open();
-        browser.waiting(UI_WAIT).until(ExpectedConditions.attributeToBe(
-                By.cssSelector("#running li[data-task-id='" + running + "'] .bar"), "aria-valuenow", "60"));
-        browser.waiting(UI_WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#percentiles td.num")));
+        browser.waiting(UI_WAIT)
+                .until(ExpectedConditions.attributeToBe(
+                        By.cssSelector("#running li[data-task-id='" + running + "'] .bar"), "aria-valuenow", "60"));
+        browser.waiting(UI_WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#percentiles td.num")));
 
         Path shot = browser.screenshot(screenshotName + "-1280x800");
         String target = System.getProperty("dashboard.screenshot");
@@ -247,7 +260,8 @@ class DashboardBrowserTests extends ServerTestSupport {
     private boolean eventsEndpointExists() {
         try {
             HttpURLConnection connection = (HttpURLConnection) URI.create("http://localhost:" + port + API + "/events")
-                    .toURL().openConnection();
+                    .toURL()
+                    .openConnection();
             connection.setConnectTimeout(2000);
             connection.setReadTimeout(2000);
             try {
@@ -256,7 +270,7 @@ class DashboardBrowserTests extends ServerTestSupport {
                 connection.disconnect();
             }
         } catch (SocketTimeoutException ex) {
-            return true;  // a stream that has not sent its headers yet
+            return true; // a stream that has not sent its headers yet
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
         }

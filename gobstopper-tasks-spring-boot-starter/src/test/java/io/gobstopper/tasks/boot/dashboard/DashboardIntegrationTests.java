@@ -15,7 +15,9 @@ import tools.jackson.databind.JsonNode;
  * path, a custom REST base path and a custom dashboard path, and read-only on. The page finds the REST API
  * through {@code config.json}; its assets load relative to the {@code <base>} the server writes into it.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.shutdown-timeout=5s",
@@ -33,14 +35,17 @@ class DashboardIntegrationTests extends ServerTestSupport {
             Http.Response page = http.get(path);
             assertThat(page.status()).as(page.toString()).isEqualTo(200);
             assertThat(page.contentType()).startsWith("text/html");
-            assertThat(page.body()).contains("<base href=\"/svc/ops/board/\">")
+            assertThat(page.body())
+                    .contains("<base href=\"/svc/ops/board/\">")
                     .contains("src=\"assets/dashboard.js\"")
                     .contains("src=\"vendor/chart.js/chart.umd.min.js\"")
                     .doesNotContain("{{");
             assertThat(page.header("Cache-Control")).contains("no-store");
             assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
         }
-        assertThat(http.get("/svc/gobstopper").status()).as("the default path is moved too").isEqualTo(404);
+        assertThat(http.get("/svc/gobstopper").status())
+                .as("the default path is moved too")
+                .isEqualTo(404);
     }
 
     @Test
@@ -71,6 +76,7 @@ class DashboardIntegrationTests extends ServerTestSupport {
         assertThat(chart.body()).contains("Chart.js");
 
         assertThat(http.get("/svc/ops/board/assets/../index.html").status()).isIn(400, 404);
-        assertThat(http.get("/svc/ops/board/vendor/chart.js/../package.json").status()).isIn(400, 404);
+        assertThat(http.get("/svc/ops/board/vendor/chart.js/../package.json").status())
+                .isIn(400, 404);
     }
 }

@@ -25,7 +25,9 @@ import tools.jackson.databind.JsonNode;
  * meanwhile keeps its outcome in memory, and once there is room again everything is written and work resumes, without
  * a restart.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "management.endpoint.health.show-details=always"})
 @DirtiesContext
 class FullDiskIntegrationTests {
@@ -38,7 +40,9 @@ class FullDiskIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @LocalServerPort
@@ -50,7 +54,10 @@ class FullDiskIntegrationTests {
     @Test
     void aFullDiskRefusesSubmitsWith503KeepsOutcomesAndEverythingResumesOnceThereIsRoom() throws Exception {
         Http http = new Http(port);
-        String running = http.post(API, "{\"name\": \"waitAt\", \"args\": [\"disk\"]}").json().path("id").asString();
+        String running = http.post(API, "{\"name\": \"waitAt\", \"args\": [\"disk\"]}")
+                .json()
+                .path("id")
+                .asString();
         await().atMost(WAIT).until(() -> status(http, running).equals("STARTED"));
         http.get(API + "/stats"); // everything so far is written
 
@@ -64,13 +71,25 @@ class FullDiskIntegrationTests {
             tasks.gate("disk").countDown(); // the running task ends while nothing can be written
             await().atMost(WAIT).until(() -> status(http, running).equals("SUCCESS"));
 
-            JsonNode down = await().atMost(WAIT).until(() -> http.get("/actuator/health").json(),
-                    health -> health.path("status").asString().equals("DOWN"));
-            assertThat(down.path("components").path("tasks").path("details").path("reason").asString())
-                    .contains("cannot be written").contains("File too large");
+            JsonNode down = await().atMost(WAIT)
+                    .until(
+                            () -> http.get("/actuator/health").json(),
+                            health -> health.path("status").asString().equals("DOWN"));
+            assertThat(down.path("components")
+                            .path("tasks")
+                            .path("details")
+                            .path("reason")
+                            .asString())
+                    .contains("cannot be written")
+                    .contains("File too large");
         }
 
-        await().atMost(WAIT).until(() -> http.get("/actuator/health").json().path("status").asString().equals("UP"));
+        await().atMost(WAIT)
+                .until(() -> http.get("/actuator/health")
+                        .json()
+                        .path("status")
+                        .asString()
+                        .equals("UP"));
         Http.Response accepted = http.post(API, "{\"name\": \"echo\", \"args\": [\"room again\"]}");
         assertThat(accepted.status()).isEqualTo(202);
         String resumed = accepted.json().path("id").asString();

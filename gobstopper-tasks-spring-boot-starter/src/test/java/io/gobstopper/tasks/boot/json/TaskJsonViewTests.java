@@ -23,8 +23,27 @@ class TaskJsonViewTests {
     private final TaskJsonView view = new TaskJsonView(() -> NOW);
 
     private static TaskInfo task(List<UUID> dependsOn, String uniqueKey, Duration timeout, boolean cancelRequested) {
-        return new TaskInfo(UUID.randomUUID(), "report", "reports", TaskPriority.LOW, TaskStatus.PENDING, NOW, null,
-                null, NOW.plusSeconds(5), null, null, 0, 0, "[]", "{}", 0, null, dependsOn, uniqueKey, timeout,
+        return new TaskInfo(
+                UUID.randomUUID(),
+                "report",
+                "reports",
+                TaskPriority.LOW,
+                TaskStatus.PENDING,
+                NOW,
+                null,
+                null,
+                NOW.plusSeconds(5),
+                null,
+                null,
+                0,
+                0,
+                "[]",
+                "{}",
+                0,
+                null,
+                dependsOn,
+                uniqueKey,
+                timeout,
                 cancelRequested);
     }
 
@@ -57,8 +76,29 @@ class TaskJsonViewTests {
     @Test
     void aTaskShowsTheInstanceThatRunsOrRanIt() {
         TaskInfo plain = task(List.of(), null, null, false);
-        TaskInfo shared = new TaskInfo(plain.id(), plain.name(), plain.category(), plain.priority(), TaskStatus.STARTED,
-                NOW, NOW, null, null, null, null, 0, 0, "[]", "{}", 0, null, List.of(), null, null, false, "node-a");
+        TaskInfo shared = new TaskInfo(
+                plain.id(),
+                plain.name(),
+                plain.category(),
+                plain.priority(),
+                TaskStatus.STARTED,
+                NOW,
+                NOW,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                "[]",
+                "{}",
+                0,
+                null,
+                List.of(),
+                null,
+                null,
+                false,
+                "node-a");
 
         assertThat(view.task(shared).path("nodeId").asString()).isEqualTo("node-a");
         assertThat(view.task(plain).get("nodeId").isNull()).isTrue();

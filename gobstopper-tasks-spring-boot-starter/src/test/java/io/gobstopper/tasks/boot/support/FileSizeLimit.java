@@ -27,13 +27,17 @@ public final class FileSizeLimit implements AutoCloseable {
     private static void prlimit(String limit) {
         String pid = Long.toString(ProcessHandle.current().pid());
         try {
-            Process process = new ProcessBuilder("prlimit", "--pid", pid, "--fsize=" + limit).inheritIO().start();
+            Process process = new ProcessBuilder("prlimit", "--pid", pid, "--fsize=" + limit)
+                    .inheritIO()
+                    .start();
             if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("prlimit --pid " + pid + " --fsize=" + limit + " failed");
             }
         } catch (IOException ex) {
-            throw new IllegalStateException("These tests simulate a full disk with util-linux's prlimit, which could not"
-                    + " run (apt-get install util-linux): " + ex.getMessage(), ex);
+            throw new IllegalStateException(
+                    "These tests simulate a full disk with util-linux's prlimit, which could not"
+                            + " run (apt-get install util-linux): " + ex.getMessage(),
+                    ex);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running prlimit", ex);

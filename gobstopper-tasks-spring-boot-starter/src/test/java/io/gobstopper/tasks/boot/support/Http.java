@@ -70,7 +70,10 @@ public final class Http {
 
     /** Sends the body without a Content-Length (chunked), so the server cannot refuse it by its declared size. */
     public Response sendChunked(String method, String path, byte[] body, String contentType) {
-        return exchange(method, path, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)),
+        return exchange(
+                method,
+                path,
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)),
                 contentType);
     }
 
@@ -91,7 +94,9 @@ public final class Http {
         }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            Response answer = new Response(method + " " + path, response.statusCode(),
+            Response answer = new Response(
+                    method + " " + path,
+                    response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(null),
                     response.headers().firstValue("Location").orElse(null),
                     response.headers().firstValue("Allow").orElse(null),
@@ -129,7 +134,8 @@ public final class Http {
         /** The first value of a header (any case), or {@code null}. */
         public String header(String name) {
             return headers.entrySet().stream()
-                    .filter(header -> header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty())
+                    .filter(header -> header.getKey().equalsIgnoreCase(name)
+                            && !header.getValue().isEmpty())
                     .map(header -> header.getValue().get(0))
                     .findFirst()
                     .orElse(null);

@@ -36,7 +36,9 @@ public abstract class ServerTestSupport {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @LocalServerPort
@@ -62,7 +64,10 @@ public abstract class ServerTestSupport {
     @AfterAll
     static void noAnswerWasAServerError() {
         assertThat(ANSWERS).as("answers of this class").isNotEmpty();
-        assertThat(ANSWERS).filteredOn(answer -> answer.status() >= 500).as("server errors").isEmpty();
+        assertThat(ANSWERS)
+                .filteredOn(answer -> answer.status() >= 500)
+                .as("server errors")
+                .isEmpty();
     }
 
     /** Checks an RFC 9457 problem answer: its status, and parts its detail must contain. */

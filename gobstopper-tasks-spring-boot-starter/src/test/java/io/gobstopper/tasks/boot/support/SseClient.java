@@ -1,7 +1,5 @@
 package io.gobstopper.tasks.boot.support;
 
-import org.awaitility.Awaitility;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,7 +48,8 @@ public final class SseClient implements AutoCloseable {
 
     /** Connects to {@code http://localhost:port + path} and starts reading. */
     public static SseClient connect(int port, String path) {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Accept", "text/event-stream")
                 .GET()
@@ -83,7 +83,8 @@ public final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("id:")) {
                     id = line.substring(3).trim();
                 } else if (line.startsWith("data:")) {
-                    data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).stripLeading());
+                    data.append(data.length() > 0 ? "\n" : "")
+                            .append(line.substring(5).stripLeading());
                 }
             }
         } catch (IOException ex) {

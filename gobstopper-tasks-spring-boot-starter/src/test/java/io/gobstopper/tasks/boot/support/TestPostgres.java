@@ -15,8 +15,8 @@ import java.util.UUID;
  */
 public final class TestPostgres {
 
-    public static final String URL = System.getenv().getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL",
-            "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    public static final String URL = System.getenv()
+            .getOrDefault("GOBSTOPPER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private TestPostgres() {}
 
@@ -25,9 +25,11 @@ public final class TestPostgres {
         try (Connection connection = connect()) {
             connection.isValid(5);
         } catch (SQLException ex) {
-            throw new IllegalStateException("PostgreSQL is not reachable at " + URL + " (" + ex.getMessage() + "). "
-                    + "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; .ci/run "
-                    + "does) or point GOBSTOPPER_TEST_POSTGRES_URL at one.", ex);
+            throw new IllegalStateException(
+                    "PostgreSQL is not reachable at " + URL + " (" + ex.getMessage() + "). "
+                            + "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; .ci/run "
+                            + "does) or point GOBSTOPPER_TEST_POSTGRES_URL at one.",
+                    ex);
         }
         return "gt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
@@ -43,7 +45,8 @@ public final class TestPostgres {
 
     /** Runs one statement. */
     public static void execute(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException ex) {
             throw new IllegalStateException("Could not run: " + sql, ex);
@@ -52,7 +55,8 @@ public final class TestPostgres {
 
     /** The single number a query answers. */
     public static long count(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);

@@ -27,8 +27,11 @@ public class SharedStoreTestApplication {
         private final TaskQueue tasks;
         private final String table;
 
-        public Orders(JdbcTemplate jdbc, TaskQueue tasks,
-                @org.springframework.beans.factory.annotation.Value("${gobstopper.tasks.postgres.schema}") String schema) {
+        public Orders(
+                JdbcTemplate jdbc,
+                TaskQueue tasks,
+                @org.springframework.beans.factory.annotation.Value("${gobstopper.tasks.postgres.schema}")
+                        String schema) {
             this.jdbc = jdbc;
             this.tasks = tasks;
             this.table = schema + ".orders";

@@ -19,7 +19,9 @@ import tools.jackson.databind.JsonNode;
  * Analytics, archive and export over real HTTP against a real DuckDB file: their answers, and a 400 problem naming
  * the parameter and the allowed values for each bad input.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.shutdown-timeout=5s",
@@ -30,7 +32,9 @@ class AnalyticsIntegrationTests extends ServerTestSupport {
 
     @DynamicPropertySource
     static void archive(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.archive-path", () -> dir.resolve("archive").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.archive-path",
+                () -> dir.resolve("archive").toString());
     }
 
     private List<String> runEchoes(int count) {
@@ -75,15 +79,19 @@ class AnalyticsIntegrationTests extends ServerTestSupport {
         assertThat(echo.path("byStatus").has("FAILED")).isTrue();
         assertThat(echo.path("errorRate").isNumber()).isTrue();
         for (String field : List.of("p50", "p95", "p99", "max")) {
-            assertThat(echo.path("execution").path(field).asDouble(-1)).as(field).isGreaterThanOrEqualTo(0);
+            assertThat(echo.path("execution").path(field).asDouble(-1))
+                    .as(field)
+                    .isGreaterThanOrEqualTo(0);
         }
         assertThat(echo.path("wait").path("p50").isNumber()).isTrue();
         assertThat(echo.path("wait").path("p95").isNumber()).isTrue();
         JsonNode minute = analytics.path("throughput").get(0);
-        assertThat(Instant.parse(minute.path("minute").asString()).getEpochSecond() % 60).isZero();
+        assertThat(Instant.parse(minute.path("minute").asString()).getEpochSecond() % 60)
+                .isZero();
         assertThat(minute.path("succeeded").isNumber()).isTrue();
 
-        JsonNode byCategory = http.get(API + "/analytics?since=PT1H&groupBy=category").json();
+        JsonNode byCategory =
+                http.get(API + "/analytics?since=PT1H&groupBy=category").json();
         assertThat(byCategory.path("since").asString()).isEqualTo("PT1H");
         assertThat(group(byCategory, "default").path("total").asLong()).isGreaterThanOrEqualTo(3);
     }
@@ -95,22 +103,28 @@ class AnalyticsIntegrationTests extends ServerTestSupport {
         JsonNode overview = http.get("/actuator/tasks").json();
 
         assertThat(overview.path("analytics").path("since").asString()).isEqualTo("PT24H");
-        assertThat(group(overview.path("analytics"), "echo").path("total").asLong()).isPositive();
+        assertThat(group(overview.path("analytics"), "echo").path("total").asLong())
+                .isPositive();
     }
 
     @Test
     void archivedTasksStillCountInAnalyticsThatIncludeTheArchive() {
         runEchoes(3);
-        JsonNode before = http.get(API + "/analytics?includeArchive=true&since=P1D").json();
+        JsonNode before =
+                http.get(API + "/analytics?includeArchive=true&since=P1D").json();
 
         Http.Response answer = http.post(API + "/archive", "{\"olderThan\": \"PT0S\"}");
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         assertThat(answer.json().path("archived").asLong()).isGreaterThanOrEqualTo(3);
-        assertThat(answer.json().path("files").get(0).asString()).startsWith("day=").endsWith(".parquet");
-        JsonNode after = http.get(API + "/analytics?includeArchive=true&since=P1D").json();
+        assertThat(answer.json().path("files").get(0).asString())
+                .startsWith("day=")
+                .endsWith(".parquet");
+        JsonNode after =
+                http.get(API + "/analytics?includeArchive=true&since=P1D").json();
         assertThat(total(after)).isEqualTo(total(before));
-        assertThat(group(after, "echo").path("byStatus")).isEqualTo(group(before, "echo").path("byStatus"));
+        assertThat(group(after, "echo").path("byStatus"))
+                .isEqualTo(group(before, "echo").path("byStatus"));
         assertThat(total(http.get(API + "/analytics?since=P1D").json())).isLessThan(total(before));
     }
 
@@ -124,8 +138,9 @@ class AnalyticsIntegrationTests extends ServerTestSupport {
         assertThat(csv.contentType()).startsWith("text/csv");
         assertThat(csv.header("Content-Disposition")).isEqualTo("attachment; filename=tasks.csv");
         assertThat(csv.body().lines().findFirst().orElseThrow()).startsWith("id,name,category");
-        assertThat(csv.body().lines().skip(1)).isNotEmpty().allMatch(line -> line.contains(",echo,")
-                && line.contains(",SUCCESS,"));
+        assertThat(csv.body().lines().skip(1))
+                .isNotEmpty()
+                .allMatch(line -> line.contains(",echo,") && line.contains(",SUCCESS,"));
 
         Http.Response json = http.get(API + "/export?format=json");
         assertThat(json.status()).as(json.toString()).isEqualTo(200);

@@ -17,7 +17,9 @@ import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
 /** {@code POST /api/tasks/batch} over real HTTP: all or nothing, and every refusal names the item at fault. */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s"})
 @DirtiesContext
 class BatchSubmitIntegrationTests extends ServerTestSupport {
@@ -45,11 +47,16 @@ class BatchSubmitIntegrationTests extends ServerTestSupport {
     @Test
     void anItemWithABadFieldRefusesTheWholeBatchNamingTheItemAndField() {
         String first = unique("first");
-        assertRefused(batch(echo(first), echo("b"), "{\"name\": \"echo\", \"args\": [\"c\"], \"priority\": \"urgent\"}"),
-                400, "tasks[2].priority", "urgent");
-        assertRefused(batch(echo("a"), "{\"name\": \"echo\", \"args\": [\"b\"], \"delay\": \"-1s\"}"), 400,
-                "tasks[1].delay");
-        assertRefused(batch(echo("a"), "{\"name\": \"echo\", \"args\": [\"b\"], \"dependsOn\": [\"x\"]}"), 400,
+        assertRefused(
+                batch(echo(first), echo("b"), "{\"name\": \"echo\", \"args\": [\"c\"], \"priority\": \"urgent\"}"),
+                400,
+                "tasks[2].priority",
+                "urgent");
+        assertRefused(
+                batch(echo("a"), "{\"name\": \"echo\", \"args\": [\"b\"], \"delay\": \"-1s\"}"), 400, "tasks[1].delay");
+        assertRefused(
+                batch(echo("a"), "{\"name\": \"echo\", \"args\": [\"b\"], \"dependsOn\": [\"x\"]}"),
+                400,
                 "tasks[1].dependsOn[0]");
         assertThat(tasks.runs(first)).isZero();
     }
@@ -84,8 +91,13 @@ class BatchSubmitIntegrationTests extends ServerTestSupport {
     void aValidBatchAnswers202WithTheIdsInOrderAndEveryTaskRuns() {
         List<String> texts = List.of(unique("one"), unique("two"), unique("three"));
 
-        Http.Response answer = http.post(BATCH, batch(echo(texts.get(0)), echo(texts.get(1)),
-                "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": 2}, \"priority\": \"high\"}", echo(texts.get(2))));
+        Http.Response answer = http.post(
+                BATCH,
+                batch(
+                        echo(texts.get(0)),
+                        echo(texts.get(1)),
+                        "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": 2}, \"priority\": \"high\"}",
+                        echo(texts.get(2))));
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
         JsonNode ids = answer.json().path("taskIds");
@@ -104,8 +116,12 @@ class BatchSubmitIntegrationTests extends ServerTestSupport {
     void anItemTheEngineRefusesStoresNothingAndTheDetailNamesTheItem() {
         String first = unique("kept-out");
 
-        assertRefused(batch(echo(first), "{\"name\": \"add\", \"args\": [1, \"two\"]}", echo("c")), 400,
-                "item 1", "'add'", "Nothing of the batch was stored");
+        assertRefused(
+                batch(echo(first), "{\"name\": \"add\", \"args\": [1, \"two\"]}", echo("c")),
+                400,
+                "item 1",
+                "'add'",
+                "Nothing of the batch was stored");
         assertThat(tasks.runs(first)).isZero();
     }
 }

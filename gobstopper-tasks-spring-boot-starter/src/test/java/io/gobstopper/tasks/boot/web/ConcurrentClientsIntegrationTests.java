@@ -25,7 +25,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 
 /** Fifty HTTP clients submit 10,000 tasks at once: every task is accepted once, stored once and run exactly once. */
-@SpringBootTest(classes = {TasksTestApplication.class, ConcurrentClientsIntegrationTests.Counting.class},
+@SpringBootTest(
+        classes = {TasksTestApplication.class, ConcurrentClientsIntegrationTests.Counting.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.workers=4"})
 @DirtiesContext
@@ -64,8 +65,8 @@ class ConcurrentClientsIntegrationTests extends ServerTestSupport {
                 done.add(clients.submit(() -> {
                     Http own = new Http(port);
                     for (int i = 0; i < PER_CLIENT; i++) {
-                        Http.Response answer = own.post(API, "{\"name\": \"count\", \"args\": [\"" + client + "-" + i
-                                + "\"]}");
+                        Http.Response answer =
+                                own.post(API, "{\"name\": \"count\", \"args\": [\"" + client + "-" + i + "\"]}");
                         if (answer.status() == 202) {
                             ids.add(answer.json().path("id").asString());
                         } else {
@@ -84,10 +85,16 @@ class ConcurrentClientsIntegrationTests extends ServerTestSupport {
         assertThat(refused).isEmpty();
         assertThat(ids).hasSize(total);
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> http.get(API + "/stats").json().path("byStatus")
-                .path("SUCCESS").asLong() == total);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> http.get(API + "/stats")
+                                .json()
+                                .path("byStatus")
+                                .path("SUCCESS")
+                                .asLong()
+                        == total);
         assertThat(counting.runs).hasSize(total);
-        assertThat(counting.runs.values()).allSatisfy(runs -> assertThat(runs.get()).isEqualTo(1));
+        assertThat(counting.runs.values())
+                .allSatisfy(runs -> assertThat(runs.get()).isEqualTo(1));
         assertThat(http.get(API + "/stats").json().path("total").asLong()).isEqualTo(total);
     }
 }

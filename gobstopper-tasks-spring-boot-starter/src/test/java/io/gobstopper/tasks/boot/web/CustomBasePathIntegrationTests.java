@@ -20,7 +20,9 @@ import tools.jackson.databind.JsonNode;
  * {@code gobstopper.tasks.web.base-path} moves the whole API, its Location headers and its problem answers; the
  * servlet context path ({@code /svc} here) comes in front of it.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.web.base-path=/jobs",
@@ -35,7 +37,9 @@ class CustomBasePathIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @LocalServerPort
@@ -51,13 +55,19 @@ class CustomBasePathIntegrationTests {
         String id = submitted.json().path("id").asString();
         assertThat(submitted.location()).isEqualTo("/svc/jobs/" + id);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> http.get("/svc/jobs/" + id).json().path("status").asString().equals("SUCCESS"));
+                .until(() -> http.get("/svc/jobs/" + id)
+                        .json()
+                        .path("status")
+                        .asString()
+                        .equals("SUCCESS"));
         JsonNode page = http.get("/svc/jobs?name=echo").json();
         assertThat(page.path("tasks").get(0).path("id").asString()).isEqualTo(id);
         assertThat(http.get("/svc/jobs/stats").status()).isEqualTo(200);
 
         assertThat(http.get("/svc/api/tasks").status()).isEqualTo(404);
-        assertThat(http.post("/svc/api/tasks", "{\"name\": \"echo\", \"args\": [\"x\"]}").status()).isIn(404, 405);
+        assertThat(http.post("/svc/api/tasks", "{\"name\": \"echo\", \"args\": [\"x\"]}")
+                        .status())
+                .isIn(404, 405);
         assertThat(http.get("/svc/api/tasks/" + id).status()).isEqualTo(404);
     }
 

@@ -23,7 +23,8 @@ class DashboardAccessFilterTests {
         assertThat(chain.getRequest()).as("the request went no further").isNull();
         assertThat(response.getStatus()).isEqualTo(403);
         assertThat(response.getContentType()).startsWith("application/problem+json");
-        assertThat(response.getContentAsString()).contains("gobstopper.tasks.dashboard.allow-remote=true")
+        assertThat(response.getContentAsString())
+                .contains("gobstopper.tasks.dashboard.allow-remote=true")
                 .contains("192.0.2.7");
     }
 
@@ -44,7 +45,9 @@ class DashboardAccessFilterTests {
     void onlyLoopbackLiteralsCountAsLocal() {
         assertThat(DashboardAccessFilter.isLocal("10.0.0.1")).isFalse();
         assertThat(DashboardAccessFilter.isLocal("::ffff:192.0.2.1")).isFalse();
-        assertThat(DashboardAccessFilter.isLocal("localhost")).as("names are never looked up").isFalse();
+        assertThat(DashboardAccessFilter.isLocal("localhost"))
+                .as("names are never looked up")
+                .isFalse();
         assertThat(DashboardAccessFilter.isLocal("")).isFalse();
         assertThat(DashboardAccessFilter.isLocal(null)).isFalse();
     }

@@ -12,9 +12,15 @@ import org.springframework.test.annotation.DirtiesContext;
  * Without Spring Security: the dashboard path answers the local machine (this test's real HTTP requests come from
  * loopback), and {@code read-only=true} refuses the management operations but not reads or submits.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s",
-            "gobstopper.tasks.web.read-only=true", "gobstopper.tasks.dashboard.path=/ops/tasks"})
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "gobstopper.tasks.enabled=true",
+            "gobstopper.tasks.shutdown-timeout=5s",
+            "gobstopper.tasks.web.read-only=true",
+            "gobstopper.tasks.dashboard.path=/ops/tasks"
+        })
 @DirtiesContext
 class DashboardAccessIntegrationTests extends ServerTestSupport {
 
@@ -30,8 +36,8 @@ class DashboardAccessIntegrationTests extends ServerTestSupport {
         String id = submitId("{\"name\": \"echo\", \"args\": [\"read only\"]}");
         awaitStatus(id, "SUCCESS");
 
-        assertProblem(http.post(API + "/" + id + "/retry", null), 403, "read-only",
-                "gobstopper.tasks.web.read-only=false");
+        assertProblem(
+                http.post(API + "/" + id + "/retry", null), 403, "read-only", "gobstopper.tasks.web.read-only=false");
         assertProblem(http.post(API + "/" + id + "/cancel", null), 403, "read-only");
         assertProblem(http.delete(API + "/" + id), 403, "read-only");
         assertProblem(http.post(API + "/bulk-retry", "{}"), 403, "read-only");

@@ -3,11 +3,11 @@ package io.gobstopper.tasks.boot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.TaskQueue;
 import io.gobstopper.tasks.boot.support.Http;
 import io.gobstopper.tasks.boot.support.Threads;
 import io.gobstopper.tasks.boot.testapp.TasksTestApplication;
-import io.gobstopper.tasks.DisabledTaskQueue;
 import io.gobstopper.tasks.engine.TaskEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The starter on the class path with the task system switched off (the default). */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=false",
             "management.endpoints.web.exposure.include=health,tasks",
@@ -38,7 +40,9 @@ class DisabledIntegrationTests {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("gobstopper.tasks.duckdb.path", () -> dir.resolve("tasks.duckdb").toString());
+        registry.add(
+                "gobstopper.tasks.duckdb.path",
+                () -> dir.resolve("tasks.duckdb").toString());
     }
 
     @LocalServerPort
@@ -89,7 +93,9 @@ class DisabledIntegrationTests {
         assertThat(dir).isEmptyDirectory();
         // contexts of earlier test classes are closed (@DirtiesContext); their threads may take a moment to end
         await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(Threads.gobstopperThreads()).as("gobstopper-* threads").isEmpty());
+                .untilAsserted(() -> assertThat(Threads.gobstopperThreads())
+                        .as("gobstopper-* threads")
+                        .isEmpty());
     }
 
     @Test
@@ -105,6 +111,8 @@ class DisabledIntegrationTests {
         assertThat(overview.path("registeredTasks").size()).isZero();
         Http.Response health = http.get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
-        assertThat(health.json().path("components").has("tasks")).as(health.body()).isFalse();
+        assertThat(health.json().path("components").has("tasks"))
+                .as(health.body())
+                .isFalse();
     }
 }

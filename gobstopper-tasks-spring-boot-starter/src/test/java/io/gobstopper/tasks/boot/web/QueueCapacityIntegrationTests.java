@@ -18,7 +18,9 @@ import org.springframework.test.annotation.DirtiesContext;
  * {@code gobstopper.tasks.queue-capacity} over real HTTP: past the capacity a submit answers 429 with
  * {@code Retry-After}, and nothing accepted before is lost. Needs the engine's support.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.shutdown-timeout=5s",
@@ -54,12 +56,16 @@ class QueueCapacityIntegrationTests extends ServerTestSupport {
         Http.Response refusedBatch = http.post(API + "/batch", "{\"tasks\": [" + waitAt(gate) + "]}");
         assertProblem(refusedBatch, 429, "tasks", "queue-capacity");
         assertThat(refusedBatch.header("Retry-After")).isNotNull();
-        assertThat(submitId("{\"name\": \"add\", \"args\": [1, 2]}")).as("other categories have room").isNotBlank();
+        assertThat(submitId("{\"name\": \"add\", \"args\": [1, 2]}"))
+                .as("other categories have room")
+                .isNotBlank();
 
         tasks.gate(gate).countDown();
 
         accepted.forEach(id -> awaitStatus(id, "SUCCESS"));
-        assertThat(tasks.runs(gate)).as("nothing accepted was lost, nothing refused ran").isEqualTo(CAPACITY);
+        assertThat(tasks.runs(gate))
+                .as("nothing accepted was lost, nothing refused ran")
+                .isEqualTo(CAPACITY);
         assertThat(submitId(waitAt(gate))).as("room again once the tasks ended").isNotBlank();
     }
 }

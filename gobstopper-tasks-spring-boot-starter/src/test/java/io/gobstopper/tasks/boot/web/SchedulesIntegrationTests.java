@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * Recurring tasks over real HTTP: the schedules list, pause, resume and trigger, and the property overrides of a
  * declared schedule. Needs the engine's support.
  */
-@SpringBootTest(classes = {TasksTestApplication.class, ScheduledTestTasks.class},
+@SpringBootTest(
+        classes = {TasksTestApplication.class, ScheduledTestTasks.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
@@ -107,7 +108,8 @@ class SchedulesIntegrationTests extends ServerTestSupport {
 
         assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
         assertThat(resumed.json().path("paused").asBoolean(true)).isFalse();
-        assertThat(Instant.parse(resumed.json().path("nextRunAt").asString())).isAfter(Instant.now().minusSeconds(1));
+        assertThat(Instant.parse(resumed.json().path("nextRunAt").asString()))
+                .isAfter(Instant.now().minusSeconds(1));
         long atResume = tickTasks();
         await().atMost(Duration.ofSeconds(6)).until(() -> tickTasks() > atResume);
     }
@@ -126,7 +128,9 @@ class SchedulesIntegrationTests extends ServerTestSupport {
 
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         List<String> names = new ArrayList<>();
-        answer.json().path("schedules").forEach(schedule -> names.add(schedule.path("name").asString()));
+        answer.json()
+                .path("schedules")
+                .forEach(schedule -> names.add(schedule.path("name").asString()));
         assertThat(names).contains("tick", "internal");
     }
 }

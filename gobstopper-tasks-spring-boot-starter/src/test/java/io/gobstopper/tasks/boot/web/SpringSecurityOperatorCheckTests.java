@@ -39,30 +39,35 @@ class SpringSecurityOperatorCheckTests {
     @Test
     void anAnonymousCallerIsAskedToSignIn() {
         assertThat(refusal(() -> check.check("cancel a task"))).isEqualTo(HttpStatus.UNAUTHORIZED);
-        signIn(new AnonymousAuthenticationToken("key", "anonymousUser",
-                AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
+        signIn(new AnonymousAuthenticationToken(
+                "key", "anonymousUser", AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS")));
         assertThat(refusal(() -> check.check("cancel a task"))).isEqualTo(HttpStatus.UNAUTHORIZED);
     }
 
     @Test
     void aUserWithoutTheRoleIsRefusedWithAMessageThatNamesTheRoleAndProperty() {
-        signIn(UsernamePasswordAuthenticationToken.authenticated("viewer", "x",
-                AuthorityUtils.createAuthorityList("ROLE_VIEWER")));
-        assertThatThrownBy(() -> check.check("retry a task")).isInstanceOf(ApiException.class)
-                .hasMessageContaining("viewer").hasMessageContaining("retry a task")
-                .hasMessageContaining("TASKS_ADMIN").hasMessageContaining("gobstopper.tasks.web.write-role");
+        signIn(UsernamePasswordAuthenticationToken.authenticated(
+                "viewer", "x", AuthorityUtils.createAuthorityList("ROLE_VIEWER")));
+        assertThatThrownBy(() -> check.check("retry a task"))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("viewer")
+                .hasMessageContaining("retry a task")
+                .hasMessageContaining("TASKS_ADMIN")
+                .hasMessageContaining("gobstopper.tasks.web.write-role");
         assertThat(refusal(() -> check.check("retry a task"))).isEqualTo(HttpStatus.FORBIDDEN);
     }
 
     @Test
     void theRoleCountsWithOrWithoutItsPrefix() {
         for (List<String> authorities : List.of(List.of("ROLE_TASKS_ADMIN"), List.of("TASKS_ADMIN"))) {
-            signIn(UsernamePasswordAuthenticationToken.authenticated("admin", "x",
-                    AuthorityUtils.createAuthorityList(authorities)));
-            assertThatCode(() -> check.check("delete a task")).as(authorities.toString()).doesNotThrowAnyException();
+            signIn(UsernamePasswordAuthenticationToken.authenticated(
+                    "admin", "x", AuthorityUtils.createAuthorityList(authorities)));
+            assertThatCode(() -> check.check("delete a task"))
+                    .as(authorities.toString())
+                    .doesNotThrowAnyException();
         }
-        signIn(UsernamePasswordAuthenticationToken.authenticated("admin", "x",
-                AuthorityUtils.createAuthorityList("ROLE_TASKS_ADMIN")));
+        signIn(UsernamePasswordAuthenticationToken.authenticated(
+                "admin", "x", AuthorityUtils.createAuthorityList("ROLE_TASKS_ADMIN")));
         assertThatCode(() -> new SpringSecurityOperatorCheck("ROLE_TASKS_ADMIN").check("delete a task"))
                 .doesNotThrowAnyException();
     }

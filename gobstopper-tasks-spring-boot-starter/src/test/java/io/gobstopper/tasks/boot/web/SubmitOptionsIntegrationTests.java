@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * The submit fields for scheduling and flow control over real HTTP: {@code delay}, {@code runAt}, {@code dependsOn},
  * {@code uniqueKey} and {@code timeout}, and cancelling a running task.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s"})
 @DirtiesContext
 class SubmitOptionsIntegrationTests extends ServerTestSupport {
@@ -52,16 +54,22 @@ class SubmitOptionsIntegrationTests extends ServerTestSupport {
 
     @Test
     void aDelayTogetherWithARunAtAnswers400NamingBoth() {
-        assertProblem(http.post(API, echo("x", "\"delay\": \"PT5S\", \"runAt\": \"2030-01-01T00:00:00Z\"")), 400,
-                "'delay'", "'runAt'");
+        assertProblem(
+                http.post(API, echo("x", "\"delay\": \"PT5S\", \"runAt\": \"2030-01-01T00:00:00Z\"")),
+                400,
+                "'delay'",
+                "'runAt'");
     }
 
     @Test
     void dependsOnThatIsNotAnArrayOfTaskIdsAnswers400NamingTheItem() {
-        assertProblem(http.post(API, echo("x", "\"dependsOn\": \"" + UUID.randomUUID() + "\"")), 400, "'dependsOn'",
-                "array");
-        assertProblem(http.post(API, echo("x", "\"dependsOn\": [\"" + UUID.randomUUID() + "\", \"nope\"]")), 400,
-                "'dependsOn[1]'", "nope");
+        assertProblem(
+                http.post(API, echo("x", "\"dependsOn\": \"" + UUID.randomUUID() + "\"")), 400, "'dependsOn'", "array");
+        assertProblem(
+                http.post(API, echo("x", "\"dependsOn\": [\"" + UUID.randomUUID() + "\", \"nope\"]")),
+                400,
+                "'dependsOn[1]'",
+                "nope");
         assertProblem(http.post(API, echo("x", "\"dependsOn\": [42]")), 400, "'dependsOn[0]'");
         assertProblem(http.post(API, echo("x", "\"dependsOn\": [null]")), 400, "'dependsOn[0]'");
     }
@@ -70,11 +78,17 @@ class SubmitOptionsIntegrationTests extends ServerTestSupport {
     void aUniqueKeyThatIsEmptyTooLongOrNotAStringAnswers400() {
         assertProblem(http.post(API, echo("x", "\"uniqueKey\": \"\"")), 400, "'uniqueKey'");
         assertProblem(http.post(API, echo("x", "\"uniqueKey\": \"  \"")), 400, "'uniqueKey'");
-        assertProblem(http.post(API, echo("x", "\"uniqueKey\": \"" + "k".repeat(201) + "\"")), 400, "'uniqueKey'",
-                "200", "201");
+        assertProblem(
+                http.post(API, echo("x", "\"uniqueKey\": \"" + "k".repeat(201) + "\"")),
+                400,
+                "'uniqueKey'",
+                "200",
+                "201");
         assertProblem(http.post(API, echo("x", "\"uniqueKey\": 7")), 400, "'uniqueKey'");
-        assertThat(http.post(API, echo("x", "\"uniqueKey\": \"" + unique("k".repeat(180)) + "\"")).status())
-                .as("200 characters are accepted").isEqualTo(202);
+        assertThat(http.post(API, echo("x", "\"uniqueKey\": \"" + unique("k".repeat(180)) + "\""))
+                        .status())
+                .as("200 characters are accepted")
+                .isEqualTo(202);
     }
 
     @Test
@@ -117,7 +131,9 @@ class SubmitOptionsIntegrationTests extends ServerTestSupport {
         assertThat(again.header("Content-Location")).isEqualTo(API + "/" + id);
         assertThat(http.post(API + "/" + id + "/cancel", null).status()).isEqualTo(200);
         Http.Response afterCancel = http.post(API, body);
-        assertThat(afterCancel.status()).as("the key is free once its task ended").isEqualTo(202);
+        assertThat(afterCancel.status())
+                .as("the key is free once its task ended")
+                .isEqualTo(202);
         assertThat(afterCancel.json().path("id").asString()).isNotEqualTo(id);
     }
 
@@ -196,10 +212,14 @@ class SubmitOptionsIntegrationTests extends ServerTestSupport {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         JsonNode task = answer.json();
         if (task.path("status").asString().equals("STARTED")) {
-            assertThat(task.path("cancelRequested").asBoolean()).as(task.toString()).isTrue();
+            assertThat(task.path("cancelRequested").asBoolean())
+                    .as(task.toString())
+                    .isTrue();
         }
         awaitStatus(id, "CANCELLED", Duration.ofSeconds(1));
-        assertThat(tasks.runs(key + "/saw-cancel")).as("TaskContext.isCancelled() turned true").isEqualTo(1);
+        assertThat(tasks.runs(key + "/saw-cancel"))
+                .as("TaskContext.isCancelled() turned true")
+                .isEqualTo(1);
         assertThat(tasks.runs(key)).as("a cancelled run is not retried").isEqualTo(1);
     }
 }

@@ -12,14 +12,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/tasks/events}: one Server-Sent Event per life-cycle change, stats every 2 s, and filters. */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"gobstopper.tasks.enabled=true", "gobstopper.tasks.shutdown-timeout=5s"})
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
@@ -52,10 +54,16 @@ class TaskEventsIntegrationTests extends ServerTestSupport {
 
             String id = submitId("{\"name\": \"echo\", \"args\": [\"streamed\"]}");
 
-            events.await(event -> event.name().equals("succeeded") && event.data().contains(id), WAIT);
-            List<Event> mine = events.taskEvents().stream().filter(event -> event.data().contains(id)).toList();
+            events.await(
+                    event -> event.name().equals("succeeded") && event.data().contains(id), WAIT);
+            List<Event> mine = events.taskEvents().stream()
+                    .filter(event -> event.data().contains(id))
+                    .toList();
             assertThat(mine).extracting(Event::name).containsExactly("submitted", "started", "progress", "succeeded");
-            assertThat(mine).extracting(event -> Long.parseLong(event.id())).isSorted().doesNotHaveDuplicates();
+            assertThat(mine)
+                    .extracting(event -> Long.parseLong(event.id()))
+                    .isSorted()
+                    .doesNotHaveDuplicates();
             assertThat(mine).allSatisfy(event -> assertThat(event.data()).doesNotContain("\n"));
             JsonNode progress = mine.get(2).json();
             assertThat(progress.path("id").asString()).isEqualTo(id);
@@ -65,9 +73,13 @@ class TaskEventsIntegrationTests extends ServerTestSupport {
             JsonNode done = mine.get(3).json();
             assertThat(done.path("status").asString()).isEqualTo("SUCCESS");
             assertThat(done.path("result").path("echo").asString()).isEqualTo("streamed");
-            assertThat(done.properties().stream().map(java.util.Map.Entry::getKey).toList())
+            assertThat(done.properties().stream()
+                            .map(java.util.Map.Entry::getKey)
+                            .toList())
                     .as("the fields of GET /api/tasks/{id}, in its order")
-                    .containsExactlyElementsOf(task(id).properties().stream().map(java.util.Map.Entry::getKey).toList());
+                    .containsExactlyElementsOf(task(id).properties().stream()
+                            .map(java.util.Map.Entry::getKey)
+                            .toList());
         }
     }
 
@@ -75,12 +87,21 @@ class TaskEventsIntegrationTests extends ServerTestSupport {
     void statsArriveAtOnceAndThenEveryTwoSecondsAsGetStatsRendersThem() {
         try (SseClient events = SseClient.connect(port, API + "/events")) {
             events.await(event -> event.name().equals("stats"), Duration.ofSeconds(1));
-            events.await(event -> event.name().equals("stats") && events.events().stream()
-                    .filter(e -> e.name().equals("stats")).count() >= 2, Duration.ofSeconds(3));
+            events.await(
+                    event -> event.name().equals("stats")
+                            && events.events().stream()
+                                            .filter(e -> e.name().equals("stats"))
+                                            .count()
+                                    >= 2,
+                    Duration.ofSeconds(3));
             JsonNode stats = events.events().get(0).json();
             JsonNode expected = http.get(API + "/stats").json();
-            assertThat(stats.properties().stream().map(java.util.Map.Entry::getKey).toList())
-                    .containsExactlyElementsOf(expected.properties().stream().map(java.util.Map.Entry::getKey).toList());
+            assertThat(stats.properties().stream()
+                            .map(java.util.Map.Entry::getKey)
+                            .toList())
+                    .containsExactlyElementsOf(expected.properties().stream()
+                            .map(java.util.Map.Entry::getKey)
+                            .toList());
             assertThat(stats.path("registeredTasks")).isEqualTo(expected.path("registeredTasks"));
         }
     }
@@ -96,8 +117,10 @@ class TaskEventsIntegrationTests extends ServerTestSupport {
             both.await(event -> event.name().equals("succeeded") && event.data().contains(add), WAIT);
             both.await(event -> event.name().equals("succeeded") && event.data().contains(echo), WAIT);
             awaitStatus(echo, "SUCCESS");
-            assertThat(math.taskEvents()).isNotEmpty()
-                    .allSatisfy(event -> assertThat(event.json().path("category").asString()).isEqualTo("math"));
+            assertThat(math.taskEvents())
+                    .isNotEmpty()
+                    .allSatisfy(event ->
+                            assertThat(event.json().path("category").asString()).isEqualTo("math"));
         }
     }
 
@@ -109,7 +132,8 @@ class TaskEventsIntegrationTests extends ServerTestSupport {
             submitId("{\"name\": \"add\", \"args\": [4, 4]}");
             events.await(event -> event.name().equals("succeeded"), WAIT);
             awaitStatus(second, "SUCCESS");
-            assertThat(events.taskEvents()).extracting(event -> event.json().path("id").asString())
+            assertThat(events.taskEvents())
+                    .extracting(event -> event.json().path("id").asString())
                     .containsOnly(first);
         }
     }

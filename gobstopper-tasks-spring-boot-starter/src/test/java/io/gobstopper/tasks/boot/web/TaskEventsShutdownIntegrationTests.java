@@ -25,9 +25,12 @@ class TaskEventsShutdownIntegrationTests {
 
     @Test
     void shutdownEndsTheStreamsAndClosesWithinSeconds(CapturedOutput output) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TasksTestApplication.class).run(
-                "--server.port=0", "--gobstopper.tasks.enabled=true", "--gobstopper.tasks.shutdown-timeout=5s",
-                "--gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TasksTestApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--gobstopper.tasks.enabled=true",
+                        "--gobstopper.tasks.shutdown-timeout=5s",
+                        "--gobstopper.tasks.duckdb.path=" + dir.resolve("tasks.duckdb"));
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
         try (SseClient first = SseClient.connect(port, "/api/tasks/events");
                 SseClient second = SseClient.connect(port, "/api/tasks/events?category=math")) {

@@ -44,12 +44,16 @@ class TasksProblemResolverTests {
 
     @Test
     void retryAfterIsAtLeastOneSecond() {
-        assertThat(resolve(new QueueFullException("emails", 1, Duration.ZERO)).getHeader("Retry-After")).isEqualTo("1");
-        assertThat(resolve(new QueueFullException("emails", 1, Duration.ofMillis(1))).getHeader("Retry-After"))
+        assertThat(resolve(new QueueFullException("emails", 1, Duration.ZERO)).getHeader("Retry-After"))
+                .isEqualTo("1");
+        assertThat(resolve(new QueueFullException("emails", 1, Duration.ofMillis(1)))
+                        .getHeader("Retry-After"))
                 .isEqualTo("1");
         assertThat(TasksProblemResolver.retryAfterSeconds(null)).isEqualTo("1");
-        assertThat(TasksProblemResolver.retryAfterSeconds(Duration.ofSeconds(-5))).isEqualTo("1");
-        assertThat(TasksProblemResolver.retryAfterSeconds(Duration.ofSeconds(60))).isEqualTo("60");
+        assertThat(TasksProblemResolver.retryAfterSeconds(Duration.ofSeconds(-5)))
+                .isEqualTo("1");
+        assertThat(TasksProblemResolver.retryAfterSeconds(Duration.ofSeconds(60)))
+                .isEqualTo("60");
     }
 
     @Test

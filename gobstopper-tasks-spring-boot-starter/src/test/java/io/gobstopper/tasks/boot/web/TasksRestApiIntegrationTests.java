@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * Every call of the REST table in CONTRACT.md that exists in this release, over real HTTP against a real server
  * and a real DuckDB file: each success, and each listed error as an RFC 9457 problem.
  */
-@SpringBootTest(classes = TasksTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        classes = TasksTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "gobstopper.tasks.enabled=true",
             "gobstopper.tasks.web.max-body-size=2KB",
@@ -31,10 +33,30 @@ import tools.jackson.databind.JsonNode;
 @DirtiesContext
 class TasksRestApiIntegrationTests extends ServerTestSupport {
 
-    private static final List<String> TASK_FIELDS = List.of("id", "name", "category", "priority", "status",
-            "createdAt", "startedAt", "completedAt", "elapsedSeconds", "result", "error", "retryCount", "maxRetries",
-            "args", "kwargs", "progress", "progressMessage", "runAt", "dependsOn", "uniqueKey", "timeout",
-            "cancelRequested", "nodeId");
+    private static final List<String> TASK_FIELDS = List.of(
+            "id",
+            "name",
+            "category",
+            "priority",
+            "status",
+            "createdAt",
+            "startedAt",
+            "completedAt",
+            "elapsedSeconds",
+            "result",
+            "error",
+            "retryCount",
+            "maxRetries",
+            "args",
+            "kwargs",
+            "progress",
+            "progressMessage",
+            "runAt",
+            "dependsOn",
+            "uniqueKey",
+            "timeout",
+            "cancelRequested",
+            "nodeId");
 
     @Autowired
     TestTasks tasks;
@@ -65,7 +87,9 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertThat(answer.contentType()).startsWith("application/json");
         JsonNode task = answer.json();
         for (String field : TASK_FIELDS) {
-            assertThat(task.has(field)).as("task JSON has '" + field + "': " + task).isTrue();
+            assertThat(task.has(field))
+                    .as("task JSON has '" + field + "': " + task)
+                    .isTrue();
         }
         String id = task.path("id").asString();
         assertThat(UUID.fromString(id)).isNotNull();
@@ -75,7 +99,8 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertThat(task.path("priority").asString()).isEqualTo("NORMAL");
         assertThat(task.path("status").asString()).isIn("PENDING", "STARTED", "SUCCESS");
         assertThat(task.path("createdAt").asString()).endsWith("Z");
-        assertThat(Instant.parse(task.path("createdAt").asString())).isBefore(Instant.now().plusSeconds(1));
+        assertThat(Instant.parse(task.path("createdAt").asString()))
+                .isBefore(Instant.now().plusSeconds(1));
         assertThat(task.path("retryCount").asInt(-1)).isZero();
         assertThat(task.path("maxRetries").asInt(-1)).isZero();
         assertThat(task.path("args").isArray()).isTrue();
@@ -92,7 +117,9 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         JsonNode task = awaitStatus(id, "SUCCESS");
 
         assertThat(task.path("progress").asInt()).isEqualTo(100);
-        assertThat(task.path("result").isObject()).as("result is JSON, not a string: " + task).isTrue();
+        assertThat(task.path("result").isObject())
+                .as("result is JSON, not a string: " + task)
+                .isTrue();
         assertThat(task.path("result").path("echo").asString()).isEqualTo("result-check");
         assertThat(task.path("result").path("length").asInt()).isEqualTo("result-check".length());
         assertThat(task.path("error").isNull()).isTrue();
@@ -120,18 +147,28 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
 
     @Test
     void submitUsesTheDeclaredCategoryWhenNoneIsGiven() {
-        assertThat(submit("{\"name\": \"add\", \"args\": [1, 2]}").path("category").asString()).isEqualTo("math");
+        assertThat(submit("{\"name\": \"add\", \"args\": [1, 2]}")
+                        .path("category")
+                        .asString())
+                .isEqualTo("math");
     }
 
     @Test
     void submitAcceptsPriorityNamesInAnyCaseAndLevelsOneToFour() {
         String[][] cases = {
-            {"\"low\"", "LOW"}, {"\"Critical\"", "CRITICAL"}, {"\"NORMAL\"", "NORMAL"},
-            {"1", "LOW"}, {"2", "NORMAL"}, {"3", "HIGH"}, {"4", "CRITICAL"}
+            {"\"low\"", "LOW"},
+            {"\"Critical\"", "CRITICAL"},
+            {"\"NORMAL\"", "NORMAL"},
+            {"1", "LOW"},
+            {"2", "NORMAL"},
+            {"3", "HIGH"},
+            {"4", "CRITICAL"}
         };
         for (String[] given : cases) {
             JsonNode task = submit("{\"name\": \"add\", \"args\": [1, 1], \"priority\": " + given[0] + "}");
-            assertThat(task.path("priority").asString()).as("priority " + given[0]).isEqualTo(given[1]);
+            assertThat(task.path("priority").asString())
+                    .as("priority " + given[0])
+                    .isEqualTo(given[1]);
         }
     }
 
@@ -159,8 +196,11 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
 
     @Test
     void submitWithAnUnknownFieldAnswers400NamingIt() {
-        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"colour\": \"red\"}"), 400,
-                "Unknown field 'colour'", "name");
+        assertProblem(
+                http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"colour\": \"red\"}"),
+                400,
+                "Unknown field 'colour'",
+                "name");
     }
 
     @Test
@@ -173,8 +213,8 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
     @Test
     void submitWithArgumentsOfTheWrongTypeAnswers400NamingTheParameter() {
         assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [\"one\", 2]}"), 400, "'add'", "'a'", "int");
-        assertProblem(http.post(API, "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": {\"x\": 1}}}"), 400,
-                "'add'", "'b'");
+        assertProblem(
+                http.post(API, "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": {\"x\": 1}}}"), 400, "'add'", "'b'");
         assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, null]}"), 400, "'b'", "null");
     }
 
@@ -188,7 +228,9 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
 
     @Test
     void submitCannotBindTheInjectedTaskContext() {
-        assertProblem(http.post(API, "{\"name\": \"echo\", \"kwargs\": {\"text\": \"x\", \"context\": {}}}"), 400,
+        assertProblem(
+                http.post(API, "{\"name\": \"echo\", \"kwargs\": {\"text\": \"x\", \"context\": {}}}"),
+                400,
                 "no parameter 'context'");
         assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [\"x\", {}]}"), 400, "takes 1 argument");
     }
@@ -199,13 +241,15 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": " + deep + "}"), 400);
         byte[] notUtf8 = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertProblem(http.sendChunked("POST", API, notUtf8, Http.JSON), 400);
-        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"maxRetries\": 1e400}"), 400,
-                "'maxRetries'");
+        assertProblem(
+                http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"maxRetries\": 1e400}"), 400, "'maxRetries'");
     }
 
     @Test
     void submitWithAnUnparseableContentTypeAnswers415() {
-        assertProblem(http.send("POST", API, "{\"name\": \"echo\", \"args\": [\"x\"]}", "not a media type"), 415,
+        assertProblem(
+                http.send("POST", API, "{\"name\": \"echo\", \"args\": [\"x\"]}", "not a media type"),
+                415,
                 "not a media type");
     }
 
@@ -229,16 +273,29 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
 
     @Test
     void submitWithAnUnknownNamedArgumentAnswers400() {
-        assertProblem(http.post(API, "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": 2, \"c\": 3}}"), 400,
-                "no parameter 'c'", "a", "b");
-        assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 2], \"kwargs\": {\"a\": 1}}"), 400,
-                "'a'", "both by position and by name");
+        assertProblem(
+                http.post(API, "{\"name\": \"add\", \"kwargs\": {\"a\": 1, \"b\": 2, \"c\": 3}}"),
+                400,
+                "no parameter 'c'",
+                "a",
+                "b");
+        assertProblem(
+                http.post(API, "{\"name\": \"add\", \"args\": [1, 2], \"kwargs\": {\"a\": 1}}"),
+                400,
+                "'a'",
+                "both by position and by name");
     }
 
     @Test
     void submitWithABadPriorityAnswers400ListingTheValidOnes() {
-        assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"priority\": \"urgent\"}"), 400,
-                "urgent", "LOW", "NORMAL", "HIGH", "CRITICAL");
+        assertProblem(
+                http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"priority\": \"urgent\"}"),
+                400,
+                "urgent",
+                "LOW",
+                "NORMAL",
+                "HIGH",
+                "CRITICAL");
         assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"priority\": 7}"), 400, "'7'", "CRITICAL");
         assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"priority\": 0}"), 400, "'0'");
         assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"priority\": true}"), 400, "priority");
@@ -247,23 +304,29 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
     @Test
     void submitWithBadMaxRetriesAnswers400() {
         for (String value : List.of("-1", "101", "\"x\"", "1.5")) {
-            assertProblem(http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"maxRetries\": " + value + "}"),
-                    400, "'maxRetries'", "0 to 100");
+            assertProblem(
+                    http.post(API, "{\"name\": \"add\", \"args\": [1, 1], \"maxRetries\": " + value + "}"),
+                    400,
+                    "'maxRetries'",
+                    "0 to 100");
         }
     }
 
     @Test
     void submitWithArgsThatAreNotAnArrayOrKwargsThatAreNotAnObjectAnswers400() {
         assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": \"hello\"}"), 400, "'args'", "JSON array");
-        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": {\"text\": \"hello\"}}"), 400, "'args'",
-                "JSON array");
+        assertProblem(
+                http.post(API, "{\"name\": \"echo\", \"args\": {\"text\": \"hello\"}}"), 400, "'args'", "JSON array");
         assertProblem(http.post(API, "{\"name\": \"echo\", \"kwargs\": [\"hello\"]}"), 400, "'kwargs'", "JSON object");
     }
 
     @Test
     void submitWithAnInvalidCategoryAnswers400() {
-        assertProblem(http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"category\": \"no spaces!\"}"), 400,
-                "category", "no spaces!");
+        assertProblem(
+                http.post(API, "{\"name\": \"echo\", \"args\": [\"x\"], \"category\": \"no spaces!\"}"),
+                400,
+                "category",
+                "no spaces!");
     }
 
     @Test
@@ -271,16 +334,23 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         String big = "{\"name\": \"echo\", \"args\": [\"" + "x".repeat(3000) + "\"]}";
 
         assertProblem(http.post(API, big), 413, "gobstopper.tasks.web.max-body-size", "2048");
-        assertProblem(http.sendChunked("POST", API, big.getBytes(StandardCharsets.UTF_8), Http.JSON), 413,
+        assertProblem(
+                http.sendChunked("POST", API, big.getBytes(StandardCharsets.UTF_8), Http.JSON),
+                413,
                 "gobstopper.tasks.web.max-body-size");
-        assertThat(http.post(API, "{\"name\": \"echo\", \"args\": [\"" + "x".repeat(1500) + "\"]}").status())
-                .as("a body under the limit is accepted").isEqualTo(202);
+        assertThat(http.post(API, "{\"name\": \"echo\", \"args\": [\"" + "x".repeat(1500) + "\"]}")
+                        .status())
+                .as("a body under the limit is accepted")
+                .isEqualTo(202);
     }
 
     @Test
     void submitOfAFormAnswers415() {
-        assertProblem(http.send("POST", API, "name=echo&args=x", "application/x-www-form-urlencoded"), 415,
-                "application/x-www-form-urlencoded", "application/json");
+        assertProblem(
+                http.send("POST", API, "name=echo&args=x", "application/x-www-form-urlencoded"),
+                415,
+                "application/x-www-form-urlencoded",
+                "application/json");
         assertProblem(http.send("POST", API, "name: echo", "text/plain"), 415, "text/plain");
     }
 
@@ -312,15 +382,18 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertThat(page.path("limit").asInt()).isEqualTo(50);
         assertThat(page.path("offset").asInt()).isZero();
 
-        JsonNode paged = http.get(API + "?category=" + category + "&limit=1&offset=1").json();
+        JsonNode paged =
+                http.get(API + "?category=" + category + "&limit=1&offset=1").json();
         assertThat(ids(paged)).containsExactly(second);
         assertThat(paged.path("count").asInt()).isEqualTo(1);
         assertThat(paged.path("total").asLong()).isEqualTo(3);
         assertThat(paged.path("limit").asInt()).isEqualTo(1);
         assertThat(paged.path("offset").asInt()).isEqualTo(1);
 
-        assertThat(ids(http.get(API + "?category=" + category + "&name=add").json())).containsExactly(third, first);
-        assertThat(http.get(API + "?category=" + category + "&limit=1000").status()).isEqualTo(200);
+        assertThat(ids(http.get(API + "?category=" + category + "&name=add").json()))
+                .containsExactly(third, first);
+        assertThat(http.get(API + "?category=" + category + "&limit=1000").status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -331,15 +404,31 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         awaitStatus(ok, "SUCCESS");
         awaitStatus(failed, "FAILED");
 
-        assertThat(ids(http.get(API + "?category=" + category + "&status=success").json())).containsExactly(ok);
-        assertThat(ids(http.get(API + "?category=" + category + "&status=FAILED").json())).containsExactly(failed);
-        assertThat(http.get(API + "?category=" + category + "&status=Pending").json().path("total").asLong()).isZero();
+        assertThat(ids(http.get(API + "?category=" + category + "&status=success")
+                        .json()))
+                .containsExactly(ok);
+        assertThat(ids(http.get(API + "?category=" + category + "&status=FAILED")
+                        .json()))
+                .containsExactly(failed);
+        assertThat(http.get(API + "?category=" + category + "&status=Pending")
+                        .json()
+                        .path("total")
+                        .asLong())
+                .isZero();
     }
 
     @Test
     void listingWithAnUnknownStatusAnswers400ListingTheValidOnes() {
-        assertProblem(http.get(API + "?status=DONE"), 400, "DONE", "PENDING", "STARTED", "SUCCESS", "FAILED",
-                "CANCELLED", "RETRY");
+        assertProblem(
+                http.get(API + "?status=DONE"),
+                400,
+                "DONE",
+                "PENDING",
+                "STARTED",
+                "SUCCESS",
+                "FAILED",
+                "CANCELLED",
+                "RETRY");
     }
 
     @Test
@@ -391,8 +480,8 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
 
         assertThat(answer.status()).isEqualTo(200);
         JsonNode stats = answer.json();
-        assertThat(stats.propertyNames()).contains("total", "byStatus", "byCategory", "running", "queued", "queues",
-                "registeredTasks");
+        assertThat(stats.propertyNames())
+                .contains("total", "byStatus", "byCategory", "running", "queued", "queues", "registeredTasks");
         assertThat(stats.path("total").asLong()).isPositive();
         assertThat(stats.path("byStatus").propertyNames())
                 .contains("PENDING", "STARTED", "SUCCESS", "FAILED", "CANCELLED", "RETRY");
@@ -538,7 +627,8 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
     void bulkRetryOfOneCategoryRetriesItsFailedTasks() {
         String category = unique("bulk");
         String key = unique("bulk-key");
-        String failing = submitId("{\"name\": \"failOnce\", \"args\": [\"" + key + "\"], \"category\": \"" + category + "\"}");
+        String failing =
+                submitId("{\"name\": \"failOnce\", \"args\": [\"" + key + "\"], \"category\": \"" + category + "\"}");
         awaitStatus(failing, "FAILED");
 
         Http.Response answer = http.post(API + "/bulk-retry", "{\"category\": \"" + category + "\"}");
@@ -547,29 +637,35 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertThat(answer.json().path("retried").asInt()).isEqualTo(1);
         assertThat(answer.json().path("totalFailed").asInt()).isEqualTo(1);
         awaitStatus(failing, "SUCCESS");
-        assertThat(http.post(API + "/bulk-retry", "{\"category\": \"" + category + "\"}").json().path("retried").asInt())
-                .as("nothing left to retry").isZero();
+        assertThat(http.post(API + "/bulk-retry", "{\"category\": \"" + category + "\"}")
+                        .json()
+                        .path("retried")
+                        .asInt())
+                .as("nothing left to retry")
+                .isZero();
     }
 
     @Test
     void bulkRetryWithoutACategoryRetriesEveryFailedTask() {
         String key = unique("bulk-all");
-        String failing = submitId("{\"name\": \"failOnce\", \"args\": [\"" + key + "\"], \"category\": \""
-                + unique("bulk-any") + "\"}");
+        String failing = submitId(
+                "{\"name\": \"failOnce\", \"args\": [\"" + key + "\"], \"category\": \"" + unique("bulk-any") + "\"}");
         awaitStatus(failing, "FAILED");
 
         Http.Response answer = http.post(API + "/bulk-retry", null);
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().path("retried").asInt()).isPositive();
-        assertThat(answer.json().path("totalFailed").asInt()).isGreaterThanOrEqualTo(answer.json().path("retried").asInt());
+        assertThat(answer.json().path("totalFailed").asInt())
+                .isGreaterThanOrEqualTo(answer.json().path("retried").asInt());
         awaitStatus(failing, "SUCCESS");
         assertThat(http.post(API + "/bulk-retry", "{}").status()).isEqualTo(200);
     }
 
     @Test
     void bulkRetryWithAnUnknownFieldAnswers400() {
-        assertProblem(http.post(API + "/bulk-retry", "{\"categroy\": \"x\"}"), 400, "Unknown field 'categroy'", "category");
+        assertProblem(
+                http.post(API + "/bulk-retry", "{\"categroy\": \"x\"}"), 400, "Unknown field 'categroy'", "category");
     }
 
     // ---- POST /api/tasks/cleanup ----
@@ -592,7 +688,8 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
 
     @Test
     void cleanupWithABadDurationAnswers400() {
-        assertProblem(http.post(API + "/cleanup", "{\"olderThan\": \"yesterday\"}"), 400, "'olderThan'", "yesterday", "P30D");
+        assertProblem(
+                http.post(API + "/cleanup", "{\"olderThan\": \"yesterday\"}"), 400, "'olderThan'", "yesterday", "P30D");
         assertProblem(http.post(API + "/cleanup", "{\"olderThan\": \"-PT1S\"}"), 400, "'olderThan'", "negative");
         assertProblem(http.post(API + "/cleanup", "{\"olderThan\": \"P1M\"}"), 400, "'olderThan'", "P1M");
         assertProblem(http.post(API + "/cleanup", "{\"olderThan\": 30}"), 400, "'olderThan'");
@@ -611,19 +708,34 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().path("category").asString()).isEqualTo(category);
         assertThat(answer.json().path("workers").asInt()).isEqualTo(3);
-        assertThat(http.get(API + "/stats").json().path("queues").path(category).path("workers").asInt()).isEqualTo(3);
+        assertThat(http.get(API + "/stats")
+                        .json()
+                        .path("queues")
+                        .path(category)
+                        .path("workers")
+                        .asInt())
+                .isEqualTo(3);
     }
 
     @Test
     void resizingToAWorkerCountOutsideZeroTo256Answers400() {
         for (String workers : List.of("257", "-1", "\"x\"", "2.5", "null")) {
-            assertProblem(http.put(API + "/categories/default/workers", "{\"workers\": " + workers + "}"), 400,
-                    "'workers'", "0 to 256");
+            assertProblem(
+                    http.put(API + "/categories/default/workers", "{\"workers\": " + workers + "}"),
+                    400,
+                    "'workers'",
+                    "0 to 256");
         }
         assertProblem(http.put(API + "/categories/default/workers", "{}"), 400, "'workers'", "required");
         assertProblem(http.put(API + "/categories/bad%20name/workers", "{\"workers\": 1}"), 400, "category");
-        assertThat(http.get(API + "/stats").json().path("queues").path("default").path("workers").asInt())
-                .as("the refused sizes changed nothing").isEqualTo(2);
+        assertThat(http.get(API + "/stats")
+                        .json()
+                        .path("queues")
+                        .path("default")
+                        .path("workers")
+                        .asInt())
+                .as("the refused sizes changed nothing")
+                .isEqualTo(2);
     }
 
     // ---- the error model beyond the table ----
@@ -654,7 +766,8 @@ class TasksRestApiIntegrationTests extends ServerTestSupport {
         assertThat(overview.path("enabled").asBoolean()).isTrue();
         assertThat(overview.path("store").asString()).isEqualTo("duckdb");
         List<String> names = new ArrayList<>();
-        overview.path("registeredTasks").forEach(task -> names.add(task.path("name").asString()));
+        overview.path("registeredTasks")
+                .forEach(task -> names.add(task.path("name").asString()));
         assertThat(names).contains("echo", "add", "internal");
         assertThat(overview.propertyNames()).contains("categories", "byStatus", "recentFailures");
 

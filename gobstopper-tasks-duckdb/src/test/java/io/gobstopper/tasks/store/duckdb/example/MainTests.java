@@ -40,11 +40,15 @@ class MainTests {
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("SUCCESS \"sent 'Welcome!' to ada@example.com\"");
         try (TaskStore store = new DuckDbTaskStore(file)) {
             store.open(Instant.now());
-            assertThat(store.list(TaskFilter.all()).tasks()).singleElement().satisfies(task -> {
-                assertThat(task.name()).isEqualTo("send_email");
-                assertThat(task.category()).isEqualTo("mail");
-                assertThat(task.status()).isEqualTo(TaskStatus.SUCCESS);
-            }).extracting(TaskInfo::args).isEqualTo("[\"ada@example.com\",\"Welcome!\"]");
+            assertThat(store.list(TaskFilter.all()).tasks())
+                    .singleElement()
+                    .satisfies(task -> {
+                        assertThat(task.name()).isEqualTo("send_email");
+                        assertThat(task.category()).isEqualTo("mail");
+                        assertThat(task.status()).isEqualTo(TaskStatus.SUCCESS);
+                    })
+                    .extracting(TaskInfo::args)
+                    .isEqualTo("[\"ada@example.com\",\"Welcome!\"]");
         }
     }
 
