@@ -19,11 +19,30 @@ import java.util.function.Function;
  * alone; {@code systems=analytics} times only analytics over {@code analytics_rows} (100000) stored tasks),
  * {@code sse_clients} (50), {@code sse_tasks} (1000000), {@code sse_runs} (5 pairs); {@code systems=soak}
  * runs the soak ({@code soak_minutes} 10, {@code soak_rate} 1000/s, {@code soak_retention_s} 60, {@code soak_sample_s}
- * 30). {@code systems=postgres} measures the shared store ({@link PostgresScenarios}) on one PostgreSQL schema with 1,
- * 2 and 3 instances, each a JVM of its own: {@code pg_tasks} (20000), {@code pg_instances} (1,2,3), {@code pg_warmup}
- * (5000), {@code pg_latency} (500), {@code pg_url} (the {@code GOBSTOPPER_BENCH_POSTGRES_URL} environment variable,
- * else the local {@code test} database as user postgres). {@code systems=compare} runs the DuckDB throughput and latency
- * scenarios of this code beside a baseline built from another commit ({@link Comparison}; {@code bench/compare.sh}).
+ * 30). {@code systems=compare} runs the DuckDB throughput and latency scenarios of this code beside a baseline built
+ * from another commit ({@link Comparison}; {@code bench/compare.sh}).
+ *
+ * <p>{@code systems=postgres} prints one table ({@link PostgresTable}): gobstopper on DuckDB as the reference
+ * ({@link GobstopperScenarios}), the shared PostgreSQL store with 1, 2 and 3 instances, each a JVM of its own with 4
+ * workers, and a further JVM submitting ({@link PostgresScenarios}), and db-scheduler on the same PostgreSQL with
+ * lock-and-fetch polling ({@code peers.DbSchedulerPostgresScenarios}); rows: throughput, its ratio to db-scheduler's,
+ * tasks run per instance, idle latency submit to start, commits and statements per task in the throughput window
+ * ({@link PgStats}), and how long submitting took. Arguments:
+ *
+ * <ul>
+ *   <li>{@code pg_tasks} (20000): tasks in each throughput run, every column;
+ *   <li>{@code pg_instances} (1,2,3): the cluster sizes, a column each;
+ *   <li>{@code pg_warmup} (5000): warm-up tasks on the same instances (the same scheduler) before the measured run;
+ *   <li>{@code pg_latency} (500): idle-latency tasks, 10 ms apart;
+ *   <li>{@code pg_submit} ({@code async}): how gobstopper's submitter submits, from one thread: {@code async}, one
+ *       {@code submitAsync} per task, or {@code batch}, {@code submitAll} in batches of 500;
+ *   <li>{@code pg_url} (the {@code GOBSTOPPER_BENCH_POSTGRES_URL} environment variable, else the local {@code test}
+ *       database as user postgres);
+ *   <li>{@code pg_runs} (1): with N &gt; 1 every column runs N times in fresh JVMs, the columns taken in turn, and a
+ *       cell shows the median and the runs;
+ *   <li>{@code pg_peer} ({@code true}): the db-scheduler column (and the ratio row) on or off;
+ *   <li>{@code pg_duckdb} ({@code true}): the DuckDB reference column on or off.
+ * </ul>
  */
 public final class Benchmark {
 
@@ -108,14 +127,10 @@ public final class Benchmark {
             }
         }
 
-        List<String> pgHeader = new ArrayList<>();
-        Map<String, List<String>> pgRows = new LinkedHashMap<>();
         if (wanted.contains("compare")) {
             Comparison.run(args, tasks, latencyTasks, warmup, WORKERS);
         }
-        if (wanted.contains("postgres")) {
-            postgres(pgHeader, pgRows, args);
-        }
+        PostgresTable postgres = wanted.contains("postgres") ? PostgresTable.measure(args, WORKERS) : null;
 
         Map<String, List<String>> ourRows = new LinkedHashMap<>();
         if (wanted.contains("soak")) {
@@ -185,84 +200,8 @@ public final class Benchmark {
             java.lang.System.out.println();
             print("gobstopper-tasks on DuckDB", List.of("result"), ourRows);
         }
-        if (!pgRows.isEmpty()) {
-            java.lang.System.out.printf(
-                    Locale.ROOT,
-                    "%nShared store: every instance is a JVM of its own with %d workers "
-                            + "on one fresh PostgreSQL schema (lease 10 s, poll 200 ms); a further JVM with no workers submits "
-                            + "with submitAll while they run; throughput counts from the first submit until every task is "
-                            + "SUCCESS in the store (polled every 20 ms), after a warm-up of %,d tasks on the same instances "
-                            + "(then deleted). Latency: submit call to the start of the task's method, on the idle cluster.%n%n",
-                    WORKERS,
-                    args.integer("pg_warmup", 5_000));
-            print("gobstopper-tasks on one PostgreSQL schema", pgHeader, pgRows);
-        }
-    }
-
-    /**
-     * The shared store: one fresh schema per cluster size; the instances are JVMs of their own with {@value #WORKERS}
-     * workers each, and a further JVM submits (with no workers) while they run.
-     */
-    private static void postgres(List<String> header, Map<String, List<String>> rows, Args args) {
-        int tasks = args.integer("pg_tasks", 20_000);
-        int latencyTasks = args.integer("pg_latency", 500);
-        String throughput = String.format(
-                Locale.ROOT,
-                "throughput, %,d no-op tasks submitted in batches of 500 while " + "the instances run",
-                tasks);
-        String latency = String.format(
-                Locale.ROOT, "idle latency submit to start, p50 / p95 / p99, %,d tasks 10 ms " + "apart", latencyTasks);
-        String submitting = "of which submitting them all took";
-        String shares = "tasks run per instance";
-        for (String size : args.text("pg_instances", "1,2,3").split(",")) {
-            int instances = Integer.parseInt(size.trim());
-            header.add(instances + (instances == 1 ? " instance" : " instances"));
-            List<String> scenario = new ArrayList<>(List.of(
-                    "cluster",
-                    "instances=" + instances,
-                    "workers=" + WORKERS,
-                    "tasks=" + tasks,
-                    "warmup=" + args.integer("pg_warmup", 5_000),
-                    "latency=" + latencyTasks,
-                    "interval_ms=10",
-                    "timeout_s=300"));
-            if (args.values().containsKey("pg_url")) {
-                scenario.add("url=" + args.text("pg_url", null));
-            }
-            Map<String, String> result = Fork.run(
-                    "io.gobstopper.bench.PostgresScenarios", Duration.ofMinutes(15), scenario.toArray(String[]::new));
-            cell(
-                    rows,
-                    throughput,
-                    throughput(result)
-                            + (result.containsKey("seconds")
-                                    ? String.format(Locale.ROOT, " (%.1f s)", number(result, "seconds"))
-                                    : ""));
-            cell(
-                    rows,
-                    submitting,
-                    result.containsKey("submit_seconds")
-                            ? String.format(Locale.ROOT, "%.1f s", number(result, "submit_seconds"))
-                            : "-");
-            cell(rows, shares, result.containsKey("shares") ? result.get("shares") + " %" : "-");
-            cell(
-                    rows,
-                    latency,
-                    result.containsKey("p50_ms")
-                            ? String.format(
-                                            Locale.ROOT,
-                                            "%.1f / %.1f / %.1f ms",
-                                            number(result, "p50_ms"),
-                                            number(result, "p95_ms"),
-                                            number(result, "p99_ms"))
-                                    + (number(result, "started") < latencyTasks
-                                            ? String.format(
-                                                    Locale.ROOT,
-                                                    " (%,.0f of %,d started)",
-                                                    number(result, "started"),
-                                                    latencyTasks)
-                                            : "")
-                            : "failed: " + result.getOrDefault("error", "no result"));
+        if (postgres != null) {
+            postgres.print();
         }
     }
 
@@ -451,7 +390,7 @@ public final class Benchmark {
         return Double.NaN;
     }
 
-    private static void print(String first, List<String> header, Map<String, List<String>> rows) {
+    static void print(String first, List<String> header, Map<String, List<String>> rows) {
         int width = Math.max(
                 first.length(),
                 rows.keySet().stream().mapToInt(String::length).max().orElse(0));

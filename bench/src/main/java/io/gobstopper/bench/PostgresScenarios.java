@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gobstopper.tasks.BackgroundTask;
 import io.gobstopper.tasks.GobstopperTasks;
-import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.engine.TaskEngineSettings;
 import io.gobstopper.tasks.engine.TaskRegistry;
@@ -15,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,18 +38,24 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ol>
  *   <li>a warm-up: {@code warmup} no-op tasks, run and then deleted;
- *   <li>throughput: {@code tasks} no-op tasks submitted with {@code submitAll} in batches of {@code batch} while the
- *       instances run, timed from the first submit until every one is SUCCESS (the store is polled every 20 ms);
+ *   <li>throughput: {@code tasks} no-op tasks submitted from one thread while the instances run ({@code submit}:
+ *       {@code async}, the default, one {@code submitAsync} each and every future joined, failures counted and
+ *       reported; or {@code batch}, {@code submitAll} in batches of {@code batch}), timed from the first submit until
+ *       every one is SUCCESS (the store is polled every 20 ms); the database's work in that window per task
+ *       ({@link PgStats}: transactions, statements, less the harness's own polls);
  *   <li>idle latency: {@code latency} tasks submitted one by one {@code interval_ms} apart on the idle cluster, from
  *       the submit call to the start of the task's method (wall clock, read in both JVMs of one machine).
  * </ol>
  *
  * <p>The database is {@code url} (default {@code GOBSTOPPER_BENCH_POSTGRES_URL}, else
- * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}); the schema is dropped at the end.
+ * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}); the schema is dropped at the end (and reported as
+ * {@code schema}, so that the benchmark drops it too if this JVM is killed). The instances end when told to or when
+ * their standard input closes, that is when this JVM ends, however it ends.
  */
 public final class PostgresScenarios {
 
-    static final String DEFAULT_URL = System.getenv()
+    /** The database unless {@code url} is given: {@code GOBSTOPPER_BENCH_POSTGRES_URL}, else the local test one. */
+    public static final String DEFAULT_URL = System.getenv()
             .getOrDefault("GOBSTOPPER_BENCH_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private static final Duration LEASE = Duration.ofSeconds(10);
@@ -83,6 +89,7 @@ public final class PostgresScenarios {
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(size);
         config.setPoolName(name);
+        config.setDataSourceProperties(PgStats.applicationName()); // tells the benchmark's sessions from others
         return new HikariDataSource(config);
     }
 
@@ -166,17 +173,21 @@ public final class PostgresScenarios {
         int instances = args.integer("instances", 1);
         int workers = args.integer("workers", 4);
         int tasks = args.integer("tasks", 20_000);
-        int batch = args.integer("batch", 500);
+        Submitter submit = Submitter.of(args.text("submit", "async"), args.integer("batch", 500));
         int warmup = args.integer("warmup", 5_000);
         int latencyTasks = args.integer("latency", 500);
         long intervalNanos = TimeUnit.MILLISECONDS.toNanos(args.integer("interval_ms", 10));
         Duration limit = Duration.ofSeconds(args.integer("timeout_s", 300));
         String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Report.note("schema", schema); // the benchmark drops it as well, should this JVM die before its finally
+        Report.note("submit", submit.toString());
         List<Instance> running = new ArrayList<>();
-        try (HikariDataSource dataSource = pool(url, 6, "submitter")) {
+        try (HikariDataSource dataSource = pool(url, 6, "submitter");
+                PgStats stats = PgStats.connect(url)) {
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-            TaskEngine submitter = engine(dataSource, schema, "submitter", 0); // creates the schema
+            TaskEngine submitter = null;
             try {
+                submitter = engine(dataSource, schema, "submitter", 0); // creates the schema
                 for (int i = 1; i <= instances; i++) {
                     running.add(launch(url, schema, "node-" + i, workers));
                 }
@@ -186,16 +197,18 @@ public final class PostgresScenarios {
                     }
                 }
                 if (warmup > 0) {
-                    submitAll(submitter, warmup, batch);
-                    awaitDone(jdbc, schema, warmup, limit);
+                    Submitter.Outcome warm = submit.submit(submitter, warmup);
+                    awaitDone(stats, schema, warm.stored(), limit);
                     clear(jdbc, schema);
                 }
 
+                PgStats.Window window = stats.open();
                 long begin = System.nanoTime();
-                submitAll(submitter, tasks, batch);
+                Submitter.Outcome outcome = submit.submit(submitter, tasks);
                 double submitSeconds = (System.nanoTime() - begin) / 1e9;
-                boolean finished = awaitDone(jdbc, schema, tasks, limit);
+                boolean finished = awaitDone(stats, schema, outcome.stored(), limit);
                 double seconds = (System.nanoTime() - begin) / 1e9;
+                stats.close(window, tasks);
                 long stored = count(jdbc, schema, "SUCCESS");
                 Map<String, Long> shares = new HashMap<>();
                 jdbc.query("SELECT node_id, count(*) FROM " + schema + ".tasks GROUP BY node_id", rs -> {
@@ -203,6 +216,7 @@ public final class PostgresScenarios {
                 });
                 Report.throughput(stored, tasks, seconds, finished);
                 Report.metric("submit_seconds", submitSeconds);
+                outcome.report();
                 Report.note(
                         "shares",
                         running.stream()
@@ -214,40 +228,52 @@ public final class PostgresScenarios {
                 clear(jdbc, schema);
 
                 if (latencyTasks > 0) {
-                    latency(submitter, jdbc, schema, latencyTasks, intervalNanos, limit);
+                    latency(submitter, stats, jdbc, schema, latencyTasks, intervalNanos, limit);
                 }
             } finally {
-                for (Instance instance : running) {
-                    instance.stop();
-                }
-                submitter.close();
-                jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                cleanUp(running, submitter, jdbc, schema);
             }
         }
     }
 
-    private static void submitAll(TaskEngine submitter, int count, int batch) {
-        List<TaskRequest> requests = new ArrayList<>(batch);
-        for (int i = 0; i < count; i++) {
-            requests.add(TaskRequest.of("noop"));
-            if (requests.size() == batch || i == count - 1) {
-                submitter.submitAll(requests);
-                requests.clear();
+    /** Stops the instances and the submitter and drops the schema, each step tried even if one before failed. */
+    private static void cleanUp(List<Instance> running, TaskEngine submitter, JdbcTemplate jdbc, String schema) {
+        List<Runnable> steps = new ArrayList<>();
+        for (Instance instance : running) {
+            steps.add(() -> {
+                try {
+                    instance.stop();
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    instance.process().destroyForcibly();
+                }
+            });
+        }
+        if (submitter != null) {
+            steps.add(submitter::close);
+        }
+        steps.add(() -> jdbc.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException ex) {
+                System.out.println("clean-up step failed: " + ex);
             }
         }
     }
 
     /** Polls every 20 ms until {@code expected} tasks are SUCCESS; false if the limit passed first. */
-    private static boolean awaitDone(JdbcTemplate jdbc, String schema, long expected, Duration limit)
-            throws InterruptedException {
+    private static boolean awaitDone(PgStats stats, String schema, long expected, Duration limit)
+            throws SQLException, InterruptedException {
+        String progress = "SELECT (SELECT count(*) FROM " + schema + ".tasks WHERE status IN ('PENDING', 'RETRY')) "
+                + "+ (SELECT count(*) FROM " + schema + ".tasks WHERE status = 'STARTED'), "
+                + "(SELECT count(*) FROM " + schema + ".tasks WHERE status = 'SUCCESS')";
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            Long unfinished = jdbc.queryForObject(
-                    "SELECT (SELECT count(*) FROM " + schema + ".tasks WHERE status IN "
-                            + "('PENDING', 'RETRY')) + (SELECT count(*) FROM " + schema
-                            + ".tasks WHERE status = 'STARTED')",
-                    Long.class);
-            if (unfinished != null && unfinished == 0 && count(jdbc, schema, "SUCCESS") >= expected) {
+            long[] counts = stats.longs(progress); // the harness's own statement: PgStats subtracts it
+            if (counts[0] == 0 && counts[1] >= expected) {
                 return true;
             }
             TimeUnit.MILLISECONDS.sleep(20); // the poll's period, not a synchronisation
@@ -269,13 +295,19 @@ public final class PostgresScenarios {
 
     /** Submit call to method start, on the idle cluster, {@code count} tasks on a fixed schedule. */
     private static void latency(
-            TaskEngine submitter, JdbcTemplate jdbc, String schema, int count, long intervalNanos, Duration limit)
-            throws InterruptedException {
+            TaskEngine submitter,
+            PgStats stats,
+            JdbcTemplate jdbc,
+            String schema,
+            int count,
+            long intervalNanos,
+            Duration limit)
+            throws SQLException, InterruptedException {
         for (int i = 0; i < 50; i++) { // warm-up, not measured
             submitter.submit("timed");
             TimeUnit.NANOSECONDS.sleep(intervalNanos);
         }
-        awaitDone(jdbc, schema, 50, limit);
+        awaitDone(stats, schema, 50, limit);
         clear(jdbc, schema);
         Map<UUID, Long> submitted = new HashMap<>(count * 2);
         long next = System.nanoTime();
@@ -288,7 +320,7 @@ public final class PostgresScenarios {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
         }
-        awaitDone(jdbc, schema, count, limit);
+        awaitDone(stats, schema, count, limit);
         long[] latencies = new long[count];
         int[] started = {0};
         jdbc.query("SELECT id, result FROM " + schema + ".tasks WHERE status = 'SUCCESS'", rs -> {

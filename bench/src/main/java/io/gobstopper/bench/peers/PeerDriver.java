@@ -37,6 +37,24 @@ final class PeerDriver {
         long await(long total, AtomicLong submitted, long deadlineNanos) throws Exception;
     }
 
+    /**
+     * Brackets the measured part of a throughput run, outside its clock: opened just before the first submit, closed
+     * right after the last task was seen done (e.g. snapshots of the database's counters).
+     */
+    interface Window {
+        Window NONE = new Window() {
+            @Override
+            public void open() {}
+
+            @Override
+            public void close() {}
+        };
+
+        void open() throws Exception;
+
+        void close() throws Exception;
+    }
+
     private PeerDriver() {}
 
     /** An {@link Await} that asks the store every {@code interval}. */
@@ -55,14 +73,22 @@ final class PeerDriver {
     /**
      * Throughput: {@code tasks} tasks from {@code submitters} threads, each thread its share, as fast as
      * {@code submit} returns; timed from the first submit until all are done and durable (by {@code await}), or
-     * until {@code timeout_s} after the first submit. Reports completed, seconds, tasks_per_second and finished.
+     * until {@code timeout_s} after the first submit. Reports completed, seconds, tasks_per_second and finished, and
+     * submit_seconds when every submit returned.
      */
     static void throughput(Args args, Submit submit, Await await) throws Exception {
+        throughput(args, submit, await, Window.NONE);
+    }
+
+    /** As {@link #throughput(Args, Submit, Await)}, with {@code window} opened and closed around the clock. */
+    static void throughput(Args args, Submit submit, Await await, Window window) throws Exception {
         int count = args.integer("tasks", 50_000);
         int submitters = args.integer("submitters", 1);
         long timeout = TimeUnit.SECONDS.toNanos(args.integer("timeout_s", 120));
         AtomicLong submitted = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong submitEnd = new AtomicLong();
+        window.open();
         long begin = System.nanoTime();
         long deadline = begin + timeout;
         List<Thread> threads = new ArrayList<>();
@@ -78,6 +104,7 @@ final class PeerDriver {
                                 submit.submit(i);
                                 submitted.incrementAndGet();
                             }
+                            submitEnd.accumulateAndGet(System.nanoTime(), Math::max);
                         } catch (Throwable ex) {
                             failure.compareAndSet(null, ex);
                         }
@@ -89,6 +116,7 @@ final class PeerDriver {
         }
         long completed = await.await(count, submitted, deadline);
         double seconds = (System.nanoTime() - begin) / 1e9;
+        window.close();
         if (failure.get() != null) {
             throw new IllegalStateException("a submit failed", failure.get());
         }
@@ -99,6 +127,12 @@ final class PeerDriver {
         Report.metric("seconds", seconds);
         Report.metric("tasks_per_second", completed / seconds);
         Report.metric("finished", completed == count ? 1 : 0);
+        if (submitted.get() == count) {
+            for (Thread thread : threads) {
+                thread.join(1_000); // past its last submit: it only has its end time to note
+            }
+            Report.metric("submit_seconds", (submitEnd.get() - begin) / 1e9);
+        }
     }
 
     /**
