@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +31,12 @@ import org.slf4j.LoggerFactory;
  * store's journal and forced to disk in one go (0.2 ms on the project's machine), then handed to the engine and their
  * submitters released. Everything it takes goes on, in order, to the <em>store thread</em>, which writes the
  * transactions, so a submit never waits behind one (an idle DuckDB commit costs 2.5 ms or more). For a store without
- * a journal, new tasks go to the store thread as they are and are released once their transaction commits.
+ * a journal the journal thread is not started: work goes straight to the store thread, and new tasks are released
+ * once their transaction commits.
+ *
+ * <p>Besides tasks' rows and changes, a store can hand the writer <em>batched operations</em> ({@link Batch}): the
+ * items of one kind that arrive while a transaction commits are written together, by one call, in the next one, and
+ * each is answered once it committed. The shared PostgreSQL store writes the ends and progress of runs so.
  *
  * <p>The store thread writes urgent work (commands, flushes, unjournaled inserts) at once, with whatever else arrived
  * while the previous transaction committed. Deferred work (a task's changed state: started, progress, ended; and
@@ -86,6 +93,14 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             return NO_JOURNAL;
         }
 
+        /**
+         * Whether {@link #journal} may journal rows; a sink without a journal has its work go straight to the store
+         * thread, one thread hop fewer for every submit.
+         */
+        default boolean hasJournal() {
+            return false;
+        }
+
         /** Begins a transaction. */
         C begin() throws Exception;
 
@@ -111,6 +126,21 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         void rollback(C tx);
     }
 
+    /**
+     * Operations of one kind that a store writes many at a time: the items that arrive while a transaction commits go
+     * into the next one together, written by one call (one statement for all of them, say), and each is answered once
+     * that transaction has committed, on the completer thread.
+     *
+     * @param <I> an item to write
+     * @param <R> what an item's write answers
+     */
+    @FunctionalInterface
+    public interface Batch<C, I, R> {
+
+        /** Writes the items in the transaction; returns one result per item, in their order. */
+        List<R> write(C tx, List<I> items) throws Exception;
+    }
+
     /** Work run inside the writer's transaction. */
     @FunctionalInterface
     public interface Work<C, T> {
@@ -127,12 +157,17 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     private record Barrier(CompletableFuture<Void> done) {}
 
+    private record Batched<C, I, R>(Batch<C, I, R> batch, I item, CompletableFuture<R> done) {}
+
     private static final Object STOP = new Object();
 
     /** Wakes the store thread to write deferred changes early. */
     private static final Object NUDGE = new Object();
 
     private final BatchSink<C> sink;
+    /** Whether work goes through the journal thread; else straight to the store thread. */
+    private final boolean journaling;
+
     private final Consumer<List<LiveTask>> onInserted;
     private final Consumer<TrackedTask> onDetached;
     private final long delayNanos;
@@ -175,6 +210,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             throw new IllegalArgumentException("the write delay must be more than zero, got " + writeDelay);
         }
         this.sink = sink;
+        this.journaling = sink.hasJournal();
         this.onInserted = onInserted;
         this.onDetached = onDetached;
         this.delayNanos = writeDelay.toNanos();
@@ -191,7 +227,9 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
 
     public void start() {
         storeThread.start();
-        journalThread.start();
+        if (journaling) {
+            journalThread.start();
+        }
     }
 
     /** Inserts tasks; the future completes once they are durable. */
@@ -241,6 +279,18 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Writes an item of a batched operation with whatever else is written at the time; the future completes with the
+     * item's result once its transaction has committed (on the completer thread, never a writer thread).
+     */
+    public <I, R> CompletableFuture<R> add(Batch<C, I, R> batch, I item) {
+        CompletableFuture<R> done = new CompletableFuture<>();
+        if (!offer(new Batched<>(batch, item, done))) {
+            done.completeExceptionally(closedException());
+        }
+        return done;
+    }
+
     /** Completes once everything offered or changed before it has been stored (or has failed). */
     public CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -257,7 +307,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             return;
         }
         closed = true;
-        incoming.add(STOP);
+        (journaling ? incoming : toStore).add(STOP);
         try {
             journalThread.join(TimeUnit.SECONDS.toMillis(30));
             storeThread.join(TimeUnit.SECONDS.toMillis(30));
@@ -272,7 +322,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         if (closed) {
             return false;
         }
-        incoming.add(op);
+        (journaling ? incoming : toStore).add(op); // without a journal, in the order the journal thread keeps
         return true;
     }
 
@@ -414,6 +464,7 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private void process(List<Object> ops, boolean stopping, boolean storeJournaled) throws InterruptedException {
         List<Insert> inserts = new ArrayList<>();
         Set<TrackedTask> changed = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<Batch<C, ?, ?>, List<Batched<C, ?, ?>>> batched = new LinkedHashMap<>();
         List<Command<C, Object>> commands = new ArrayList<>();
         List<Barrier> barriers = new ArrayList<>();
         for (Object op : ops) {
@@ -423,6 +474,10 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 inserts.add(insert);
             } else if (op instanceof Barrier barrier) {
                 barriers.add(barrier);
+            } else if (op instanceof Batched<?, ?, ?> item) {
+                @SuppressWarnings("unchecked")
+                Batched<C, ?, ?> of = (Batched<C, ?, ?>) item;
+                batched.computeIfAbsent(of.batch(), kind -> new ArrayList<>()).add(of);
             } else {
                 @SuppressWarnings("unchecked")
                 Command<C, Object> command = (Command<C, Object>) op;
@@ -464,15 +519,15 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             }
         }
 
-        int parts = inserts.size() + commands.size() + (updateRows.isEmpty() ? 0 : 1) + (storeJournaled ? 1 : 0);
-        if (parts > 0) {
-            Exception failure = writeAll(journaledRows, inserts, insertRows, updated, updateRows, commands);
+        Parts<C> parts = new Parts<>(journaledRows, inserts, insertRows, updated, updateRows, batched, commands);
+        if (parts.count() > 0) {
+            Exception failure = writeAll(parts);
             if (failure != null) {
-                if (parts == 1) {
-                    failParts(journaledRows, inserts, updated, commands, failure, stopping);
+                if (parts.count() == 1 && parts.batchedItems() <= 1) {
+                    failParts(parts, failure, stopping);
                 } else {
-                    log.debug("Batch of {} parts failed; writing them one by one", parts, failure);
-                    writeEach(journaledRows, inserts, insertRows, updated, updateRows, commands, stopping);
+                    log.debug("Batch of {} parts failed; writing them one by one", parts.count(), failure);
+                    writeEach(parts, stopping);
                 }
             }
         }
@@ -488,21 +543,67 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     private record Stored(List<TrackedTask> tasks, List<TaskWrite> rows, long lastSequence) {}
 
     /**
-     * Writes in one transaction; returns the failure, or {@code null} when committed.
+     * What one transaction writes.
      *
      * @param journaledRows the rows of every waiting journaled task, or {@code null}: they only ever go in all
      *     together, so a commit that records a journal sequence stores every row up to it
+     * @param batched the batched operations by kind, each kind written by one call
      */
-    private Exception writeAll(
+    private record Parts<C>(
             Stored journaledRows,
             List<Insert> inserts,
             List<List<TaskWrite>> insertRows,
             List<TrackedTask> updated,
             List<TaskWrite> updateRows,
+            Map<Batch<C, ?, ?>, List<Batched<C, ?, ?>>> batched,
             List<Command<C, Object>> commands) {
+
+        static <C> Parts<C> none() {
+            return new Parts<>(null, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
+        }
+
+        Parts<C> withJournaled(Stored rows) {
+            return new Parts<>(rows, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
+        }
+
+        Parts<C> withInsert(Insert insert, List<TaskWrite> rows) {
+            return new Parts<>(null, List.of(insert), List.of(rows), List.of(), List.of(), Map.of(), List.of());
+        }
+
+        Parts<C> withUpdates(List<TrackedTask> tasks, List<TaskWrite> rows) {
+            return new Parts<>(null, List.of(), List.of(), tasks, rows, Map.of(), List.of());
+        }
+
+        Parts<C> withBatched(Batch<C, ?, ?> batch, List<Batched<C, ?, ?>> items) {
+            return new Parts<>(null, List.of(), List.of(), List.of(), List.of(), Map.of(batch, items), List.of());
+        }
+
+        Parts<C> withCommand(Command<C, Object> command) {
+            return new Parts<>(null, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of(command));
+        }
+
+        /** The parts, each of which fails alone when written alone: an insert, a kind of batch, a command. */
+        int count() {
+            return inserts.size()
+                    + commands.size()
+                    + batched.size()
+                    + (updateRows.isEmpty() ? 0 : 1)
+                    + (journaledRows != null ? 1 : 0);
+        }
+
+        int batchedItems() {
+            return batched.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /** Writes in one transaction; returns the failure, or {@code null} when committed. */
+    private Exception writeAll(Parts<C> parts) {
+        Stored journaledRows = parts.journaledRows();
         List<TaskWrite> allInserts = new ArrayList<>(journaledRows == null ? List.of() : journaledRows.rows());
-        insertRows.forEach(allInserts::addAll);
+        parts.insertRows().forEach(allInserts::addAll);
+        List<Command<C, Object>> commands = parts.commands();
         Object[] results = new Object[commands.size()];
+        List<Runnable> answers = new ArrayList<>(parts.batched().size());
         int ran = 0;
         C tx = null;
         try {
@@ -513,7 +614,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             if (journaledRows != null) {
                 sink.journaledStored(tx, journaledRows.lastSequence());
             }
-            Set<UUID> mismatched = updateRows.isEmpty() ? Set.of() : sink.update(tx, updateRows);
+            Set<UUID> mismatched = parts.updateRows().isEmpty() ? Set.of() : sink.update(tx, parts.updateRows());
+            for (Map.Entry<Batch<C, ?, ?>, List<Batched<C, ?, ?>>> kind :
+                    parts.batched().entrySet()) {
+                answers.add(write(tx, kind.getKey(), kind.getValue()));
+            }
             for (; ran < commands.size(); ran++) {
                 results[ran] = commands.get(ran).work().apply(tx);
             }
@@ -525,8 +630,11 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 journaled.clear();
                 journaledTasks = 0;
             }
-            inserted(inserts, insertRows);
-            updatedAll(updated, updateRows, mismatched);
+            inserted(parts.inserts(), parts.insertRows());
+            updatedAll(parts.updated(), parts.updateRows(), mismatched);
+            if (!answers.isEmpty()) {
+                completer.execute(() -> answers.forEach(Runnable::run));
+            }
             for (int i = 0; i < commands.size(); i++) {
                 commands.get(i).done().complete(results[i]);
             }
@@ -545,57 +653,95 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
         }
     }
 
-    private void writeEach(
-            Stored journaledRows,
-            List<Insert> inserts,
-            List<List<TaskWrite>> insertRows,
-            List<TrackedTask> updated,
-            List<TaskWrite> updateRows,
-            List<Command<C, Object>> commands,
-            boolean stopping) {
-        if (journaledRows != null) {
-            Exception failure = writeAll(journaledRows, List.of(), List.of(), List.of(), List.of(), List.of());
+    /** Writes one kind of batched operation; returns what answers its items once the transaction commits. */
+    private <I, R> Runnable write(C tx, Batch<C, ?, ?> kind, List<Batched<C, ?, ?>> items) throws Exception {
+        @SuppressWarnings("unchecked")
+        Batch<C, I, R> batch = (Batch<C, I, R>) kind;
+        List<I> values = new ArrayList<>(items.size());
+        for (Batched<C, ?, ?> item : items) {
+            @SuppressWarnings("unchecked")
+            I value = (I) item.item();
+            values.add(value);
+        }
+        List<R> results = batch.write(tx, values);
+        if (results.size() != items.size()) {
+            throw new IllegalStateException(
+                    "A batched write answered " + results.size() + " results for " + items.size() + " items");
+        }
+        return () -> {
+            for (int i = 0; i < items.size(); i++) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<R> done = (CompletableFuture<R>) items.get(i).done();
+                done.complete(results.get(i));
+            }
+        };
+    }
+
+    private void writeEach(Parts<C> parts, boolean stopping) {
+        Parts<C> none = Parts.none();
+        if (parts.journaledRows() != null) {
+            Exception failure = writeAll(none.withJournaled(parts.journaledRows()));
             if (failure != null) {
                 keepJournaled(failure, stopping);
             }
         }
-        for (int i = 0; i < inserts.size(); i++) {
-            Exception failure = writeAll(
-                    null, List.of(inserts.get(i)), List.of(insertRows.get(i)), List.of(), List.of(), List.of());
+        for (int i = 0; i < parts.inserts().size(); i++) {
+            Insert insert = parts.inserts().get(i);
+            Exception failure =
+                    writeAll(none.withInsert(insert, parts.insertRows().get(i)));
             if (failure != null) {
-                failInsert(inserts.get(i), failure);
+                failInsert(insert, failure);
             }
         }
-        if (!updateRows.isEmpty()) {
-            Exception failure = writeAll(null, List.of(), List.of(), updated, updateRows, List.of());
+        if (!parts.updateRows().isEmpty()) {
+            Exception failure = writeAll(none.withUpdates(parts.updated(), parts.updateRows()));
             if (failure != null) {
-                failUpdates(updated, failure, stopping);
+                failUpdates(parts.updated(), failure, stopping);
             }
         }
-        for (Command<C, Object> command : commands) {
-            Exception failure = writeAll(null, List.of(), List.of(), List.of(), List.of(), List.of(command));
+        parts.batched().forEach((batch, items) -> {
+            if (parts.count() > 1) { // else the transaction that failed held only these
+                Exception failure = writeAll(none.withBatched(batch, items));
+                if (failure == null) {
+                    return;
+                }
+                if (items.size() == 1) {
+                    failBatched(items.get(0), failure);
+                    return;
+                }
+            }
+            for (Batched<C, ?, ?> item : items) { // one bad item fails alone
+                Exception alone = writeAll(none.withBatched(batch, List.of(item)));
+                if (alone != null) {
+                    failBatched(item, alone);
+                }
+            }
+        });
+        for (Command<C, Object> command : parts.commands()) {
+            Exception failure = writeAll(none.withCommand(command));
             if (failure != null) {
                 command.done().completeExceptionally(storeFailure("A task store operation failed", failure));
             }
         }
     }
 
-    private void failParts(
-            Stored journaledRows,
-            List<Insert> inserts,
-            List<TrackedTask> updated,
-            List<Command<C, Object>> commands,
-            Exception failure,
-            boolean stopping) {
-        inserts.forEach(insert -> failInsert(insert, failure));
-        if (journaledRows != null) {
+    private void failParts(Parts<C> parts, Exception failure, boolean stopping) {
+        parts.inserts().forEach(insert -> failInsert(insert, failure));
+        if (parts.journaledRows() != null) {
             keepJournaled(failure, stopping);
         }
-        if (!updated.isEmpty()) {
-            failUpdates(updated, failure, stopping);
+        if (!parts.updated().isEmpty()) {
+            failUpdates(parts.updated(), failure, stopping);
         }
-        commands.forEach(command ->
-                command.done().completeExceptionally(storeFailure("A task store operation failed", failure)));
+        parts.batched().values().forEach(items -> items.forEach(item -> failBatched(item, failure)));
+        parts.commands()
+                .forEach(command ->
+                        command.done().completeExceptionally(storeFailure("A task store operation failed", failure)));
+    }
+
+    private void failBatched(Batched<C, ?, ?> item, Exception failure) {
+        RuntimeException reason = storeFailure("A task store operation failed", failure);
+        completer.execute(() -> item.done().completeExceptionally(reason));
     }
 
     /** Unjournaled inserts are committed: bookkeeping, then the tasks are handed over and their submitters released. */

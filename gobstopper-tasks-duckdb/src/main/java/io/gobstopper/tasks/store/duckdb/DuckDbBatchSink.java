@@ -143,6 +143,11 @@ final class DuckDbBatchSink implements GroupCommitWriter.BatchSink<DuckDbBatchSi
      * is emptied first when it has grown and the table holds every record in it; only this thread touches the file.
      */
     @Override
+    public boolean hasJournal() {
+        return journal != null;
+    }
+
+    @Override
     public long journal(List<TaskWrite> rows) throws IOException {
         if (journal == null) {
             return GroupCommitWriter.NO_JOURNAL;

@@ -116,6 +116,54 @@ class GroupCommitWriterTests {
     }
 
     @Test
+    void batchedItemsOfOneKindAreWrittenByOneCallInTheSharedTransactionAndAnsweredAfterItsCommit() {
+        jdbc.execute("CREATE TABLE marks (label TEXT NOT NULL)");
+        List<Integer> callSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        GroupCommitWriter.Batch<DuckDbBatchSink.Tx, String, Integer> marks = (tx, labels) -> {
+            callSizes.add(labels.size());
+            List<Integer> answers = new java.util.ArrayList<>();
+            for (String label : labels) {
+                if (label == null) {
+                    throw new IllegalStateException("a mark needs a label");
+                }
+                tx.jdbc().update("INSERT INTO marks VALUES (?)", label);
+                answers.add(label.length());
+            }
+            return answers;
+        };
+        TrackedTask task = task();
+        // offered before the writer starts, so all of them land in its first transaction
+        CompletableFuture<Integer> a = writer.add(marks, "a");
+        CompletableFuture<Void> stored = writer.insert(List.of(task));
+        CompletableFuture<Integer> bb = writer.add(marks, "bb");
+        CompletableFuture<Integer> ccc = writer.add(marks, "ccc");
+        writer.start();
+
+        assertThat(List.of(a.join(), bb.join(), ccc.join())).containsExactly(1, 2, 3);
+        stored.join();
+        assertThat(callSizes).as("one call for the three").containsExactly(3);
+        assertThat(jdbc.queryForList("SELECT label FROM marks ORDER BY label", String.class))
+                .containsExactly("a", "bb", "ccc");
+        assertThat(storedIds()).containsExactly(task.task().id());
+
+        callSizes.clear();
+        writer.close();
+        writer = new GroupCommitWriter<>(sink, tasks -> {}, t -> {}, Duration.ofSeconds(30), "test-writer-3");
+        CompletableFuture<Integer> good = writer.add(marks, "good");
+        CompletableFuture<Integer> bad = writer.add(marks, null);
+        writer.start();
+
+        assertThat(good.join()).isEqualTo(4);
+        assertThatThrownBy(bad::join)
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(TaskStoreException.class)
+                .hasMessageContaining("a mark needs a label");
+        assertThat(callSizes).as("together, then each alone").containsExactly(2, 1, 1);
+        assertThat(jdbc.queryForList("SELECT label FROM marks ORDER BY label", String.class))
+                .containsExactly("a", "bb", "ccc", "good");
+    }
+
+    @Test
     void aChangeWaitsForTheWriteDelayUnlessAFlushAsksForIt() {
         TrackedTask task = task();
         writer.start();
