@@ -48,6 +48,14 @@ final class CategoryPool {
     private int threadNumber;
     private int idle;
     private boolean stopping;
+    /** Runs that ended and whose outcome the store has not confirmed yet (a store that writes many at a time). */
+    private final java.util.concurrent.atomic.AtomicInteger recording = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How long runs take, a moving average over the latest runs; -1 before the first run ends. */
+    private volatile long meanRunNanos = -1;
+    /** When the latest run ended ({@link System#nanoTime()}). */
+    private volatile long lastRunEndedNanos = System.nanoTime();
+
     /** Starts the rate limit allows now (token bucket), and when it was last topped up. */
     private double tokens;
 
@@ -87,6 +95,66 @@ final class CategoryPool {
             for (int i = Math.min(tasks.size(), idle); i > 0; i--) {
                 available.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records a run's time (races between workers only blur the average). */
+    private void ran(long beganNanos) {
+        long ended = System.nanoTime();
+        long took = ended - beganNanos;
+        long mean = meanRunNanos;
+        meanRunNanos = mean < 0 ? took : mean + (took - mean) / 8;
+        lastRunEndedNanos = ended;
+    }
+
+    /** How long runs take, on average over the latest ones; -1 before the first run ended. */
+    long meanRunNanos() {
+        return meanRunNanos;
+    }
+
+    /** How long ago the latest run ended (or the pool was made). */
+    long sinceLastRunNanos() {
+        return System.nanoTime() - lastRunEndedNanos;
+    }
+
+    /** A run's outcome went to the store, which has yet to confirm it. */
+    void recordingStarted() {
+        recording.incrementAndGet();
+    }
+
+    /** The store confirmed (or refused) an outcome. */
+    void recordingEnded() {
+        recording.decrementAndGet();
+    }
+
+    /** Outcomes of runs that the store has yet to confirm. */
+    int recording() {
+        return recording.get();
+    }
+
+    boolean rateLimited() {
+        return rate != null;
+    }
+
+    /** Takes the waiting tasks that have waited longer than {@code nanos} off the queue. */
+    List<LiveTask> takeWaitingLongerThan(long nanos) {
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            List<LiveTask> taken = new ArrayList<>();
+            for (ArrayDeque<Entry> level : levels) {
+                level.removeIf(entry -> {
+                    boolean old = now - entry.enqueuedNanos() > nanos;
+                    if (old) {
+                        taken.add(entry.task());
+                    }
+                    return old;
+                });
+            }
+            queued -= taken.size();
+            return taken;
         } finally {
             lock.unlock();
         }
@@ -139,11 +207,13 @@ final class CategoryPool {
                 return;
             }
             running.put(self, task);
+            long began = System.nanoTime();
             try {
                 runner.accept(task);
             } catch (Throwable ex) {
                 log.error("Worker {} failed outside a task; it carries on", self.getName(), ex);
             } finally {
+                ran(began);
                 running.remove(self);
                 Thread.interrupted(); // an interrupt meant for the finished task must not hit the next one
             }

@@ -5,25 +5,45 @@ import io.gobstopper.tasks.store.SharedTaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the workers of this instance from a store shared by several: whenever a category has idle workers it claims
- * that many due tasks (in small batches), and it looks again when told that work may be waiting, when a worker frees
- * up, or after the poll interval. Every poll interval it also runs the store's housekeeping and reads which
- * tasks wait in the store, per category. One thread.
+ * Feeds the workers of this instance from a store shared by several: one claim takes due tasks for the free workers
+ * of every category at once, and it looks again when told that work may be waiting, when a worker frees up, or after
+ * the poll interval, or when the soonest delayed task in the store is due. Every poll interval it also runs the
+ * store's housekeeping and reads which tasks wait in the store, per category, and when the next delayed one is due.
+ * One thread.
+ *
+ * <p>While a category's runs are short it claims a little ahead: as many tasks more than its free workers as they
+ * get through in {@link #AHEAD_HORIZON} (at most {@link #AHEAD_PER_WORKER} per worker), topped up once half of them
+ * are gone, so one claim (one commit) feeds many runs. Tasks claimed ahead are the instance's and wait for its
+ * workers; so that workers stuck in long runs hold none back from the other instances, ahead claims stop once no run
+ * has ended for {@link #HOLD_LIMIT}, and tasks that waited here that long are given back to the store.
  */
 final class Claimer {
 
     private static final Logger log = LoggerFactory.getLogger(Claimer.class);
 
-    /** The most tasks one claim takes, so that one instance does not hoard a burst the others could share. */
-    static final int BATCH = 16;
+    /** How much work, in time, a category claims beyond its free workers while its runs are short. */
+    static final Duration AHEAD_HORIZON = Duration.ofMillis(50);
+
+    /** The most tasks claimed ahead per worker. */
+    static final int AHEAD_PER_WORKER = 64;
+
+    /**
+     * How long a claimed task may wait here for a worker before it is given back, and how long without a run ending
+     * stops claiming ahead.
+     */
+    static final Duration HOLD_LIMIT = Duration.ofSeconds(1);
 
     private final SharedTaskStore store;
     private final Supplier<Collection<String>> categories;
@@ -33,6 +53,12 @@ final class Claimer {
     private final long pollMillis;
     private final Object signal = new Object();
     private boolean woken;
+    /**
+     * When the soonest delayed task in the store becomes due (epoch millis); 0 for none, -1 to read it again. Guarded
+     * by {@link #signal}.
+     */
+    private long nextDueMillis;
+
     private volatile boolean stopped;
     private Thread thread;
     private String lastProblem;
@@ -58,6 +84,22 @@ final class Claimer {
         thread = new Thread(this::loop, "gobstopper-claimer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A task in the store becomes due at this time: look for work then (sooner than the next poll, say). */
+    void dueAt(Instant due) {
+        synchronized (signal) {
+            long at = millisAtOrAfter(due);
+            if (nextDueMillis == 0 || (nextDueMillis > 0 && at < nextDueMillis)) {
+                nextDueMillis = at;
+                signal.notifyAll(); // to wait for the sooner time
+            }
+        }
+    }
+
+    /** The first millisecond at or after the instant: a wait that ends then finds the task due. */
+    private static long millisAtOrAfter(Instant instant) {
+        return instant.toEpochMilli() + (instant.getNano() % 1_000_000 == 0 ? 0 : 1);
     }
 
     /** Look for work now. */
@@ -87,13 +129,16 @@ final class Claimer {
             try {
                 long nowMillis = clock.millis();
                 if (nowMillis - lastSweep >= pollMillis) {
-                    Instant now = clock.instant();
-                    store.sweep(now);
-                    queues.refresh(store.waiting(now));
+                    Instant swept = clock.instant();
+                    store.sweep(swept);
+                    queues.refresh(store.waiting(swept));
+                    setNextDue(-1);
                     lastSweep = nowMillis;
                 }
-                for (String category : categories.get()) {
-                    more |= claimFor(pools.apply(category));
+                Instant now = clock.instant();
+                more = claim(now);
+                if (nextDue() < 0) { // after the claim, which took what was due at the same instant
+                    setNextDue(store.nextDue(now).map(Claimer::millisAtOrAfter).orElse(0L));
                 }
                 lastProblem = null;
             } catch (RuntimeException ex) {
@@ -109,30 +154,136 @@ final class Claimer {
     }
 
     /**
-     * Claims work for the category's idle workers, no more: a task claimed here waits for a worker here, so claiming
-     * ahead would hold tasks back from idle instances while this one's workers are busy with long runs. Returns
-     * {@code true} if it took a full batch (so more may wait).
+     * Gives back what waited too long, then claims for every category that wants tasks, in one claim. Returns
+     * {@code true} if some category got all it asked for (so more may wait).
      */
-    private boolean claimFor(CategoryPool pool) {
-        int idle = pool.workers() - pool.running() - pool.queued();
-        if (idle <= 0 || stopped) {
+    private boolean claim(Instant now) {
+        Map<String, CategoryPool> wanting = new LinkedHashMap<>();
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (String category : categories.get()) {
+            CategoryPool pool = pools.apply(category);
+            giveBackHeld(pool);
+            int want = want(pool);
+            if (want > 0 && !stopped) {
+                wanting.put(category, pool);
+                wanted.put(category, want);
+            }
+        }
+        if (wanted.isEmpty()) {
             return false;
         }
-        int wanted = Math.min(idle, BATCH);
-        Instant now = clock.instant();
-        List<LiveTask> claimed = store.claim(pool.category(), wanted, now);
-        queues.claimed(pool.category(), claimed.size(), claimed.size() < wanted);
-        if (!claimed.isEmpty()) {
-            pool.enqueue(claimed);
+        List<LiveTask> claimed = store.claim(wanted, now);
+        Map<String, List<LiveTask>> byCategory = new LinkedHashMap<>();
+        for (LiveTask task : claimed) {
+            byCategory
+                    .computeIfAbsent(task.category(), name -> new ArrayList<>())
+                    .add(task);
         }
-        return claimed.size() == wanted;
+        boolean more = false;
+        for (Map.Entry<String, Integer> want : wanted.entrySet()) {
+            List<LiveTask> got = byCategory.getOrDefault(want.getKey(), List.of());
+            queues.claimed(want.getKey(), got.size(), got.size() < want.getValue());
+            if (!got.isEmpty()) {
+                wanting.get(want.getKey()).enqueue(got);
+            }
+            more |= got.size() == want.getValue();
+        }
+        return more;
+    }
+
+    /**
+     * How many tasks to claim for a category: one per free worker, and while its runs are short (and a run ended
+     * lately) up to its ahead allowance, once half of that is used up.
+     */
+    static int want(CategoryPool pool) {
+        return want(pool, 0);
+    }
+
+    /**
+     * As {@link #want(CategoryPool)}, with {@code finishing} of the runs counted as done already (a worker that is
+     * finishing its task).
+     */
+    static int want(CategoryPool pool, int finishing) {
+        int workers = pool.workers();
+        int running = Math.max(0, pool.running() - finishing);
+        int queued = pool.queued();
+        int ahead = ahead(pool);
+        int free = workers - running - queued;
+        if (free <= 0 && (ahead == 0 || queued > ahead / 2)) {
+            return 0;
+        }
+        // runs whose outcomes the store has yet to confirm still hold their claims: bound them too, so that a slow
+        // store slows the claims instead of letting this instance claim everything
+        int held = running + queued + pool.recording();
+        return Math.max(0, Math.min(workers + ahead - running - queued, 2 * (workers + ahead) - held));
+    }
+
+    /** How many tasks the category may hold beyond its workers: what they get through in the horizon. */
+    static int ahead(CategoryPool pool) {
+        long mean = pool.meanRunNanos();
+        if (mean < 0 || pool.rateLimited() || pool.sinceLastRunNanos() > HOLD_LIMIT.toNanos()) {
+            return 0;
+        }
+        long workers = pool.workers();
+        long within = workers * AHEAD_HORIZON.toNanos() / Math.max(1, mean);
+        return (int) Math.min(workers * AHEAD_PER_WORKER, within);
+    }
+
+    /** Gives back to the store the tasks that waited here longer than the hold limit: the workers are stuck. */
+    private void giveBackHeld(CategoryPool pool) {
+        if (pool.rateLimited() || pool.queued() == 0) {
+            return; // a rate-limited queue waits for its tokens, not for stuck workers
+        }
+        List<LiveTask> held = pool.takeWaitingLongerThan(HOLD_LIMIT.toNanos());
+        if (held.isEmpty()) {
+            return;
+        }
+        store.unclaim(held);
+        log.info(
+                "Gave back {} claimed tasks of category {} that waited more than {} ms for a worker here (its {} "
+                        + "workers are busy): any instance runs them now",
+                held.size(),
+                pool.category(),
+                TimeUnit.NANOSECONDS.toMillis(HOLD_LIMIT.toNanos()),
+                pool.workers());
+    }
+
+    /** Waits to be woken, for the poll interval at most, and no longer than until the soonest delayed task is due. */
+    private long nextDue() {
+        synchronized (signal) {
+            return nextDueMillis;
+        }
+    }
+
+    /** @param millis when the next delayed task is due as read from the store, 0 for none, or -1 to read it again */
+    private void setNextDue(long millis) {
+        synchronized (signal) {
+            if (millis < 0
+                    || (millis == 0 && nextDueMillis < 0)
+                    || (millis > 0 && (nextDueMillis <= 0 || millis < nextDueMillis))) {
+                nextDueMillis = millis; // a sooner time heard meanwhile is kept
+            }
+        }
     }
 
     private void awaitSignal() {
         synchronized (signal) {
             try {
-                if (!woken && !stopped) {
-                    signal.wait(pollMillis);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pollMillis);
+                while (!woken && !stopped) {
+                    long wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (nextDueMillis > 0) {
+                        long untilDue = nextDueMillis - clock.millis();
+                        if (untilDue <= 0) {
+                            nextDueMillis = -1; // due now: claim it, then look for the next
+                            break;
+                        }
+                        wait = Math.min(wait, untilDue);
+                    }
+                    if (wait <= 0) {
+                        break;
+                    }
+                    signal.wait(wait); // a sooner due time wakes it to wait less
                 }
             } catch (InterruptedException ex) {
                 stopped = true;

@@ -115,12 +115,19 @@ final class ClaimingDispatch implements Dispatch {
 
     @Override
     public void ended(LiveTask task) {
-        claimer.wake(); // a dependant may be ready (the store cancels those of a failed parent)
+        // a dependant may be ready (the store cancels those of a failed parent), and the outcome no longer holds
+        // room: look, unless no category could take a task now (a worker freeing up wakes the claimer then)
+        if (workers.anyPool(pool -> Claimer.want(pool) > 0)) {
+            claimer.wake();
+        }
     }
 
     @Override
     public void workerFree(LiveTask task) {
-        claimer.wake();
+        // a wake-up per task would cost a context switch per task while claims ahead keep the workers fed
+        if (Claimer.want(workers.pool(task.category()), 1) > 0) {
+            claimer.wake();
+        }
     }
 
     /**
@@ -172,6 +179,11 @@ final class ClaimingDispatch implements Dispatch {
         @Override
         public void workAvailable() {
             claimer.wake();
+        }
+
+        @Override
+        public void workDueAt(Instant due) {
+            claimer.dueAt(due);
         }
 
         @Override

@@ -75,10 +75,10 @@ final class TaskRunner {
         if (found.isEmpty()) {
             String error = "No task named '" + task.name() + "' is registered in this application (renamed or "
                     + "removed?); retry it once the task exists again";
-            if (store.apply(task, new TaskChange.Reject(error, state.now()))) {
+            record(task, new TaskChange.Reject(error, state.now()), null, false, () -> {
                 events.emit(TaskEventType.FAILED, task);
                 dispatch.ended(task);
-            }
+            });
             return;
         }
         TaskDefinition definition = found.get();
@@ -170,12 +170,36 @@ final class TaskRunner {
                     true);
             return;
         }
-        if (store.apply(task, new TaskChange.Succeed(resultJson, state.now()))) {
+        record(task, new TaskChange.Succeed(resultJson, state.now()), null, true, () -> {
             events.emit(TaskEventType.SUCCEEDED, task);
             dispatch.ended(task);
-        } else {
-            stopIfCancelled(task, null); // a cancel request came in just before: it wins
-        }
+        });
+    }
+
+    /**
+     * Records a change of a run's task and, once the store holds it, runs {@code then} (events, dependants, the
+     * task's room): at once for most stores, after a shared commit for a store that writes many tasks at a time, while
+     * this worker goes on. An outcome turned away because a cancel request came in just before is, when
+     * {@code stopWhenRefused}, recorded as a stop instead: the request wins.
+     */
+    private void record(LiveTask task, TaskChange change, Throwable failure, boolean stopWhenRefused, Runnable then) {
+        CategoryPool pool = workers.pool(task.category());
+        pool.recordingStarted();
+        store.applyAsync(task, change).whenComplete((applied, error) -> {
+            pool.recordingEnded();
+            if (error != null) {
+                log.warn(
+                        "Task {} ({}): could not store its {}; the store keeps the task as it last stored it: {}",
+                        task.id(),
+                        task.name(),
+                        change.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
+                        error.toString());
+            } else if (applied) {
+                then.run();
+            } else if (stopWhenRefused) {
+                stopIfCancelled(task, failure);
+            }
+        });
     }
 
     /**
@@ -219,11 +243,11 @@ final class TaskRunner {
             return false;
         }
         String reason = "Cancelled while running" + (failure == null ? "" : "; it stopped with " + describe(failure));
-        if (store.apply(task, new TaskChange.Stop(reason, state.now()))) {
+        record(task, new TaskChange.Stop(reason, state.now()), null, false, () -> {
             log.info("Task {} ({}) stopped after a cancel request", task.name(), task.id());
             events.emit(TaskEventType.CANCELLED, task);
             dispatch.ended(task);
-        }
+        });
         return true;
     }
 
@@ -247,7 +271,7 @@ final class TaskRunner {
         int retries = task.retryCount();
         Instant now = state.now();
         if (failFast || definition.failsFast(failure) || retries >= task.maxRetries()) {
-            if (store.apply(task, new TaskChange.Fail(error, now, null))) {
+            record(task, new TaskChange.Fail(error, now, null), failure, true, () -> {
                 log.warn(
                         "Task {} ({}) failed{}",
                         task.name(),
@@ -256,13 +280,11 @@ final class TaskRunner {
                         failure);
                 events.emit(TaskEventType.FAILED, task);
                 dispatch.ended(task);
-            } else {
-                stopIfCancelled(task, failure);
-            }
+            });
             return;
         }
         Duration delay = settings.retryFor(task.category()).delayBefore(retries + 1);
-        if (store.apply(task, new TaskChange.Fail(error, now, now.plus(delay)))) {
+        record(task, new TaskChange.Fail(error, now, now.plus(delay)), failure, true, () -> {
             log.info(
                     "Task {} ({}) failed, retry {} of {} in {}: {}",
                     task.name(),
@@ -273,9 +295,7 @@ final class TaskRunner {
                     error);
             events.emit(TaskEventType.RETRY, task); // before the timer can start the next run
             dispatch.retryLater(task, delay);
-        } else {
-            stopIfCancelled(task, failure);
-        }
+        });
     }
 
     private static String describe(Throwable failure) {
@@ -285,9 +305,12 @@ final class TaskRunner {
 
     /** Records progress reported by a running task. */
     void progress(LiveTask task, int percent, String message) {
-        if (store.apply(task, new TaskChange.Progress(percent, message))) {
-            events.emit(TaskEventType.PROGRESS, task);
-        }
+        record(
+                task,
+                new TaskChange.Progress(percent, message),
+                null,
+                false,
+                () -> events.emit(TaskEventType.PROGRESS, task));
     }
 
     /** Interrupts the run of a task, if it runs here. */

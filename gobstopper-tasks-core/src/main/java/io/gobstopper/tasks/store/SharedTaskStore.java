@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A store that several instances share. Its {@link #open} returns no tasks to queue and it tells nobody of inserts to
@@ -30,7 +31,25 @@ public interface SharedTaskStore extends TaskStore {
      * statement, so no two instances claim one task. The tasks come back waiting for a {@link TaskChange.Start}; a
      * lease that this store renews while they run keeps them this instance's.
      */
-    List<LiveTask> claim(String category, int max, Instant now);
+    default List<LiveTask> claim(String category, int max, Instant now) {
+        return claim(Map.of(category, max), now);
+    }
+
+    /**
+     * Claims due tasks of several categories at once, as {@link #claim(String, int, Instant)} does for each: one
+     * statement for all of them.
+     *
+     * @param wanted the most tasks to claim, by category
+     * @return the tasks claimed, highest priority first and oldest first within a priority
+     */
+    List<LiveTask> claim(Map<String, Integer> wanted, Instant now);
+
+    /**
+     * Gives back claimed tasks that never started (they waited here while this instance's workers were busy): they
+     * wait in the store again, for any instance, without an attempt counted. Tasks that are no longer this instance's,
+     * or that started or ended meanwhile, are left as they are.
+     */
+    void unclaim(List<LiveTask> tasks);
 
     /**
      * Housekeeping, run by every instance every poll interval: takes back the tasks of instances whose lease expired,
@@ -43,6 +62,12 @@ public interface SharedTaskStore extends TaskStore {
      * waited longest became due; categories without such a task are left out.
      */
     Map<String, Waiting> waiting(Instant now);
+
+    /**
+     * When the soonest task that waits for its due time (delayed, or in RETRY) becomes due, or empty when none waits:
+     * so that an instance looks for work then, also for tasks another instance or an earlier process submitted.
+     */
+    Optional<Instant> nextDue(Instant now);
 
     /** The instances working on the store, this one first. */
     List<NodeInfo> nodes();

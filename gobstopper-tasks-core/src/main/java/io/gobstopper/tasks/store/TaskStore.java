@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -91,6 +92,22 @@ public interface TaskStore extends AutoCloseable {
      *     elsewhere turns an outcome away (the task is then {@linkplain LiveTask#cancelRequested() to be stopped})
      */
     boolean apply(LiveTask task, TaskChange change);
+
+    /**
+     * Applies a change as {@link #apply} does, answering once it is stored: a store that writes the changes of many
+     * tasks in one transaction answers after that commit, and the engine tells listeners, releases dependants and
+     * frees the task's room only then; the worker meanwhile goes on to its next task. The answer may come on a thread
+     * of the store's: keep what is chained on it quick. By default the change is applied at once, as {@link #apply}.
+     *
+     * @return completes with what {@link #apply} would answer, or exceptionally when the change could not be stored
+     */
+    default CompletionStage<Boolean> applyAsync(LiveTask task, TaskChange change) {
+        try {
+            return CompletableFuture.completedFuture(apply(task, change));
+        } catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
 
     /**
      * Cancels a PENDING or RETRY task, durably; for a STARTED task records the request (see

@@ -9,7 +9,9 @@ import io.gobstopper.tasks.contract.TestStorage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +79,77 @@ public abstract class SharedTaskStoreContract {
         assertThat(store.claim("claims", 5, now().plusSeconds(3601)))
                 .extracting(LiveTask::id)
                 .containsExactly(later.id());
+    }
+
+    @Test
+    void oneClaimTakesTasksOfSeveralCategoriesEachUpToItsOwnMaximum() {
+        Instant base = now().minusSeconds(10);
+        LiveTask a1 = inserted("many-a", TaskPriority.NORMAL, base, null, List.of());
+        LiveTask a2 = inserted("many-a", TaskPriority.NORMAL, base.plusSeconds(1), null, List.of());
+        inserted("many-a", TaskPriority.NORMAL, base.plusSeconds(2), null, List.of());
+        LiveTask b1 = inserted("many-b", TaskPriority.LOW, base, null, List.of());
+        LiveTask b2 = inserted("many-b", TaskPriority.HIGH, base.plusSeconds(3), null, List.of());
+        inserted("many-c", TaskPriority.CRITICAL, base, null, List.of());
+
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        wanted.put("many-a", 2);
+        wanted.put("many-b", 5);
+        wanted.put("many-c", 0);
+        List<LiveTask> claimed = store.claim(wanted, now());
+
+        assertThat(claimed)
+                .as("highest priority first, then oldest, across the categories")
+                .extracting(LiveTask::id)
+                .containsExactly(b2.id(), a1.id(), a2.id(), b1.id());
+        assertThat(store.claim(Map.of("many-b", 5), now())).isEmpty();
+        assertThat(store.claim(Map.of("many-a", 5, "many-c", 5), now())).hasSize(2);
+    }
+
+    @Test
+    void claimedTasksGivenBackWaitAgainWithoutAnAttemptCountedAndAStartedOneStaysClaimed() {
+        Instant base = now().minusSeconds(10);
+        for (int i = 0; i < 3; i++) {
+            inserted("given-back", TaskPriority.NORMAL, base.plusSeconds(i), null, List.of());
+        }
+        List<LiveTask> claimed = store.claim("given-back", 3, now());
+        LiveTask started = claimed.get(0);
+        assertThat(store.apply(started, new TaskChange.Start(now()))).isTrue();
+
+        store.unclaim(claimed);
+
+        assertThat(store.find(started.id()).orElseThrow().status()).isEqualTo(TaskStatus.STARTED);
+        assertThat(store.tracked(started.id())).isSameAs(started);
+        for (LiveTask back : claimed.subList(1, 3)) {
+            TaskInfo info = store.find(back.id()).orElseThrow();
+            assertThat(info.status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(info.retryCount()).isZero();
+            assertThat(info.startedAt()).isNull();
+            assertThat(store.tracked(back.id())).isNull();
+            assertThat(store.apply(back, new TaskChange.Start(now())))
+                    .as("no longer this instance's to start")
+                    .isFalse();
+        }
+        List<LiveTask> again = store.claim("given-back", 5, now());
+        assertThat(again)
+                .extracting(LiveTask::id)
+                .containsExactly(claimed.get(1).id(), claimed.get(2).id());
+        assertThat(store.apply(started, new TaskChange.Succeed(null, now()))).isTrue();
+        assertThat(store.find(started.id()).orElseThrow().status()).isEqualTo(TaskStatus.SUCCESS);
+    }
+
+    @Test
+    void theSoonestDelayedTaskSaysWhenToLookForWorkNext() {
+        Instant now = now();
+        assertThat(store.nextDue(now)).isEmpty();
+        inserted("delayed", TaskPriority.NORMAL, now, null, List.of());
+        Instant soon = now.plusSeconds(60);
+        Instant later = now.plusSeconds(120);
+        inserted("delayed", TaskPriority.NORMAL, now, later, List.of());
+        inserted("delayed-too", TaskPriority.NORMAL, now, soon, List.of());
+
+        assertThat(store.nextDue(now)).contains(soon);
+        assertThat(store.nextDue(soon)).as("once the soonest is due").contains(later);
+        assertThat(store.nextDue(later)).isEmpty();
     }
 
     @Test

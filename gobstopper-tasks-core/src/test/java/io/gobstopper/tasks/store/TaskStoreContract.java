@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,6 +164,36 @@ public abstract class TaskStoreContract {
             assertThat(found.completedAt()).isNull();
             assertThat(found.progress()).isZero();
         }
+    }
+
+    @Test
+    void outcomesAndProgressAnsweredLaterAreStoredOnceAnswered() throws Exception {
+        LiveTask ok = running(inserted(newTask("answered")), now());
+        LiveTask bad = running(inserted(newTask("answered")), now());
+
+        assertThat(store.applyAsync(ok, new TaskChange.Progress(50, "half"))
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
+                .isTrue();
+        CompletableFuture<Boolean> succeeded =
+                store.applyAsync(ok, new TaskChange.Succeed("1", now())).toCompletableFuture();
+        CompletableFuture<Boolean> failed =
+                store.applyAsync(bad, new TaskChange.Fail("boom", now(), null)).toCompletableFuture();
+        assertThat(succeeded.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(failed.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(store.applyAsync(ok, new TaskChange.Succeed("2", now()))
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
+                .as("it has ended")
+                .isFalse();
+
+        TaskStore restarted = reopen();
+        assertThat(restarted.find(ok.id()).orElseThrow())
+                .extracting(TaskInfo::status, TaskInfo::result, TaskInfo::progress)
+                .containsExactly(TaskStatus.SUCCESS, "1", 100);
+        assertThat(restarted.find(bad.id()).orElseThrow())
+                .extracting(TaskInfo::status, TaskInfo::error)
+                .containsExactly(TaskStatus.FAILED, "boom");
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.gobstopper.tasks.store.postgres;
 
 import io.gobstopper.tasks.TaskInfo;
-import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.SharedStoreSignals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,21 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hears the instances' notifications ({@code LISTEN} on the store's channel) on a thread of its own, and tells this
- * instance's engine what they mean: work may be waiting, a cancel was asked for a task claimed here, another instance
- * changed a task. Also words the notifications, so both sides of the channel's small protocol live here: {@code w}
- * (look for work), {@code c:<id>} (cancel requested), {@code e:<event>:<id>:<node>} (a life-cycle change by a node,
- * {@code -} for housekeeping).
+ * Hears the instances' notifications ({@code LISTEN} on the store's channel, see {@link Notices}) on a thread of its
+ * own, and tells this instance's engine what they mean: work may be waiting, a cancel was asked for a task claimed
+ * here, another instance changed a task (read only while someone here wants to hear of it). Wake-ups are coalesced:
+ * everything heard at once wakes the engine once.
  */
 final class PostgresListener {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresTaskStore.class);
-
-    /** A notification that only says: look for work. */
-    static final String WORK = "w";
-
-    /** The node of notifications of changes that no instance's workers made (housekeeping). */
-    static final String NO_NODE = "-";
 
     private final DataSource dataSource;
     private final String channel;
@@ -71,16 +64,6 @@ final class PostgresListener {
         this.claimedHere = claimedHere;
         this.rows = rows;
         this.open = open;
-    }
-
-    /** The notification of a life-cycle change of a task by a node. */
-    static String event(TaskEventType type, UUID id, String node) {
-        return "e:" + type.name() + ":" + id + ":" + node;
-    }
-
-    /** The notification that a cancel was asked for a running task. */
-    static String cancelRequest(UUID id) {
-        return "c:" + id;
     }
 
     void start() {
@@ -131,38 +114,69 @@ final class PostgresListener {
 
     private void heard(PGNotification[] received) {
         SharedStoreSignals to = signals.get();
-        boolean work = false;
-        List<Map.Entry<TaskEventType, UUID>> remote = new ArrayList<>();
+        boolean wantsEvents = to.wantsRemoteEvents();
+        Heard heard = new Heard(to, wantsEvents);
         for (PGNotification notification : received) {
-            String payload = notification.getParameter();
-            if (payload.equals(WORK)) {
-                work = true;
-            } else if (payload.startsWith("c:")) {
-                UUID id = UUID.fromString(payload.substring(2));
-                if (claimedHere.test(id)) {
-                    to.cancelRequested(id);
-                }
-            } else if (payload.startsWith("e:")) {
-                String[] parts = payload.split(":", 4);
-                TaskEventType type = TaskEventType.valueOf(parts[1]);
-                work |= type != TaskEventType.PROGRESS && type != TaskEventType.STARTED && type != TaskEventType.RETRY;
-                if (!parts[3].equals(nodeId)) {
-                    remote.add(Map.entry(type, UUID.fromString(parts[2])));
+            try {
+                Notices.read(notification.getParameter(), heard);
+            } catch (RuntimeException ex) {
+                log.debug("Ignored a notification that could not be read: {}", notification.getParameter(), ex);
+            }
+        }
+        if (heard.work) {
+            to.workAvailable();
+        }
+        if (!heard.remote.isEmpty()) {
+            Set<UUID> ids = new HashSet<>();
+            heard.remote.forEach(event -> ids.add(event.id()));
+            Map<UUID, TaskInfo> tasks = rows.apply(ids);
+            for (Notices.Event event : heard.remote) {
+                TaskInfo row = tasks.get(event.id());
+                if (row != null) {
+                    to.remoteEvent(event.type(), row);
                 }
             }
         }
-        if (work) {
-            to.workAvailable();
+    }
+
+    /** What one batch of notifications said. */
+    private final class Heard implements Notices.Heard {
+        private final SharedStoreSignals to;
+        private final boolean wantsEvents;
+        private final List<Notices.Event> remote = new ArrayList<>();
+        private boolean work;
+
+        Heard(SharedStoreSignals to, boolean wantsEvents) {
+            this.to = to;
+            this.wantsEvents = wantsEvents;
         }
-        if (!remote.isEmpty() && to.wantsRemoteEvents()) {
-            Set<UUID> ids = new HashSet<>();
-            remote.forEach(entry -> ids.add(entry.getValue()));
-            Map<UUID, TaskInfo> tasks = rows.apply(ids);
-            for (Map.Entry<TaskEventType, UUID> entry : remote) {
-                TaskInfo row = tasks.get(entry.getValue());
-                if (row != null) {
-                    to.remoteEvent(entry.getKey(), row);
-                }
+
+        @Override
+        public void work() {
+            work = true;
+        }
+
+        @Override
+        public void dueAt(Instant due) {
+            to.workDueAt(due);
+        }
+
+        @Override
+        public void cancelRequested(UUID id) {
+            if (claimedHere.test(id)) {
+                to.cancelRequested(id);
+            }
+        }
+
+        @Override
+        public boolean wantsEvents() {
+            return wantsEvents;
+        }
+
+        @Override
+        public void events(String node, List<Notices.Event> events) {
+            if (wantsEvents && !node.equals(nodeId)) {
+                remote.addAll(events);
             }
         }
     }

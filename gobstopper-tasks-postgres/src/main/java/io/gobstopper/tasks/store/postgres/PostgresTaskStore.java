@@ -1,12 +1,8 @@
 package io.gobstopper.tasks.store.postgres;
 
-import static io.gobstopper.tasks.store.postgres.PostgresListener.WORK;
-import static io.gobstopper.tasks.store.postgres.PostgresListener.cancelRequest;
-import static io.gobstopper.tasks.store.postgres.PostgresListener.event;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.COLUMNS;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.DIALECT;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.ROWS;
-import static io.gobstopper.tasks.store.postgres.PostgresRows.claimed;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.instant;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.text;
 import static io.gobstopper.tasks.store.postgres.PostgresRows.ts;
@@ -28,10 +24,13 @@ import io.gobstopper.tasks.store.SharedStoreSignals;
 import io.gobstopper.tasks.store.SharedTaskStore;
 import io.gobstopper.tasks.store.TaskChange;
 import io.gobstopper.tasks.store.TaskExport;
+import io.gobstopper.tasks.store.TaskStore;
 import io.gobstopper.tasks.store.UniqueKeyTakenException;
 import io.gobstopper.tasks.store.jdbc.TaskQueries;
 import io.gobstopper.tasks.store.jdbc.TaskSql;
+import io.gobstopper.tasks.store.support.GroupCommitWriter;
 import io.gobstopper.tasks.store.support.TextExport;
+import io.gobstopper.tasks.store.support.TrackedTask;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -48,9 +47,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -62,6 +59,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -70,16 +68,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Tasks in PostgreSQL, shared by every instance that points at the same schema.
  *
- * <p>Instances claim due tasks with one guarded statement ({@code FOR UPDATE SKIP LOCKED} plus the change to STARTED),
- * so no task is claimed twice. A claim makes the task this instance's: it carries the instance's {@code node_id}, a
- * lease that the instance renews while the task runs, and a fence number that grows with every claim. Every later
- * write of the run names the fence, so a worker whose lease expired and whose task another instance took over cannot
- * record anything: its write changes no row, and it is logged. Instances whose lease expired (a crash, a long pause)
- * have their tasks taken back by whichever instance sweeps first, and run again.
+ * <p>Instances claim due tasks with one guarded statement for all the categories they serve ({@code FOR UPDATE SKIP
+ * LOCKED} plus the change to STARTED), so no task is claimed twice. A claim makes the task this instance's: it
+ * carries the instance's {@code node_id}, a lease that the instance renews while the task runs, and a fence number
+ * that grows with every claim. Every later write of the run names the fence, so a worker whose lease expired and whose
+ * task another instance took over cannot record anything: its write changes no row, and it is logged. Instances whose
+ * lease expired (a crash, a long pause) have their tasks taken back by whichever instance sweeps first, and run again.
  *
- * <p>Inserts run on the caller's thread through the application's {@link DataSource}: inside a Spring transaction on
- * that data source they commit or roll back with it. {@code LISTEN/NOTIFY} wakes the other instances at once and
- * carries every life-cycle change to them; polling is the backstop.
+ * <p>Writes are batched through a {@link GroupCommitWriter}: the submits made outside a caller's transaction, and the
+ * outcomes and progress of the runs, of many tasks go into one transaction, one statement per kind, with at most one
+ * notification at its commit ({@link PostgresWrites}); each is answered once that transaction committed. A submit
+ * inside a Spring transaction on this data source runs on that transaction's connection and commits or rolls back
+ * with it. {@code LISTEN/NOTIFY} wakes the other instances when there is work, and carries task events only while an
+ * instance wants them ({@link Notices}); polling is the backstop.
  */
 public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
@@ -109,6 +110,9 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         public void remoteEvent(TaskEventType type, TaskInfo task) {}
     };
 
+    /** How long a change may wait before the writer takes it; the shared store writes no change behind, so unused. */
+    private static final Duration NO_WRITE_DELAY = Duration.ofSeconds(1);
+
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -118,26 +122,18 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     private final String nodes;
     private final String channel;
     private final String nodeId;
-    private final UUID token = UUID.randomUUID();
     private final Duration leaseTimeout;
     private final double leaseSeconds;
     private final Duration pollInterval;
-    private final Map<UUID, Claim> claims = new ConcurrentHashMap<>();
-    /**
-     * Held by a claim from its statement until its claims are registered, and by a cancel throughout: so a cancel on
-     * this instance finds a task either claimed here (and stops or cancels it here) or not claimed by this instance
-     * at all, never claimed in the store but not yet known here.
-     */
-    private final Object claiming = new Object();
+    private final PostgresClaims claims;
+    private final PostgresLeases leases;
 
     private volatile SharedStoreSignals signals = NO_SIGNALS;
     private volatile Consumer<List<LiveTask>> committed = tasks -> {};
     private volatile boolean open;
-    private ScheduledExecutorService leases;
+    private PostgresWrites writes;
+    private GroupCommitWriter<PostgresWrites.Tx> writer;
     private PostgresListener listener;
-
-    /** A task this instance claimed, with the fence number of that claim. */
-    private record Claim(LiveTask task, long fence) {}
 
     /**
      * @param dataSource where the tasks live; the application's, so that submits join its transactions
@@ -173,6 +169,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         this.leaseTimeout = leaseTimeout;
         this.leaseSeconds = leaseTimeout.toMillis() / 1000.0;
         this.pollInterval = pollInterval;
+        this.claims = new PostgresClaims(jdbc, schema, channel, nodeId, leaseSeconds);
+        this.leases = new PostgresLeases(jdbc, schema, channel, nodeId, leaseTimeout, claims, () -> signals);
     }
 
     @Override
@@ -217,115 +215,100 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         String location = location();
         try {
             PostgresSchema.migrate(jdbc, transactions, schema, location);
-            register();
-            // a task this node id held when its previous process died cannot be running now
-            int mine = jdbc.update(
-                    "UPDATE " + tasks + " SET status = 'PENDING', retry_count = retry_count + 1, "
-                            + "started_at = NULL, progress = 0, progress_message = NULL, lease_until = NULL, "
-                            + "cancel_requested = false WHERE status = 'STARTED' AND node_id = ?",
-                    nodeId);
-            if (mine > 0) {
-                log.info(
-                        "{} tasks were running on node {} when its previous process stopped; they run again",
-                        mine,
-                        nodeId);
-            }
+            leases.register();
         } catch (DataAccessException | TransactionException ex) {
             RuntimeException failure = ex;
             throw new TaskStoreException(
                     "Could not prepare the task schema " + location + ": " + failure.getMessage(), failure);
         }
         open = true;
+        writes = new PostgresWrites(dataSource, schema, channel, nodeId);
+        writer = new GroupCommitWriter<>(writes, committed, task -> {}, NO_WRITE_DELAY, "gobstopper-pg-writer");
+        writer.start();
         listener = new PostgresListener(
-                dataSource, channel, schema, nodeId, () -> signals, claims::containsKey, this::rows, () -> open);
+                dataSource, channel, schema, nodeId, () -> signals, claims::holds, this::rows, () -> open);
         listener.start();
-        leases = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "gobstopper-leases");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = Math.max(50, leaseTimeout.toMillis() / 3);
-        leases.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+        leases.start();
         log.info("Node {} works on the shared task store {}", nodeId, location);
         return List.of();
     }
 
-    /** Registers this instance, refusing a node id that a live instance uses. */
-    private void register() {
-        List<Map<String, Object>> holders = jdbc.queryForList(
-                "SELECT token, last_seen FROM " + nodes
-                        + " WHERE node_id = ? AND last_seen > now() - make_interval(secs => ?)",
-                nodeId,
-                leaseSeconds);
-        if (!holders.isEmpty()) {
-            throw new TaskStoreException(
-                    "Node id '" + nodeId + "' is in use by another running instance of the shared"
-                            + " task store " + schema + " (last seen "
-                            + holders.get(0).get("last_seen") + "). Give every"
-                            + " instance its own gobstopper.tasks.postgres.node-id, or leave it unset (host name and process"
-                            + " id).",
-                    null);
-        }
-        jdbc.update(
-                "INSERT INTO " + nodes + " (node_id, token, started_at, last_seen) VALUES (?, ?, now(), now()) "
-                        + "ON CONFLICT (node_id) DO UPDATE SET token = excluded.token, started_at = now(), last_seen = now(), "
-                        + "running = 0",
-                nodeId,
-                token);
-    }
-
     // ---- submitting ----
 
+    /**
+     * Stores new tasks: inside a Spring transaction on this data source on its connection (they exist for others once
+     * it commits, and never if it rolls back), else through the writer, many submits to one commit.
+     */
     @Override
     public CompletableFuture<Void> insert(List<LiveTask> batch, boolean atomic) {
         ensureOpen();
-        boolean inOuterTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            return writer.insert(batch.stream().map(TrackedTask::unstored).toList(), atomic);
+        }
         try {
-            if (batch.size() == 1) {
-                TaskInfo task = batch.get(0).snapshot();
-                List<Object> args = new ArrayList<>(insertArgs(task));
-                args.add(channel);
-                args.add(event(TaskEventType.SUBMITTED, task.id(), nodeId));
-                jdbc.queryForObject(
-                        "WITH i AS (" + INSERT.formatted(tasks) + " RETURNING id) SELECT count(*) FROM i, "
-                                + "LATERAL (SELECT pg_notify(?, ?)) n",
-                        Long.class,
-                        args.toArray());
-            } else {
-                transactions.executeWithoutResult(status -> {
-                    List<Object[]> rows = new ArrayList<>(batch.size());
-                    batch.forEach(task -> rows.add(insertArgs(task.snapshot()).toArray()));
-                    jdbc.batchUpdate(INSERT.formatted(tasks), rows);
-                    String[] submitted = batch.stream()
-                            .map(task -> event(TaskEventType.SUBMITTED, task.id(), nodeId))
-                            .toArray(String[]::new);
-                    // one round trip for the whole batch's notifications
-                    jdbc.queryForObject(
-                            "SELECT count(*) FROM (SELECT pg_notify(?, p) FROM unnest(CAST(? AS TEXT[])) " + "p) n",
-                            Long.class,
-                            channel,
-                            submitted);
-                });
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            try {
+                List<TaskInfo> rows = batch.stream().map(LiveTask::snapshot).toList();
+                PostgresWrites.insert(connection, tasks, rows, channel, submittedTasks(rows));
+            } finally {
+                DataSourceUtils.releaseConnection(connection, dataSource);
             }
-        } catch (DuplicateKeyException ex) {
-            return CompletableFuture.failedFuture(uniqueKeyTaken(batch));
-        } catch (DataAccessException | TransactionException ex) {
-            RuntimeException failure = ex; // Spring's common base of the two is outside what the store may use
+        } catch (UniqueKeyTakenException ex) {
+            return CompletableFuture.failedFuture(ex);
+        } catch (SQLException | RuntimeException ex) {
             return CompletableFuture.failedFuture(new TaskStoreException(
-                    "The task store " + schema + " could not store the task: " + failure.getMessage(), failure));
+                    "The task store " + schema + " could not store the task: " + ex.getMessage(), ex));
         }
-        if (inOuterTransaction) {
-            // the rows exist for others once the application's transaction commits, and never if it rolls back
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    committed.accept(batch);
-                }
-            });
-        } else {
-            committed.accept(batch);
-        }
+        // the rows exist for others once the application's transaction commits, and never if it rolls back
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                committed.accept(batch);
+            }
+        });
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** The notifications of new waiting tasks: look for work, and their events. */
+    private List<String> submitted(List<UUID> ids) {
+        return Notices.of(
+                true,
+                ids.stream()
+                        .map(id -> new Notices.Event(TaskEventType.SUBMITTED, id))
+                        .toList(),
+                nodeId);
+    }
+
+    /** The notifications of new tasks: work now for those due, the soonest due time of the others. */
+    private List<String> submittedTasks(List<TaskInfo> rows) {
+        Instant now = Instant.now();
+        boolean work = false;
+        Instant due = null;
+        for (TaskInfo row : rows) {
+            if (row.runAt() == null || !row.runAt().isAfter(now)) {
+                work = true;
+            } else if (due == null || row.runAt().isBefore(due)) {
+                due = row.runAt();
+            }
+        }
+        return Notices.of(
+                work,
+                due,
+                rows.stream()
+                        .map(row -> new Notices.Event(TaskEventType.SUBMITTED, row.id()))
+                        .toList(),
+                nodeId);
+    }
+
+    /** Sends notifications on the current connection (of a transaction, they go out when it commits). */
+    private void notify(List<String> notices) {
+        if (!notices.isEmpty()) {
+            jdbc.queryForObject(
+                    "SELECT count(pg_notify(?, p)) FROM unnest(CAST(? AS TEXT[])) p",
+                    Long.class,
+                    channel,
+                    notices.toArray(String[]::new));
+        }
     }
 
     /** An insert of the values of {@link #insertArgs}; {@code %s} stands for the table. */
@@ -334,8 +317,6 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                     + "created_at, status, run_at, depends_on, unique_key, timeout_ms) ";
 
     private static final String INSERT_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS UUID[]), ?, ?";
-
-    private static final String INSERT = INSERT_INTO + "VALUES (" + INSERT_VALUES + ")";
 
     private static List<Object> insertArgs(TaskInfo task) {
         return List.of(
@@ -385,176 +366,146 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     // ---- claiming and running ----
 
     @Override
-    public List<LiveTask> claim(String category, int max, Instant now) {
+    public List<LiveTask> claim(Map<String, Integer> wanted, Instant now) {
         ensureOpen();
-        if (max < 1) {
+        Map<String, Integer> some = new java.util.LinkedHashMap<>();
+        wanted.forEach((category, max) -> {
+            if (max != null && max > 0) {
+                some.put(category, max);
+            }
+        });
+        if (some.isEmpty()) {
             return List.of();
         }
-        List<LiveTask> claimed = new ArrayList<>(max);
-        synchronized (claiming) {
-            claimInto(claimed, category, max, now);
-        }
-        claimed.sort(Comparator.comparing((LiveTask task) -> -task.priority().level())
-                .thenComparing(LiveTask::createdAt)
-                .thenComparing(LiveTask::id));
-        return claimed;
+        return query(() -> claims.claim(some, now));
     }
 
-    private void claimInto(List<LiveTask> claimed, String category, int max, Instant now) {
-        query(() -> {
-            jdbc.query(
-                    "WITH due AS (SELECT t.id FROM " + tasks + " t WHERE t.category = ? AND t.status IN "
-                            + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
-                            + "EXISTS (SELECT 1 FROM " + tasks
-                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
-                            + "ORDER BY t.priority DESC, t.created_at, t.id LIMIT ? FOR UPDATE SKIP LOCKED), "
-                            + "c AS (UPDATE " + tasks + " t SET status = 'STARTED', node_id = ?, fence = t.fence + 1, "
-                            + "lease_until = now() + make_interval(secs => ?), started_at = ?, completed_at = NULL, "
-                            + "progress = 0, progress_message = NULL, cancel_requested = false FROM due WHERE t.id = due.id "
-                            + "RETURNING t.*) SELECT c.*, pg_notify(?, 'e:STARTED:' || c.id || ':' || ?) FROM c",
-                    rs -> {
-                        TaskInfo row = claimed(ROWS.mapRow(rs, 0));
-                        LiveTask task = LiveTask.of(row);
-                        claims.put(task.id(), new Claim(task, rs.getLong("fence")));
-                        claimed.add(task);
-                    },
-                    category,
-                    ts(now),
-                    max,
-                    nodeId,
-                    leaseSeconds,
-                    ts(now),
-                    channel,
-                    nodeId);
-            return null;
-        });
+    @Override
+    public void unclaim(List<LiveTask> given) {
+        ensureOpen();
+        query(() -> claims.unclaim(given));
     }
 
     @Override
     public LiveTask tracked(UUID id) {
-        Claim claim = claims.get(id);
+        PostgresClaims.Claim claim = claims.get(id);
         return claim == null ? null : claim.task();
     }
 
     /**
      * Applies a change to a task this instance claimed and writes it, fenced: a start was stored by the claim; an
-     * outcome is turned away by a cancel requested in the store (see {@link #outcome}); any write fails once another
-     * instance took the task over.
+     * outcome is turned away by a cancel requested in the store (see {@link #applyAsync}); any write fails once
+     * another instance took the task over.
      */
     @Override
     public boolean apply(LiveTask task, TaskChange change) {
         if (change instanceof TaskChange.Start) {
-            return claims.containsKey(task.id()) && task.apply(change); // the claim stored the start
+            return claims.holds(task.id()) && task.apply(change); // the claim stored the start
         }
-        if (TaskChange.isOutcome(change)) {
-            return outcome(task, change);
+        if (ends(change) || change instanceof TaskChange.Progress) {
+            return TaskStore.await(applyAsync(task, change).toCompletableFuture());
         }
-        return task.apply(change) && write(task, notification(task, change), false) == Write.WRITTEN;
-    }
-
-    /** What the other instances are told of a change: the event, or only that there may be work (a release). */
-    private String notification(LiveTask task, TaskChange change) {
-        return change.event() == null ? WORK : event(change.event(), task.id(), nodeId);
+        // a cancel of a task claimed but not started, or a release at shutdown: rare, written at once
+        return task.apply(change) && write(task, change);
     }
 
     /**
-     * Records a run's outcome unless a cancel was requested for it in the store (from any instance) first: then, as in
-     * memory, the request wins, the outcome is not recorded and the task is marked to be stopped. The task is held
-     * while the store decides, so a request made here meanwhile waits for that decision.
+     * Writes the end of a claimed task's run, or its progress, with those of other tasks in one transaction, and
+     * answers after its commit. An outcome is recorded unless a cancel was requested for the task in the store (from
+     * any instance) first: then, as in memory, the request wins, the outcome is not recorded and the task is marked to
+     * be stopped. An end forgets the claim before it is written (and takes it back when a cancel request turns an
+     * outcome away), so the lease keeper never mistakes the end for a lost lease; a local cancel meanwhile goes to
+     * the store, where the write or the request comes first.
      */
-    private boolean outcome(LiveTask task, TaskChange change) {
+    @Override
+    public CompletionStage<Boolean> applyAsync(LiveTask task, TaskChange change) {
+        if (change instanceof TaskChange.Progress) {
+            PostgresClaims.Claim claim = claims.get(task.id());
+            if (claim == null || !task.apply(change)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            return writer.add(writes.progress, new PostgresWrites.Progress(task, claim.fence()));
+        }
+        if (!ends(change)) {
+            return SharedTaskStore.super.applyAsync(task, change);
+        }
+        TaskInfo state;
         synchronized (task) {
             LiveTask next = task.copy();
             if (!next.apply(change)) {
-                return false;
+                return CompletableFuture.completedFuture(false);
             }
-            switch (write(next, notification(task, change), true)) {
-                case WRITTEN -> {
-                    task.apply(change);
-                    return true;
-                }
-                case CANCEL_REQUESTED -> {
-                    task.requestCancel();
-                    return false;
-                }
-                default -> {
-                    return false;
-                }
-            }
+            state = next.snapshot();
         }
+        PostgresClaims.Claim claim = claims.remove(task.id());
+        if (claim == null) {
+            lost(state);
+            return CompletableFuture.completedFuture(false);
+        }
+        PostgresWrites.Ending ending =
+                new PostgresWrites.Ending(state, claim.fence(), TaskChange.isOutcome(change), change.event());
+        return writer.add(writes.endings, ending).thenApply(written -> switch (written) {
+            case WRITTEN -> {
+                task.apply(change);
+                yield true;
+            }
+            case CANCEL_REQUESTED -> {
+                claims.putBack(claim);
+                task.requestCancel();
+                yield false;
+            }
+            case LOST -> {
+                lost(state);
+                yield false;
+            }
+        });
     }
 
-    /** What became of a fenced write. */
-    private enum Write {
-        WRITTEN,
-        /** Another instance took the task over: nothing was recorded. */
-        LOST,
-        /** An outcome was not recorded because a cancel was requested in the store first; the claim stays. */
-        CANCEL_REQUESTED
+    /** Whether a change ends a claimed task's run: an outcome, a stop, or a rejection of a task that cannot run. */
+    private static boolean ends(TaskChange change) {
+        return TaskChange.isOutcome(change) || change instanceof TaskChange.Stop || change instanceof TaskChange.Reject;
     }
 
     /**
-     * Writes a claimed task's new state, fenced: only while the task is still this instance's claim. A write that
-     * ends the claim forgets it first (and takes it back when a cancel request turns an outcome away), so the lease
-     * keeper never mistakes the end for a lost lease.
-     *
-     * @param outcome whether this is a run's outcome, which a cancel requested in the store turns away
+     * Writes a claimed task's new state at once, fenced: only while the task is still this instance's claim. For the
+     * rare changes that are not batched: a cancel before the run started, a release at shutdown.
      */
-    private Write write(LiveTask task, String notification, boolean outcome) {
+    private boolean write(LiveTask task, TaskChange change) {
         TaskInfo state = task.snapshot();
-        boolean stillClaimed = state.status() == TaskStatus.STARTED;
-        Claim claim = stillClaimed ? claims.get(task.id()) : claims.remove(task.id());
+        PostgresClaims.Claim claim = claims.remove(task.id());
         if (claim == null) {
             lost(state);
-            return Write.LOST;
+            return false;
         }
-        Long written = query(() -> jdbc.queryForObject(
-                "WITH u AS (UPDATE " + tasks + " SET status = ?, "
-                        + "started_at = ?, completed_at = ?, run_at = ?, result = ?, error = ?, retry_count = ?, progress = ?, "
-                        + "progress_message = ?, cancel_requested = (cancel_requested AND ?), "
-                        + "lease_until = CASE WHEN ? THEN lease_until END "
-                        + "WHERE id = ? AND status = 'STARTED' AND node_id = ? AND fence = ? AND NOT (cancel_requested AND ?) "
-                        + "RETURNING id) SELECT count(*) FROM u, LATERAL (SELECT pg_notify(?, ?)) n",
-                Long.class,
-                state.status().name(),
-                ts(state.startedAt()),
-                ts(state.completedAt()),
-                ts(state.runAt()),
-                text(state.result()),
-                text(state.error()),
-                state.retryCount(),
-                state.progress(),
-                text(state.progressMessage()),
-                stillClaimed,
-                stillClaimed,
-                state.id(),
-                nodeId,
-                claim.fence(),
-                outcome,
-                channel,
-                notification));
+        boolean released = state.status() == TaskStatus.PENDING;
+        List<String> notices = released
+                ? List.of(Notices.WORK)
+                : Notices.of(false, List.of(new Notices.Event(change.event(), state.id())), nodeId);
+        Integer written = query(() -> transactions.execute(status -> {
+            int rows = jdbc.update(
+                    "UPDATE " + tasks + " SET status = ?, started_at = ?, completed_at = ?, run_at = ?, error = ?, "
+                            + "progress = ?, progress_message = ?, cancel_requested = false, lease_until = NULL "
+                            + "WHERE id = ? AND status = 'STARTED' AND node_id = ? AND fence = ?",
+                    state.status().name(),
+                    ts(state.startedAt()),
+                    ts(state.completedAt()),
+                    ts(state.runAt()),
+                    text(state.error()),
+                    state.progress(),
+                    text(state.progressMessage()),
+                    state.id(),
+                    nodeId,
+                    claim.fence());
+            if (rows > 0) {
+                notify(notices);
+            }
+            return rows;
+        }));
         if (written != null && written > 0) {
-            return Write.WRITTEN;
+            return true;
         }
-        if (outcome && cancelRequestedInStore(state.id(), claim.fence())) {
-            claims.putIfAbsent(task.id(), claim);
-            return Write.CANCEL_REQUESTED;
-        }
-        claims.remove(task.id(), claim);
         lost(state);
-        return Write.LOST;
-    }
-
-    /** Whether the task is still this instance's claim, with a cancel requested. */
-    private boolean cancelRequestedInStore(UUID id, long fence) {
-        return !query(() -> jdbc.queryForList(
-                        "SELECT 1 FROM " + tasks + " WHERE id = ? AND status = 'STARTED' AND "
-                                + "node_id = ? AND fence = ? AND cancel_requested",
-                        Integer.class,
-                        id,
-                        nodeId,
-                        fence))
-                .isEmpty();
+        return false;
     }
 
     private void lost(TaskInfo state) {
@@ -567,131 +518,10 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 state.status());
     }
 
-    /** Renews the leases of the tasks this instance holds, and picks up cancel requests made elsewhere. */
-    private void renew() {
-        if (!open) {
-            return;
-        }
-        try {
-            List<Claim> held = List.copyOf(claims.values());
-            int updated = jdbc.update(
-                    "UPDATE " + nodes + " SET last_seen = now(), running = ? WHERE node_id = ? " + "AND token = ?",
-                    held.size(),
-                    nodeId,
-                    token);
-            if (updated == 0) {
-                log.warn(
-                        "Node {} was missing from {} (its record was removed after a long silence); registering again",
-                        nodeId,
-                        nodes);
-                register();
-            }
-            if (held.isEmpty()) {
-                return;
-            }
-            Map<UUID, long[]> renewed = new HashMap<>();
-            jdbc.query(
-                    "UPDATE " + tasks + " SET lease_until = now() + make_interval(secs => ?) WHERE id = ANY(CAST(? "
-                            + "AS UUID[])) AND node_id = ? AND status = 'STARTED' RETURNING id, fence, cancel_requested",
-                    rs -> {
-                        renewed.put(rs.getObject(1, UUID.class), new long[] {rs.getLong(2), rs.getBoolean(3) ? 1 : 0});
-                    },
-                    leaseSeconds,
-                    uuidArray(held.stream().map(claim -> claim.task().id()).toList()),
-                    nodeId);
-            for (Claim claim : held) {
-                long[] row = renewed.get(claim.task().id());
-                if (row == null || row[0] != claim.fence()) {
-                    if (claims.remove(claim.task().id(), claim)) {
-                        log.warn(
-                                "Task {} ({}) was taken over by another instance: node {} held it past its lease of "
-                                        + "{}; its run here is interrupted and what it records is ignored",
-                                claim.task().id(),
-                                claim.task().name(),
-                                nodeId,
-                                leaseTimeout);
-                        signals.leaseLost(claim.task().id());
-                    }
-                } else if (row[1] == 1 && !claim.task().cancelRequested()) {
-                    signals.cancelRequested(claim.task().id());
-                }
-            }
-        } catch (DataAccessException | TaskStoreException ex) {
-            log.warn("Could not renew the leases of node {}: {}", nodeId, ex.getMessage());
-        }
-    }
-
     @Override
     public void sweep(Instant now) {
-        if (!open) {
-            return;
-        }
-        try {
-            List<String> taken = new ArrayList<>();
-            jdbc.query(
-                    "WITH x AS (UPDATE " + tasks + " SET status = CASE WHEN cancel_requested THEN 'CANCELLED' "
-                            + "ELSE 'PENDING' END, completed_at = CASE WHEN cancel_requested THEN ? END, "
-                            + "error = CASE WHEN cancel_requested THEN 'Cancelled while running; its instance stopped before "
-                            + "the run did' ELSE error END, retry_count = retry_count + CASE WHEN cancel_requested THEN 0 ELSE 1 "
-                            + "END, started_at = CASE WHEN cancel_requested THEN started_at END, progress = 0, "
-                            + "progress_message = NULL, lease_until = NULL, cancel_requested = false "
-                            + "WHERE status = 'STARTED' AND lease_until < now() RETURNING id, status, node_id) "
-                            + "SELECT x.id, x.status, x.node_id, pg_notify(?, CASE WHEN x.status = 'CANCELLED' THEN "
-                            + "'e:CANCELLED:' || x.id || ':-' ELSE 'w' END) FROM x",
-                    rs -> {
-                        taken.add(rs.getString(1) + " of node " + rs.getString(3)
-                                + (rs.getString(2).equals("CANCELLED") ? " (cancelled)" : ""));
-                    },
-                    ts(now),
-                    channel);
-            if (!taken.isEmpty()) {
-                log.warn(
-                        "Took back {} tasks whose instance's lease of {} expired; they run again: {}",
-                        taken.size(),
-                        leaseTimeout,
-                        taken);
-            }
-            cancelDependants(now, null);
-            jdbc.update(
-                    "DELETE FROM " + nodes + " WHERE last_seen < now() - make_interval(secs => ?)", leaseSeconds * 10);
-        } catch (DataAccessException ex) {
-            log.warn(
-                    "Housekeeping of the shared task store {} failed; it runs again at the next poll: {}",
-                    schema,
-                    ex.getMessage());
-        }
-    }
-
-    /**
-     * Cancels the waiting tasks whose parent failed or was cancelled, level by level.
-     *
-     * @param parent the parent that just ended, or {@code null} to look at every waiting dependant
-     */
-    private void cancelDependants(Instant now, UUID parent) {
-        List<UUID> parents = parent == null ? null : List.of(parent);
-        for (int level = 0; level < 100; level++) {
-            List<UUID> cancelled = new ArrayList<>();
-            String which = parents == null ? "" : " AND t.depends_on && CAST(? AS UUID[])";
-            List<Object> args = new ArrayList<>(List.of(ts(now)));
-            if (parents != null) {
-                args.add(uuidArray(parents));
-            }
-            args.add(channel);
-            jdbc.query(
-                    "WITH x AS (UPDATE " + tasks + " t SET status = 'CANCELLED', completed_at = ?, run_at = NULL, "
-                            + "error = 'Cancelled: task ' || p.id || ' (' || p.name || ') that this task depends on ended ' "
-                            + "|| p.status FROM " + tasks
-                            + " p WHERE t.status IN ('PENDING', 'RETRY') AND t.depends_on IS NOT "
-                            + "NULL" + which + " AND p.id = ANY(t.depends_on) AND p.status IN ('FAILED', 'CANCELLED') "
-                            + "RETURNING t.id) SELECT x.id, pg_notify(?, 'e:CANCELLED:' || x.id || ':-') FROM x",
-                    rs -> {
-                        cancelled.add(rs.getObject(1, UUID.class));
-                    },
-                    args.toArray());
-            if (cancelled.isEmpty()) {
-                return;
-            }
-            parents = cancelled;
+        if (open) {
+            leases.sweep(now);
         }
     }
 
@@ -716,18 +546,27 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         return due;
     }
 
+    @Override
+    public Optional<Instant> nextDue(Instant now) {
+        ensureOpen();
+        return Optional.ofNullable(query(() -> jdbc.query(
+                "SELECT min(run_at) FROM " + tasks + " WHERE status IN ('PENDING', 'RETRY') AND run_at > ?",
+                rs -> rs.next() ? instant(rs, 1) : null,
+                ts(now))));
+    }
+
     // ---- managing ----
 
     @Override
     public TaskInfo cancel(UUID id, Instant now) {
         ensureOpen();
-        synchronized (claiming) {
+        synchronized (claims.lock) {
             return cancelHeld(id, now);
         }
     }
 
     private TaskInfo cancelHeld(UUID id, Instant now) {
-        Claim claim = claims.get(id);
+        PostgresClaims.Claim claim = claims.get(id);
         if (claim != null) {
             LiveTask task = claim.task();
             TaskInfo asked;
@@ -752,15 +591,18 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 return task.snapshot();
             }
         }
-        List<TaskInfo> waiting = query(() -> jdbc.query(
-                "WITH x AS (UPDATE " + tasks + " SET status = 'CANCELLED', "
-                        + "completed_at = ?, run_at = NULL WHERE id = ? AND status IN ('PENDING', 'RETRY') RETURNING *) "
-                        + "SELECT x.*, pg_notify(?, ?) FROM x",
-                ROWS,
-                ts(now),
-                id,
-                channel,
-                event(TaskEventType.CANCELLED, id, nodeId)));
+        List<TaskInfo> waiting = query(() -> transactions.execute(status -> {
+            List<TaskInfo> rows = jdbc.query(
+                    "UPDATE " + tasks + " SET status = 'CANCELLED', completed_at = ?, run_at = NULL WHERE id = ? "
+                            + "AND status IN ('PENDING', 'RETRY') RETURNING *",
+                    ROWS,
+                    ts(now),
+                    id);
+            if (!rows.isEmpty()) {
+                notify(Notices.of(false, List.of(new Notices.Event(TaskEventType.CANCELLED, id)), nodeId));
+            }
+            return rows;
+        }));
         if (!waiting.isEmpty()) {
             cancelDependants(now, id);
             return waiting.get(0);
@@ -771,11 +613,29 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 ROWS,
                 id,
                 channel,
-                cancelRequest(id)));
+                Notices.cancelRequest(id)));
         if (!running.isEmpty()) {
             return running.get(0); // its instance hears of it, interrupts the run, and records it CANCELLED
         }
         throw Refusals.cannotCancel(id, stored(id).status());
+    }
+
+    /** Cancels the tasks waiting for a task that was just cancelled, and tells those who listen. */
+    private void cancelDependants(Instant now, UUID parent) {
+        query(() -> transactions.execute(status ->
+                jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) connection -> {
+                    List<UUID> cancelled = PostgresWrites.cancelDependants(connection, tasks, List.of(parent), now);
+                    PostgresNotify.send(
+                            connection,
+                            channel,
+                            Notices.of(
+                                    false,
+                                    cancelled.stream()
+                                            .map(id -> new Notices.Event(TaskEventType.CANCELLED, id))
+                                            .toList(),
+                                    Notices.NO_NODE));
+                    return null;
+                })));
     }
 
     @Override
@@ -789,7 +649,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                     ROWS,
                     id,
                     channel,
-                    event(TaskEventType.SUBMITTED, id, nodeId));
+                    submitted(List.of(id)).get(0));
         } catch (DuplicateKeyException ex) {
             TaskInfo task = stored(id);
             UUID holder = query(() -> jdbc.query(
@@ -824,21 +684,25 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         }
         List<Object> args = new ArrayList<>(countArgs);
         args.add(runnableNames.toArray(String[]::new));
-        args.add(channel);
-        args.add(nodeId);
         // a unique key binds one unfinished task: tasks whose key is held stay FAILED, and of several FAILED tasks with
         // one key only the newest runs again
-        List<TaskInfo> rows = query(() -> jdbc.query(
-                "WITH x AS (UPDATE " + tasks + " t SET " + RESET_FOR_RETRY
-                        + " WHERE t.status = 'FAILED'" + categoryClause.replace("category", "t.category")
-                        + " AND t.name = ANY(?) AND (t.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM " + tasks
-                        + " h "
-                        + "WHERE h.unique_key = t.unique_key AND h.status IN ('PENDING', 'RETRY', 'STARTED')) AND t.id = "
-                        + "(SELECT n.id FROM " + tasks + " n WHERE n.unique_key = t.unique_key AND n.status = 'FAILED' "
-                        + "ORDER BY n.created_at DESC, n.id DESC LIMIT 1))) RETURNING t.*) "
-                        + "SELECT x.*, pg_notify(?, 'e:SUBMITTED:' || x.id || ':' || ?) FROM x",
-                ROWS,
-                args.toArray()));
+        List<TaskInfo> rows = query(() -> transactions.execute(status -> {
+            List<TaskInfo> reset = jdbc.query(
+                    "WITH x AS (UPDATE " + tasks + " t SET " + RESET_FOR_RETRY
+                            + " WHERE t.status = 'FAILED'" + categoryClause.replace("category", "t.category")
+                            + " AND t.name = ANY(?) AND (t.unique_key IS NULL OR (NOT EXISTS (SELECT 1 FROM " + tasks
+                            + " h "
+                            + "WHERE h.unique_key = t.unique_key AND h.status IN ('PENDING', 'RETRY', 'STARTED')) AND t.id = "
+                            + "(SELECT n.id FROM " + tasks
+                            + " n WHERE n.unique_key = t.unique_key AND n.status = 'FAILED' "
+                            + "ORDER BY n.created_at DESC, n.id DESC LIMIT 1))) RETURNING t.*) SELECT x.* FROM x",
+                    ROWS,
+                    args.toArray());
+            if (!reset.isEmpty()) { // one notification for all of them
+                notify(submitted(reset.stream().map(TaskInfo::id).toList()));
+            }
+            return reset;
+        }));
         List<LiveTask> reset = new ArrayList<>(rows.size());
         rows.stream()
                 .sorted(Comparator.comparing(TaskInfo::createdAt).thenComparing(TaskInfo::id))
@@ -867,9 +731,9 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     @Override
     public Optional<TaskInfo> find(UUID id) {
         ensureOpen();
-        Claim claim = claims.get(id);
-        if (claim != null) {
-            return Optional.of(claim.task().snapshot());
+        TaskInfo held = claims.snapshot(id);
+        if (held != null) {
+            return Optional.of(held);
         }
         return query(() -> jdbc.query("SELECT " + COLUMNS + " FROM " + tasks + " WHERE id = ?", ROWS, id)).stream()
                 .findFirst();
@@ -894,8 +758,8 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 args.toArray()));
         List<TaskInfo> page = new ArrayList<>(rows.size());
         for (TaskInfo row : rows) {
-            Claim claim = claims.get(row.id());
-            page.add(claim == null ? row : claim.task().snapshot());
+            TaskInfo held = claims.snapshot(row.id());
+            page.add(held == null ? row : held);
         }
         return new TaskPage(page, total == null ? 0 : total, filter.limit(), filter.offset());
     }
@@ -1032,7 +896,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         List<Object> args = new ArrayList<>(List.of(name, ts(fireTime)));
         args.addAll(insertArgs(row));
         args.add(channel);
-        args.add(event(TaskEventType.SUBMITTED, row.id(), nodeId));
+        args.add(submitted(List.of(row.id())).get(0));
         // one statement: the fire time's compare-and-set and the run's row commit together, on whichever instance;
         // a schedule paused on any instance fires on none
         Long stored = query(() -> jdbc.queryForObject(
@@ -1055,32 +919,38 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     }
 
     @Override
-    public synchronized void close() {
-        if (!open) {
-            return;
+    public void close() {
+        GroupCommitWriter<PostgresWrites.Tx> closing;
+        synchronized (this) {
+            if (!open) {
+                return;
+            }
+            closing = writer;
         }
-        open = false;
-        if (leases != null) {
-            leases.shutdownNow();
+        // what the runs recorded goes in first, and what that answered may still write (a stop after a refused outcome)
+        for (int round = 0; round < 3; round++) {
+            try {
+                closing.flush().get(30, TimeUnit.SECONDS);
+            } catch (Exception ex) {
+                log.warn("Could not write everything the runs recorded before closing: {}", ex.toString());
+                break;
+            }
         }
-        if (listener != null) {
-            listener.stop();
+        synchronized (this) {
+            open = false;
+            leases.stop();
+            if (listener != null) {
+                listener.stop();
+            }
+            closing.close();
         }
-        List<Claim> held = List.copyOf(claims.values());
-        claims.clear();
         try {
-            if (!held.isEmpty()) {
-                // claimed but not started, or still running past the shutdown timeout: free for the others at once
-                int released = jdbc.update(
-                        "UPDATE " + tasks + " SET status = 'PENDING', started_at = NULL, "
-                                + "progress = 0, progress_message = NULL, lease_until = NULL, cancel_requested = false "
-                                + "WHERE id = ANY(CAST(? AS UUID[])) AND node_id = ? AND status = 'STARTED'",
-                        uuidArray(held.stream().map(claim -> claim.task().id()).toList()),
-                        nodeId);
-                jdbc.queryForObject("SELECT 1 FROM (SELECT pg_notify(?, ?)) n", Integer.class, channel, WORK);
+            // claimed but not started, or still running past the shutdown timeout: free for the others at once
+            int released = claims.releaseAll();
+            if (released > 0) {
                 log.info("Node {} released {} claimed tasks for the other instances", nodeId, released);
             }
-            jdbc.update("DELETE FROM " + nodes + " WHERE node_id = ? AND token = ?", nodeId, token);
+            leases.deregister();
         } catch (DataAccessException ex) {
             log.warn(
                     "Node {} could not release its tasks at shutdown; the others take them over once its lease of {} "

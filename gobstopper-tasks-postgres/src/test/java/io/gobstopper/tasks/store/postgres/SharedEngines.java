@@ -23,6 +23,16 @@ final class SharedEngines implements AutoCloseable {
 
     final PostgresDatabase database = PostgresDatabase.create();
     private final List<Node> nodes = new ArrayList<>();
+    private final Duration poll;
+
+    SharedEngines() {
+        this(POLL);
+    }
+
+    /** @param poll how often the instances look for work besides being told of it */
+    SharedEngines(Duration poll) {
+        this.poll = poll;
+    }
 
     /** One instance: its engine, beans and events. */
     record Node(
@@ -33,8 +43,22 @@ final class SharedEngines implements AutoCloseable {
             List<TaskEvent> events,
             List<TaskEvent> remoteEvents) {}
 
-    /** Starts one more engine on the schema. */
+    /** Starts one more engine on the schema, whose listener wants to hear of the other instances' changes. */
     Node start(String nodeId, Duration leaseTimeout, TaskEngineSettings settings, Object... extraBeans) {
+        return launch(nodeId, leaseTimeout, settings, true, extraBeans);
+    }
+
+    /** Starts one more engine on the schema, whose listener does not want the other instances' changes. */
+    Node startQuiet(String nodeId, Duration leaseTimeout, TaskEngineSettings settings) {
+        return launch(nodeId, leaseTimeout, settings, false);
+    }
+
+    private Node launch(
+            String nodeId,
+            Duration leaseTimeout,
+            TaskEngineSettings settings,
+            boolean wantsRemote,
+            Object... extraBeans) {
         TestTasks tasks = new TestTasks();
         List<TaskEvent> events = new CopyOnWriteArrayList<>();
         List<TaskEvent> remote = new CopyOnWriteArrayList<>();
@@ -51,11 +75,11 @@ final class SharedEngines implements AutoCloseable {
 
             @Override
             public boolean wantsRemoteEvents() {
-                return true;
+                return wantsRemote;
             }
         };
         PostgresTaskStore store =
-                new PostgresTaskStore(database.dataSource(), database.schema(), nodeId, leaseTimeout, POLL);
+                new PostgresTaskStore(database.dataSource(), database.schema(), nodeId, leaseTimeout, poll);
         TaskEngine engine = (TaskEngine) GobstopperTasks.builder()
                 .store(store)
                 .tasks(tasks)

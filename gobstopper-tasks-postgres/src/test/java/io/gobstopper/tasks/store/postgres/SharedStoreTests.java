@@ -235,8 +235,9 @@ class SharedStoreTests {
 
     @Test
     void aUniqueKeyHoldsAcrossInstancesAndRetriesAndDelaysWork() {
-        SharedEngines.Node a = cluster.start("a");
-        SharedEngines.Node b = cluster.start("b");
+        ClusterFlakyTasks[] flakyBeans = ClusterFlakyTasks.sharing(2); // a retry may run on either instance
+        SharedEngines.Node a = cluster.start("a", Duration.ofSeconds(30), EngineFixture.SETTINGS, flakyBeans[0]);
+        SharedEngines.Node b = cluster.start("b", Duration.ofSeconds(30), EngineFixture.SETTINGS, flakyBeans[1]);
         TaskRequest unique =
                 TaskRequest.builder("block").args("u").uniqueKey("only-one").build();
         UUID first = a.engine().offer(unique).id();
@@ -247,7 +248,10 @@ class SharedStoreTests {
         await().until(() -> a.engine().get(first).orElseThrow().status() == TaskStatus.SUCCESS);
 
         UUID flaky = a.engine()
-                .submit(TaskRequest.builder("flaky").args("f", 2).maxRetries(3).build());
+                .submit(TaskRequest.builder("cluster_flaky")
+                        .args("f", 2)
+                        .maxRetries(3)
+                        .build());
         await().until(() -> b.engine().get(flaky).orElseThrow().status() == TaskStatus.SUCCESS);
         assertThat(b.engine().get(flaky).orElseThrow().retryCount()).isEqualTo(2);
 
