@@ -10,7 +10,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -59,6 +62,15 @@ final class Claimer {
      */
     private long nextDueMillis;
 
+    /**
+     * The categories whose last claim found fewer due tasks than it asked for, with no word of new work since: a
+     * worker freeing up there is no reason to look again. Any word of work, a due time reached and every poll clear
+     * it.
+     */
+    private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
+    /** Counts the words of work, so that a claim knows whether one came while it ran. */
+    private final AtomicLong workWords = new AtomicLong();
+
     private volatile boolean stopped;
     private Thread thread;
     private String lastProblem;
@@ -102,8 +114,24 @@ final class Claimer {
         return instant.toEpochMilli() + (instant.getNano() % 1_000_000 == 0 ? 0 : 1);
     }
 
-    /** Look for work now. */
+    /** Work may be waiting: look for it now. */
     void wake() {
+        workWords.incrementAndGet();
+        exhausted.clear();
+        signal();
+    }
+
+    /**
+     * A worker of the category freed up, or an outcome no longer holds room: look again, unless the category's last
+     * claim found less than it asked for and no work was heard of since.
+     */
+    void roomFreed(String category) {
+        if (!exhausted.contains(category)) {
+            signal();
+        }
+    }
+
+    private void signal() {
         synchronized (signal) {
             woken = true;
             signal.notifyAll();
@@ -112,7 +140,7 @@ final class Claimer {
 
     void stop() {
         stopped = true;
-        wake();
+        signal();
         if (thread != null) {
             try {
                 thread.join(Duration.ofSeconds(5).toMillis());
@@ -130,6 +158,7 @@ final class Claimer {
                 long nowMillis = clock.millis();
                 if (nowMillis - lastSweep >= pollMillis) {
                     Instant swept = clock.instant();
+                    exhausted.clear(); // the poll: look whatever was heard
                     store.sweep(swept);
                     queues.refresh(store.waiting(swept));
                     setNextDue(-1);
@@ -172,7 +201,9 @@ final class Claimer {
         if (wanted.isEmpty()) {
             return false;
         }
+        long words = workWords.get();
         List<LiveTask> claimed = store.claim(wanted, now);
+        boolean heardMeanwhile = workWords.get() != words;
         Map<String, List<LiveTask>> byCategory = new LinkedHashMap<>();
         for (LiveTask task : claimed) {
             byCategory
@@ -183,6 +214,11 @@ final class Claimer {
         for (Map.Entry<String, Integer> want : wanted.entrySet()) {
             List<LiveTask> got = byCategory.getOrDefault(want.getKey(), List.of());
             queues.claimed(want.getKey(), got.size(), got.size() < want.getValue());
+            if (got.size() < want.getValue() && !heardMeanwhile) {
+                exhausted.add(want.getKey());
+            } else {
+                exhausted.remove(want.getKey());
+            }
             if (!got.isEmpty()) {
                 wanting.get(want.getKey()).enqueue(got);
             }
@@ -276,6 +312,7 @@ final class Claimer {
                         long untilDue = nextDueMillis - clock.millis();
                         if (untilDue <= 0) {
                             nextDueMillis = -1; // due now: claim it, then look for the next
+                            exhausted.clear();
                             break;
                         }
                         wait = Math.min(wait, untilDue);

@@ -115,10 +115,9 @@ final class ClaimingDispatch implements Dispatch {
 
     @Override
     public void ended(LiveTask task) {
-        // a dependant may be ready (the store cancels those of a failed parent), and the outcome no longer holds
-        // room: look, unless no category could take a task now (a worker freeing up wakes the claimer then)
-        if (workers.anyPool(pool -> Claimer.want(pool) > 0)) {
-            claimer.wake();
+        // the outcome no longer holds room; dependants it made ready are the store's word of work to every instance
+        if (Claimer.want(workers.pool(task.category())) > 0) {
+            claimer.roomFreed(task.category());
         }
     }
 
@@ -126,7 +125,7 @@ final class ClaimingDispatch implements Dispatch {
     public void workerFree(LiveTask task) {
         // a wake-up per task would cost a context switch per task while claims ahead keep the workers fed
         if (Claimer.want(workers.pool(task.category()), 1) > 0) {
-            claimer.wake();
+            claimer.roomFreed(task.category());
         }
     }
 

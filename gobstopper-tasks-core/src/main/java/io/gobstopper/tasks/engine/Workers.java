@@ -39,16 +39,6 @@ final class Workers {
                         name, settings.workersFor(name), settings.priorityAging(), settings.rateFor(name), runner));
     }
 
-    /** Whether a pool in use matches. */
-    boolean anyPool(java.util.function.Predicate<CategoryPool> test) {
-        for (CategoryPool pool : pools.values()) {
-            if (test.test(pool)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Queues tasks for their categories' workers, in the given order within a category. */
     void enqueue(List<LiveTask> tasks) {
         if (tasks.size() == 1) {

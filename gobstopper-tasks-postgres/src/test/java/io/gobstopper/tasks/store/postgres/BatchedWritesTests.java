@@ -34,10 +34,11 @@ class BatchedWritesTests {
     private static final Predicate<String> INSERTS = sql -> sql.startsWith("INSERT INTO") && sql.contains("unnest");
     private static final Predicate<String> ENDINGS =
             sql -> sql.startsWith("UPDATE") && sql.contains("SET status = w.status");
+    private static final Predicate<String> CLAIMS = sql -> sql.startsWith("WITH due AS");
 
     private final PostgresDatabase database = PostgresDatabase.create();
-    private final CountingDataSource counting =
-            new CountingDataSource(database.dataSource(), Map.of("insert", INSERTS, "ending", ENDINGS));
+    private final CountingDataSource counting = new CountingDataSource(
+            database.dataSource(), Map.of("insert", INSERTS, "ending", ENDINGS, "claim", CLAIMS));
     private final List<TaskEngine> engines = new ArrayList<>();
 
     @AfterEach
@@ -47,13 +48,13 @@ class BatchedWritesTests {
     }
 
     private TaskEngine engine(int workers, TaskListener... listeners) {
+        return engine(workers, SharedEngines.POLL, listeners);
+    }
+
+    private TaskEngine engine(int workers, Duration poll, TaskListener... listeners) {
         GobstopperTasks.Builder builder = GobstopperTasks.builder()
                 .store(new PostgresTaskStore(
-                        counting,
-                        database.schema(),
-                        "node-" + engines.size(),
-                        Duration.ofSeconds(30),
-                        SharedEngines.POLL))
+                        counting, database.schema(), "node-" + engines.size(), Duration.ofSeconds(30), poll))
                 .tasks(new TestTasks())
                 .settings(EngineFixture.SETTINGS.withWorkers(workers));
         for (TaskListener listener : listeners) {
@@ -117,5 +118,23 @@ class BatchedWritesTests {
                 .isEmpty();
         assertThat(engine.stats().byStatus().get(TaskStatus.SUCCESS)).isEqualTo(300);
         assertThat(counting.count("ending")).as("outcome updates for 300 runs").isLessThanOrEqualTo(150);
+    }
+
+    @Test
+    void anIdleInstanceClaimsOncePerTaskItIsToldOfNotAgainWhenItsWorkerFreesUp() {
+        TaskEngine engine = engine(4, Duration.ofSeconds(30)); // no poll within the test
+        await().until(() -> counting.count("claim") > 0); // the first look, at start
+        int before = counting.count("claim");
+        for (int i = 0; i < 20; i++) {
+            UUID id = engine.submit("record", "one-by-one-" + i);
+            await().until(() -> engine.get(id).orElseThrow().status() == TaskStatus.SUCCESS);
+        }
+
+        // each submit is a word of work, heard twice (from the submit here and from its notification), so one or two
+        // claims; the worker that freed up and the outcome that stopped holding room look no more, as the category's
+        // last claim found less than it asked for and nothing was heard since (they did: about four claims a task)
+        assertThat(counting.count("claim") - before)
+                .as("claims for 20 tasks submitted one at a time")
+                .isBetween(20, 60);
     }
 }
