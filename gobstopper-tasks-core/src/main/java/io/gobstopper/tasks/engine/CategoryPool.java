@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -49,7 +50,7 @@ final class CategoryPool {
     private int idle;
     private boolean stopping;
     /** Runs that ended and whose outcome the store has not confirmed yet (a store that writes many at a time). */
-    private final java.util.concurrent.atomic.AtomicInteger recording = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger recording = new AtomicInteger();
 
     /** How long runs take, a moving average over the latest runs; -1 before the first run ends. */
     private volatile long meanRunNanos = -1;

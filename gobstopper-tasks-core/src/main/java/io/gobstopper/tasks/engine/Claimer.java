@@ -284,7 +284,7 @@ final class Claimer {
                 pool.workers());
     }
 
-    /** Waits to be woken, for the poll interval at most, and no longer than until the soonest delayed task is due. */
+    /** When the soonest delayed task is due (epoch millis), 0 for none, -1 when it is to be read again. */
     private long nextDue() {
         synchronized (signal) {
             return nextDueMillis;
@@ -302,6 +302,7 @@ final class Claimer {
         }
     }
 
+    /** Waits to be woken, for the poll interval at most, and no longer than until the soonest delayed task is due. */
     private void awaitSignal() {
         synchronized (signal) {
             try {

@@ -8,6 +8,7 @@ import io.gobstopper.tasks.store.TaskChange;
 import io.gobstopper.tasks.store.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -192,7 +193,7 @@ final class TaskRunner {
                         "Task {} ({}): could not store its {}; the store keeps the task as it last stored it: {}",
                         task.id(),
                         task.name(),
-                        change.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
+                        change.getClass().getSimpleName().toLowerCase(Locale.ROOT),
                         error.toString());
             } else if (applied) {
                 then.run();

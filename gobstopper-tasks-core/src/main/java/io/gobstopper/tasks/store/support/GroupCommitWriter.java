@@ -558,27 +558,23 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
             Map<Batch<C, ?, ?>, List<Batched<C, ?, ?>>> batched,
             List<Command<C, Object>> commands) {
 
-        static <C> Parts<C> none() {
-            return new Parts<>(null, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
-        }
-
-        Parts<C> withJournaled(Stored rows) {
+        static <C> Parts<C> journaled(Stored rows) {
             return new Parts<>(rows, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of());
         }
 
-        Parts<C> withInsert(Insert insert, List<TaskWrite> rows) {
+        static <C> Parts<C> insert(Insert insert, List<TaskWrite> rows) {
             return new Parts<>(null, List.of(insert), List.of(rows), List.of(), List.of(), Map.of(), List.of());
         }
 
-        Parts<C> withUpdates(List<TrackedTask> tasks, List<TaskWrite> rows) {
+        static <C> Parts<C> updates(List<TrackedTask> tasks, List<TaskWrite> rows) {
             return new Parts<>(null, List.of(), List.of(), tasks, rows, Map.of(), List.of());
         }
 
-        Parts<C> withBatched(Batch<C, ?, ?> batch, List<Batched<C, ?, ?>> items) {
+        static <C> Parts<C> batched(Batch<C, ?, ?> batch, List<Batched<C, ?, ?>> items) {
             return new Parts<>(null, List.of(), List.of(), List.of(), List.of(), Map.of(batch, items), List.of());
         }
 
-        Parts<C> withCommand(Command<C, Object> command) {
+        static <C> Parts<C> command(Command<C, Object> command) {
             return new Parts<>(null, List.of(), List.of(), List.of(), List.of(), Map.of(), List.of(command));
         }
 
@@ -678,30 +674,28 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
     }
 
     private void writeEach(Parts<C> parts, boolean stopping) {
-        Parts<C> none = Parts.none();
         if (parts.journaledRows() != null) {
-            Exception failure = writeAll(none.withJournaled(parts.journaledRows()));
+            Exception failure = writeAll(Parts.journaled(parts.journaledRows()));
             if (failure != null) {
                 keepJournaled(failure, stopping);
             }
         }
         for (int i = 0; i < parts.inserts().size(); i++) {
             Insert insert = parts.inserts().get(i);
-            Exception failure =
-                    writeAll(none.withInsert(insert, parts.insertRows().get(i)));
+            Exception failure = writeAll(Parts.insert(insert, parts.insertRows().get(i)));
             if (failure != null) {
                 failInsert(insert, failure);
             }
         }
         if (!parts.updateRows().isEmpty()) {
-            Exception failure = writeAll(none.withUpdates(parts.updated(), parts.updateRows()));
+            Exception failure = writeAll(Parts.updates(parts.updated(), parts.updateRows()));
             if (failure != null) {
                 failUpdates(parts.updated(), failure, stopping);
             }
         }
         parts.batched().forEach((batch, items) -> {
             if (parts.count() > 1) { // else the transaction that failed held only these
-                Exception failure = writeAll(none.withBatched(batch, items));
+                Exception failure = writeAll(Parts.batched(batch, items));
                 if (failure == null) {
                     return;
                 }
@@ -711,14 +705,14 @@ public final class GroupCommitWriter<C> implements AutoCloseable {
                 }
             }
             for (Batched<C, ?, ?> item : items) { // one bad item fails alone
-                Exception alone = writeAll(none.withBatched(batch, List.of(item)));
+                Exception alone = writeAll(Parts.batched(batch, List.of(item)));
                 if (alone != null) {
                     failBatched(item, alone);
                 }
             }
         });
         for (Command<C, Object> command : parts.commands()) {
-            Exception failure = writeAll(none.withCommand(command));
+            Exception failure = writeAll(Parts.command(command));
             if (failure != null) {
                 command.done().completeExceptionally(storeFailure("A task store operation failed", failure));
             }

@@ -56,6 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -249,7 +250,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             Connection connection = DataSourceUtils.getConnection(dataSource);
             try {
                 List<TaskInfo> rows = batch.stream().map(LiveTask::snapshot).toList();
-                PostgresWrites.insert(connection, tasks, rows, channel, submittedTasks(rows));
+                PostgresWrites.insert(connection, tasks, rows, channel, PostgresWrites.insertNotices(rows, nodeId));
             } finally {
                 DataSourceUtils.releaseConnection(connection, dataSource);
             }
@@ -279,42 +280,16 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 nodeId);
     }
 
-    /** The notifications of new tasks: work now for those due, the soonest due time of the others. */
-    private List<String> submittedTasks(List<TaskInfo> rows) {
-        Instant now = Instant.now();
-        boolean work = false;
-        Instant due = null;
-        for (TaskInfo row : rows) {
-            if (row.runAt() == null || !row.runAt().isAfter(now)) {
-                work = true;
-            } else if (due == null || row.runAt().isBefore(due)) {
-                due = row.runAt();
-            }
-        }
-        return Notices.of(
-                work,
-                due,
-                rows.stream()
-                        .map(row -> new Notices.Event(TaskEventType.SUBMITTED, row.id()))
-                        .toList(),
-                nodeId);
-    }
-
     /** Sends notifications on the current connection (of a transaction, they go out when it commits). */
     private void notify(List<String> notices) {
-        if (!notices.isEmpty()) {
-            jdbc.queryForObject(
-                    "SELECT count(pg_notify(?, p)) FROM unnest(CAST(? AS TEXT[])) p",
-                    Long.class,
-                    channel,
-                    notices.toArray(String[]::new));
-        }
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            PostgresNotify.send(connection, channel, notices);
+            return null;
+        });
     }
 
     /** An insert of the values of {@link #insertArgs}; {@code %s} stands for the table. */
-    private static final String INSERT_INTO =
-            "INSERT INTO %s (id, name, category, priority, max_retries, args, kwargs, "
-                    + "created_at, status, run_at, depends_on, unique_key, timeout_ms) ";
+    private static final String INSERT_INTO = "INSERT INTO %s (" + PostgresWrites.INSERTED_COLUMNS + ") ";
 
     private static final String INSERT_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS UUID[]), ?, ?";
 

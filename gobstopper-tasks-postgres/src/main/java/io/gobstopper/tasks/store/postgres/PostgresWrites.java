@@ -76,6 +76,12 @@ final class PostgresWrites implements GroupCommitWriter.BatchSink<PostgresWrites
             }
         }
 
+        /** A new task this transaction stores: its submit is an event, and it is work now or when it is due. */
+        void submitted(TaskInfo task, Instant now) {
+            dueAt(task.runAt(), now);
+            event(TaskEventType.SUBMITTED, task.id());
+        }
+
         /** A task this transaction stored is due at this time ({@code null}: at once). */
         void dueAt(Instant runAt, Instant now) {
             if (runAt == null || !runAt.isAfter(now)) {
@@ -126,8 +132,11 @@ final class PostgresWrites implements GroupCommitWriter.BatchSink<PostgresWrites
         return new Tx(connection);
     }
 
-    private static final String INSERT = "INSERT INTO %s (id, name, category, priority, max_retries, args, kwargs, "
-            + "created_at, status, run_at, depends_on, unique_key, timeout_ms) SELECT r.id, r.name, r.category, "
+    /** The columns a new task's row is written with, in this order. */
+    static final String INSERTED_COLUMNS = "id, name, category, priority, max_retries, args, kwargs, created_at, "
+            + "status, run_at, depends_on, unique_key, timeout_ms";
+
+    private static final String INSERT = "INSERT INTO %s (" + INSERTED_COLUMNS + ") SELECT r.id, r.name, r.category, "
             + "r.priority, r.max_retries, r.args, r.kwargs, r.created_at, r.status, r.run_at, "
             + "CAST(r.depends_on AS UUID[]), r.unique_key, r.timeout_ms FROM unnest(CAST(? AS UUID[]), "
             + "CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS TEXT[]), "
@@ -143,11 +152,17 @@ final class PostgresWrites implements GroupCommitWriter.BatchSink<PostgresWrites
     public void insert(Tx tx, List<TaskWrite> rows) {
         Instant now = Instant.now();
         for (TaskWrite row : rows) {
-            TaskInfo task = row.task();
-            tx.inserts.add(task);
-            tx.dueAt(task.runAt(), now);
-            tx.event(TaskEventType.SUBMITTED, task.id());
+            tx.inserts.add(row.task());
+            tx.submitted(row.task(), now);
         }
+    }
+
+    /** The notifications of a transaction that inserts these tasks and nothing else (a caller's, say). */
+    static List<String> insertNotices(List<TaskInfo> rows, String nodeId) {
+        Tx tx = new Tx(null);
+        Instant now = Instant.now();
+        rows.forEach(row -> tx.submitted(row, now));
+        return tx.notices(nodeId);
     }
 
     /**
