@@ -405,14 +405,15 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             return SharedTaskStore.super.applyAsync(task, change);
         }
         TaskInfo state;
-        synchronized (task) {
+        PostgresClaims.Claim claim;
+        synchronized (task) { // one decision with a cancel here: the outcome and the claim's end, or the request
             LiveTask next = task.copy();
             if (!next.apply(change)) {
                 return CompletableFuture.completedFuture(false);
             }
             state = next.snapshot();
+            claim = claims.remove(task.id());
         }
-        PostgresClaims.Claim claim = claims.remove(task.id());
         if (claim == null) {
             lost(state);
             return CompletableFuture.completedFuture(false);
@@ -546,9 +547,10 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             LiveTask task = claim.task();
             TaskInfo asked;
             boolean cancelled;
-            synchronized (task) { // one decision: a start cannot slip in between the two
-                asked = task.requestCancel();
-                cancelled = asked == null && apply(task, new TaskChange.Cancel(null, now));
+            synchronized (task) { // one decision: a start, or a run's end, cannot slip in between the two
+                boolean ending = claims.get(id) != claim; // its end is on its way to the store: the store decides
+                asked = ending ? null : task.requestCancel();
+                cancelled = !ending && asked == null && apply(task, new TaskChange.Cancel(null, now));
             }
             if (asked != null) {
                 // running here: the engine interrupts it; stored so that every instance shows the request. The answer
