@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds the workers of this instance from a store shared by several: one claim takes due tasks for the free workers
  * of every category at once, and it looks again when told that work may be waiting, when a worker frees up, or after
- * the poll interval, or when the soonest delayed task in the store is due. Every poll interval it also runs the
- * store's housekeeping and reads which tasks wait in the store, per category, and when the next delayed one is due.
- * One thread.
+ * the poll interval, or when the soonest delayed task in the store is due; one thread. Every poll interval a second
+ * thread runs the store's housekeeping and reads which tasks wait in the store, per category, so that those
+ * statements never hold up a claim.
  *
  * <p>While a category's runs are short it claims a little ahead: as many tasks more than its free workers as they
  * get through in {@link #AHEAD_HORIZON} (at most {@link #AHEAD_PER_WORKER} per worker), topped up once half of them
@@ -73,6 +73,8 @@ final class Claimer {
 
     private volatile boolean stopped;
     private Thread thread;
+    private Thread sweeper;
+    private final Object sweepSignal = new Object();
     private String lastProblem;
 
     /**
@@ -96,6 +98,9 @@ final class Claimer {
         thread = new Thread(this::loop, "gobstopper-claimer");
         thread.setDaemon(true);
         thread.start();
+        sweeper = new Thread(this::sweepLoop, "gobstopper-sweeper");
+        sweeper.setDaemon(true);
+        sweeper.start();
     }
 
     /** A task in the store becomes due at this time: look for work then (sooner than the next poll, say). */
@@ -141,28 +146,30 @@ final class Claimer {
     void stop() {
         stopped = true;
         signal();
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(5).toMillis());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
+        synchronized (sweepSignal) {
+            sweepSignal.notifyAll();
+        }
+        for (Thread running : new Thread[] {thread, sweeper}) {
+            if (running != null) {
+                try {
+                    running.join(Duration.ofSeconds(5).toMillis());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
 
     private void loop() {
-        long lastSweep = 0;
+        long lastPoll = 0;
         while (!stopped) {
             boolean more = false;
             try {
                 long nowMillis = clock.millis();
-                if (nowMillis - lastSweep >= pollMillis) {
-                    Instant swept = clock.instant();
+                if (nowMillis - lastPoll >= pollMillis) {
                     exhausted.clear(); // the poll: look whatever was heard
-                    store.sweep(swept);
-                    queues.refresh(store.waiting(swept));
                     setNextDue(-1);
-                    lastSweep = nowMillis;
+                    lastPoll = nowMillis;
                 }
                 Instant now = clock.instant();
                 more = claim(now);
@@ -178,6 +185,39 @@ final class Claimer {
             }
             if (!more) {
                 awaitSignal();
+            }
+        }
+    }
+
+    /**
+     * The housekeeping, on a thread of its own so that its statements never hold up a claim: every poll interval the
+     * store's sweep, then the tasks waiting in the store.
+     */
+    private void sweepLoop() {
+        String problem = null;
+        while (!stopped) {
+            try {
+                Instant now = clock.instant();
+                store.sweep(now);
+                queues.refresh(store.waiting(now));
+                problem = null;
+            } catch (RuntimeException ex) {
+                if (!String.valueOf(ex.getMessage()).equals(problem)) {
+                    log.warn(
+                            "Could not sweep the task store; trying again every {} ms: {}",
+                            pollMillis,
+                            ex.getMessage());
+                    problem = String.valueOf(ex.getMessage());
+                }
+            }
+            synchronized (sweepSignal) {
+                try {
+                    if (!stopped) {
+                        sweepSignal.wait(pollMillis);
+                    }
+                } catch (InterruptedException ex) {
+                    return;
+                }
             }
         }
     }

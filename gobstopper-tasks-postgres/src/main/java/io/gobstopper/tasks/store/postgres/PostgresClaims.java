@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -32,12 +34,17 @@ final class PostgresClaims {
     /** A task this instance claimed, with the fence number of that claim. */
     record Claim(LiveTask task, long fence) {}
 
-    private static final String CLAIM = "WITH due AS (SELECT d.id FROM unnest(CAST(? AS TEXT[]), "
-            + "CAST(? AS INTEGER[])) AS w(category, n) CROSS JOIN LATERAL (SELECT t.id FROM %1$s t WHERE "
-            + "t.category = w.category AND t.status IN ('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= "
-            + "CAST(? AS TIMESTAMPTZ)) AND (t.depends_on IS NULL OR NOT EXISTS (SELECT 1 FROM %1$s p WHERE "
-            + "p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) ORDER BY t.priority DESC, t.created_at, t.id "
-            + "LIMIT w.n FOR UPDATE SKIP LOCKED) d), c AS (UPDATE %1$s t SET status = 'STARTED', node_id = ?, "
+    /**
+     * One category's due tasks, locked: an index scan in priority-then-FIFO order. Its parameters: the category, the
+     * instant that is now, how many.
+     */
+    private static final String DUE = "SELECT * FROM (SELECT t.id FROM %1$s t WHERE t.category = ? AND t.status IN "
+            + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= CAST(? AS TIMESTAMPTZ)) AND (t.depends_on IS "
+            + "NULL OR NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
+            + "ORDER BY t.priority DESC, t.created_at, t.id LIMIT ? FOR UPDATE SKIP LOCKED) d%2$d";
+
+    /** The claim of the tasks in {@code due}, with its STARTED events sent from the same statement. */
+    private static final String CLAIM = "WITH due AS (%2$s), c AS (UPDATE %1$s t SET status = 'STARTED', node_id = ?, "
             + "fence = t.fence + 1, lease_until = now() + make_interval(secs => ?), started_at = CAST(? AS "
             + "TIMESTAMPTZ), completed_at = NULL, progress = 0, progress_message = NULL, cancel_requested = false "
             + "FROM due WHERE t.id = due.id RETURNING t.*), "
@@ -46,6 +53,13 @@ final class PostgresClaims {
             + "FROM (SELECT c.id, (row_number() OVER () - 1) / CAST(? AS INTEGER) AS notice FROM c) x "
             + "GROUP BY x.notice) "
             + "SELECT c.* FROM c WHERE (SELECT count(*) FROM n) >= 0";
+
+    /**
+     * The claim statement for so many categories, one branch per category: the statements differ only by that
+     * number, so each is prepared once per connection and PostgreSQL keeps a generic plan for it (planning a claim
+     * anew each time cost more than running it; an array of categories joined laterally is always planned anew).
+     */
+    private final Map<Integer, String> statements = new ConcurrentHashMap<>();
 
     private final Map<UUID, Claim> claims = new ConcurrentHashMap<>();
     /**
@@ -88,18 +102,21 @@ final class PostgresClaims {
 
     private void claimInto(Connection connection, List<LiveTask> claimed, Map<String, Integer> wanted, Instant now)
             throws SQLException {
-        // a generic plan fits: each category's tasks come from an index scan, whatever the number of categories
-        try (PreparedStatement claim = connection.prepareStatement(CLAIM.formatted(tasks))) {
-            claim.setArray(1, connection.createArrayOf("text", wanted.keySet().toArray(String[]::new)));
-            claim.setArray(2, connection.createArrayOf("int4", wanted.values().toArray(Integer[]::new)));
-            claim.setString(3, now.toString());
-            claim.setString(4, nodeId);
-            claim.setDouble(5, leaseSeconds);
-            claim.setString(6, now.toString());
-            claim.setString(7, channel);
-            claim.setString(8, eventsHead);
-            claim.setString(9, String.valueOf(Notices.code(TaskEventType.STARTED)));
-            claim.setInt(10, Notices.eventsPerNotice(eventsHead));
+        String sql = statements.computeIfAbsent(wanted.size(), this::statement);
+        try (PreparedStatement claim = connection.prepareStatement(sql)) {
+            int at = 1;
+            for (Map.Entry<String, Integer> want : wanted.entrySet()) {
+                claim.setString(at++, want.getKey());
+                claim.setString(at++, now.toString());
+                claim.setInt(at++, want.getValue());
+            }
+            claim.setString(at++, nodeId);
+            claim.setDouble(at++, leaseSeconds);
+            claim.setString(at++, now.toString());
+            claim.setString(at++, channel);
+            claim.setString(at++, eventsHead);
+            claim.setString(at++, String.valueOf(Notices.code(TaskEventType.STARTED)));
+            claim.setInt(at, Notices.eventsPerNotice(eventsHead));
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
                     LiveTask task = LiveTask.of(claimed(ROWS.mapRow(rs, 0)));
@@ -112,6 +129,13 @@ final class PostgresClaims {
             claimed.clear();
             throw ex;
         }
+    }
+
+    private String statement(int categories) {
+        String due = IntStream.range(0, categories)
+                .mapToObj(branch -> DUE.formatted(tasks, branch))
+                .collect(Collectors.joining(" UNION ALL "));
+        return CLAIM.formatted(tasks, due);
     }
 
     /**

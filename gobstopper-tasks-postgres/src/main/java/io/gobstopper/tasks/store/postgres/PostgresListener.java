@@ -2,6 +2,7 @@ package io.gobstopper.tasks.store.postgres;
 
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.store.SharedStoreSignals;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -41,6 +43,12 @@ final class PostgresListener {
     private final Function<Set<UUID>, Map<UUID, TaskInfo>> rows;
     private final BooleanSupplier open;
     private Thread thread;
+
+    /**
+     * How long without a notification makes the next one most likely a word of work (a submit, or a task due) on an
+     * idle cluster, worth a look before it is read; while notifications keep coming the engine is busy anyway.
+     */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /**
      * @param claimedHere whether this instance holds a task
@@ -87,14 +95,27 @@ final class PostgresListener {
                     statement.execute("LISTEN " + channel);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                NotificationWait wait = NotificationWait.of(connection).orElse(null);
                 signals.get().workAvailable(); // notifications may have been missed while not listening
+                long lastHeard = System.nanoTime();
                 while (open.getAsBoolean()) {
+                    if (wait != null) {
+                        if (!wait.await(500)) {
+                            continue;
+                        }
+                        if (System.nanoTime() - lastHeard > QUIET_NANOS) {
+                            // after a quiet spell a notification most likely tells of work: look for it now, not once
+                            // the driver hands the notification over
+                            signals.get().workAvailable();
+                        }
+                    }
                     PGNotification[] received = pg.getNotifications(500);
                     if (received != null && received.length > 0) {
                         heard(received);
+                        lastHeard = System.nanoTime();
                     }
                 }
-            } catch (SQLException | RuntimeException ex) {
+            } catch (SQLException | IOException | RuntimeException ex) {
                 if (!open.getAsBoolean()) {
                     return;
                 }
