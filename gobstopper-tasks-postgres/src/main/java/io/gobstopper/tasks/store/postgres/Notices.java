@@ -37,15 +37,17 @@ final class Notices {
         void work();
 
         /** A task becomes due at this time. */
-        void dueAt(Instant due);
+        default void dueAt(Instant due) {}
 
-        void cancelRequested(UUID id);
+        default void cancelRequested(UUID id) {}
 
         /** Whether to decode the events of a notification at all. */
-        boolean wantsEvents();
+        default boolean wantsEvents() {
+            return false;
+        }
 
         /** Changes made by a node ({@link #NO_NODE} for housekeeping). */
-        void events(String node, List<Event> events);
+        default void events(String node, List<Event> events) {}
     }
 
     private Notices() {}
@@ -54,6 +56,17 @@ final class Notices {
         if (CODES.length() != TaskEventType.values().length) {
             throw new IllegalStateException("every event type needs a code");
         }
+    }
+
+    /** Whether a notification says that there is work now; its events are not decoded. */
+    static boolean saysWork(String payload) {
+        boolean[] work = {false};
+        try {
+            read(payload, () -> work[0] = true);
+        } catch (RuntimeException unreadable) {
+            return false; // the listener reads it again, and says so
+        }
+        return work[0];
     }
 
     static String cancelRequest(UUID id) {

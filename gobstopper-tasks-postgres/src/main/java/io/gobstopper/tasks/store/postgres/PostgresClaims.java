@@ -47,7 +47,9 @@ final class PostgresClaims {
     private static final String CLAIM = "WITH due AS (%2$s), c AS (UPDATE %1$s t SET status = 'STARTED', node_id = ?, "
             + "fence = t.fence + 1, lease_until = now() + make_interval(secs => ?), started_at = CAST(? AS "
             + "TIMESTAMPTZ), completed_at = NULL, progress = 0, progress_message = NULL, cancel_requested = false "
-            + "FROM due WHERE t.id = due.id RETURNING t.*), "
+            // by the primary key: a join with due, which a generic plan takes for a tenth of the table, was a hash
+            // join over the whole table (a claim per 3 ms at 20,000 waiting tasks)
+            + "WHERE t.id = ANY(ARRAY(SELECT due.id FROM due)) RETURNING t.*), "
             // the claim's events in the same statement, as many notifications as they need: no transaction of its own
             + "n AS (SELECT pg_notify(CAST(? AS TEXT), CAST(? AS TEXT) || string_agg(CAST(? AS TEXT) || x.id, ',')) "
             + "FROM (SELECT c.id, (row_number() OVER () - 1) / CAST(? AS INTEGER) AS notice FROM c) x "
@@ -104,19 +106,7 @@ final class PostgresClaims {
             throws SQLException {
         String sql = statements.computeIfAbsent(wanted.size(), this::statement);
         try (PreparedStatement claim = connection.prepareStatement(sql)) {
-            int at = 1;
-            for (Map.Entry<String, Integer> want : wanted.entrySet()) {
-                claim.setString(at++, want.getKey());
-                claim.setString(at++, now.toString());
-                claim.setInt(at++, want.getValue());
-            }
-            claim.setString(at++, nodeId);
-            claim.setDouble(at++, leaseSeconds);
-            claim.setString(at++, now.toString());
-            claim.setString(at++, channel);
-            claim.setString(at++, eventsHead);
-            claim.setString(at++, String.valueOf(Notices.code(TaskEventType.STARTED)));
-            claim.setInt(at, Notices.eventsPerNotice(eventsHead));
+            bind(claim, wanted, now);
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
                     LiveTask task = LiveTask.of(claimed(ROWS.mapRow(rs, 0)));
@@ -131,7 +121,25 @@ final class PostgresClaims {
         }
     }
 
-    private String statement(int categories) {
+    /** Sets the parameters of {@link #statement} for these categories. */
+    void bind(PreparedStatement claim, Map<String, Integer> wanted, Instant now) throws SQLException {
+        int at = 1;
+        for (Map.Entry<String, Integer> want : wanted.entrySet()) {
+            claim.setString(at++, want.getKey());
+            claim.setString(at++, now.toString());
+            claim.setInt(at++, want.getValue());
+        }
+        claim.setString(at++, nodeId);
+        claim.setDouble(at++, leaseSeconds);
+        claim.setString(at++, now.toString());
+        claim.setString(at++, channel);
+        claim.setString(at++, eventsHead);
+        claim.setString(at++, String.valueOf(Notices.code(TaskEventType.STARTED)));
+        claim.setInt(at, Notices.eventsPerNotice(eventsHead));
+    }
+
+    /** The claim statement for so many categories, parameters set by {@link #bind}. */
+    String statement(int categories) {
         String due = IntStream.range(0, categories)
                 .mapToObj(branch -> DUE.formatted(tasks, branch))
                 .collect(Collectors.joining(" UNION ALL "));

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -43,12 +42,6 @@ final class PostgresListener {
     private final Function<Set<UUID>, Map<UUID, TaskInfo>> rows;
     private final BooleanSupplier open;
     private Thread thread;
-
-    /**
-     * How long without a notification makes the next one most likely a word of work (a submit, or a task due) on an
-     * idle cluster, worth a look before it is read; while notifications keep coming the engine is busy anyway.
-     */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /**
      * @param claimedHere whether this instance holds a task
@@ -97,22 +90,22 @@ final class PostgresListener {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 NotificationWait wait = NotificationWait.of(connection).orElse(null);
                 signals.get().workAvailable(); // notifications may have been missed while not listening
-                long lastHeard = System.nanoTime();
                 while (open.getAsBoolean()) {
+                    boolean woken = false;
                     if (wait != null) {
-                        if (!wait.await(500)) {
+                        String first = wait.await(500);
+                        if (first == null) {
                             continue;
                         }
-                        if (System.nanoTime() - lastHeard > QUIET_NANOS) {
-                            // after a quiet spell a notification most likely tells of work: look for it now, not once
-                            // the driver hands the notification over
+                        if (Notices.saysWork(first)) {
+                            // look for the work now, not once the driver hands the notification over
                             signals.get().workAvailable();
+                            woken = true;
                         }
                     }
                     PGNotification[] received = pg.getNotifications(500);
                     if (received != null && received.length > 0) {
-                        heard(received);
-                        lastHeard = System.nanoTime();
+                        heard(received, woken && received.length == 1);
                     }
                 }
             } catch (SQLException | IOException | RuntimeException ex) {
@@ -133,7 +126,8 @@ final class PostgresListener {
         }
     }
 
-    private void heard(PGNotification[] received) {
+    /** @param woken whether the engine was told of the work these notifications tell of already */
+    private void heard(PGNotification[] received, boolean woken) {
         SharedStoreSignals to = signals.get();
         boolean wantsEvents = to.wantsRemoteEvents();
         Heard heard = new Heard(to, wantsEvents);
@@ -144,7 +138,7 @@ final class PostgresListener {
                 log.debug("Ignored a notification that could not be read: {}", notification.getParameter(), ex);
             }
         }
-        if (heard.work) {
+        if (heard.work && !woken) {
             to.workAvailable();
         }
         if (!heard.remote.isEmpty()) {

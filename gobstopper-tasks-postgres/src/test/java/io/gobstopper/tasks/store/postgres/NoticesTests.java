@@ -68,6 +68,22 @@ class NoticesTests {
     }
 
     @Test
+    void whetherANotificationSaysWorkIsReadFromItsFlagsAlone() {
+        List<Notices.Event> sent = events(3);
+        assertThat(Notices.saysWork(Notices.of(true, sent, "node-1").get(0))).isTrue();
+        assertThat(Notices.saysWork(Notices.of(true, List.of(), "node-1").get(0)))
+                .isTrue();
+        assertThat(Notices.saysWork(Notices.of(false, sent, "node-1").get(0))).isFalse();
+        assertThat(Notices.saysWork(Notices.of(false, Instant.now().plusSeconds(5), sent, "node-1")
+                        .get(0)))
+                .as("work later is no work now")
+                .isFalse();
+        assertThat(Notices.saysWork(Notices.cancelRequest(UUID.randomUUID()))).isFalse();
+        assertThat(Notices.saysWork("E:node-1:w")).as("unreadable").isFalse();
+        assertThat(Notices.saysWork("")).isFalse();
+    }
+
+    @Test
     void aCommitWithoutEventsSendsAtMostTheWordThatThereIsWork() {
         assertThat(Notices.of(true, List.of(), "node-1")).containsExactly("w");
         assertThat(Notices.of(false, List.of(), "node-1")).isEmpty();
