@@ -7,6 +7,7 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.LiveTask;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,13 +36,17 @@ final class PostgresClaims {
     record Claim(LiveTask task, long fence) {}
 
     /**
-     * One category's due tasks, locked: an index scan in priority-then-FIFO order. Its parameters: the category, the
+     * One category's due tasks, locked: an index scan in priority-then-FIFO order, passing over tasks of names this
+     * instance does not run. Its parameters: the category, the names (an array; only where {@link #NAMED}), the
      * instant that is now, how many.
      */
-    private static final String DUE = "SELECT * FROM (SELECT t.id FROM %1$s t WHERE t.category = ? AND t.status IN "
+    private static final String DUE = "SELECT * FROM (SELECT t.id FROM %1$s t WHERE t.category = ?%3$s AND t.status IN "
             + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= CAST(? AS TIMESTAMPTZ)) AND (t.depends_on IS "
             + "NULL OR NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
             + "ORDER BY t.priority DESC, t.created_at, t.id LIMIT ? FOR UPDATE SKIP LOCKED) d%2$d";
+
+    /** The filter of {@link #DUE} on the names this instance runs. */
+    private static final String NAMED = " AND t.name = ANY(?)";
 
     /** The claim of the tasks in {@code due}, with its STARTED events sent from the same statement. */
     private static final String CLAIM = "WITH due AS (%2$s), c AS (UPDATE %1$s t SET status = 'STARTED', node_id = ?, "
@@ -55,9 +60,10 @@ final class PostgresClaims {
             + "SELECT c.* FROM c WHERE (SELECT count(*) FROM n) >= 0";
 
     /**
-     * The claim statement for so many categories, one branch per category: the statements differ only by that
-     * number, so each is prepared once per connection and PostgreSQL keeps a generic plan for it (planning a claim
-     * anew each time cost more than running it; an array of categories joined laterally is always planned anew).
+     * The claim statement for so many categories, one branch per category, by twice that number plus one when it
+     * filters on names: the statements differ only by that, so each is prepared once per connection and PostgreSQL
+     * keeps a generic plan for it (planning a claim anew each time cost more than running it; an array of categories
+     * joined laterally is always planned anew). The names are a parameter, so they do not change the plan either.
      */
     private final Map<Integer, String> statements = new ConcurrentHashMap<>();
 
@@ -85,12 +91,15 @@ final class PostgresClaims {
         this.eventsHead = Notices.eventsHead(nodeId);
     }
 
-    /** Claims due tasks, highest priority first and oldest first within a priority. */
-    List<LiveTask> claim(Map<String, Integer> wanted, Instant now) {
+    /**
+     * Claims due tasks of the names given ({@code null} for any name), highest priority first and oldest first within
+     * a priority.
+     */
+    List<LiveTask> claim(Map<String, Integer> wanted, Collection<String> names, Instant now) {
         List<LiveTask> claimed = new ArrayList<>();
         synchronized (lock) {
             jdbc.execute((ConnectionCallback<Void>) connection -> {
-                claimInto(connection, claimed, wanted, now);
+                claimInto(connection, claimed, wanted, names, now);
                 return null;
             });
         }
@@ -100,13 +109,22 @@ final class PostgresClaims {
         return claimed;
     }
 
-    private void claimInto(Connection connection, List<LiveTask> claimed, Map<String, Integer> wanted, Instant now)
+    private void claimInto(
+            Connection connection,
+            List<LiveTask> claimed,
+            Map<String, Integer> wanted,
+            Collection<String> names,
+            Instant now)
             throws SQLException {
-        String sql = statements.computeIfAbsent(wanted.size(), this::statement);
+        String sql = statements.computeIfAbsent(wanted.size() * 2 + (names == null ? 0 : 1), this::statement);
         try (PreparedStatement claim = connection.prepareStatement(sql)) {
+            Array named = names == null ? null : connection.createArrayOf("text", names.toArray());
             int at = 1;
             for (Map.Entry<String, Integer> want : wanted.entrySet()) {
                 claim.setString(at++, want.getKey());
+                if (named != null) {
+                    claim.setArray(at++, named);
+                }
                 claim.setString(at++, now.toString());
                 claim.setInt(at++, want.getValue());
             }
@@ -131,9 +149,11 @@ final class PostgresClaims {
         }
     }
 
-    private String statement(int categories) {
-        String due = IntStream.range(0, categories)
-                .mapToObj(branch -> DUE.formatted(tasks, branch))
+    /** @param key twice the number of categories, plus one to filter on names */
+    private String statement(int key) {
+        String named = key % 2 == 1 ? NAMED : "";
+        String due = IntStream.range(0, key / 2)
+                .mapToObj(branch -> DUE.formatted(tasks, branch, named))
                 .collect(Collectors.joining(" UNION ALL "));
         return CLAIM.formatted(tasks, due);
     }
