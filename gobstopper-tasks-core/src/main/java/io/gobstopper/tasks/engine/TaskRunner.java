@@ -74,12 +74,7 @@ final class TaskRunner {
     void run(LiveTask task) {
         Optional<TaskDefinition> found = registry.find(task.name());
         if (found.isEmpty()) {
-            String error = "No task named '" + task.name() + "' is registered in this application (renamed or "
-                    + "removed?); retry it once the task exists again";
-            record(task, new TaskChange.Reject(error, state.now()), null, false, () -> {
-                events.emit(TaskEventType.FAILED, task);
-                dispatch.ended(task);
-            });
+            dispatch.cannotRun(task); // it stays as stored, for an instance that knows it
             return;
         }
         TaskDefinition definition = found.get();
