@@ -12,12 +12,14 @@ import io.gobstopper.tasks.event.TaskEvent;
 import io.gobstopper.tasks.event.TaskEventType;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * Stored tasks meet code that changed after they were submitted (a deploy in between): a task whose name is no longer
  * registered waits, unrunnable, for an instance that knows it, without holding up the tasks behind it; a renamed task
- * runs the tasks stored under its former name (an alias); and an operation ends the unrunnable tasks by hand.
+ * runs the tasks stored under its former name (an alias); arguments that no longer fit the parameters fail the task at
+ * once; and an operation ends the unrunnable tasks by hand.
  */
 public interface ChangedCodeContract extends EngineContract {
 
@@ -41,6 +43,27 @@ public interface ChangedCodeContract extends EngineContract {
         @BackgroundTask(name = "report", category = CATEGORY, aliases = "legacy_report")
         public String report(String quarter) {
             return "renamed " + quarter;
+        }
+    }
+
+    /** The first version of a task whose parameter later changes type. */
+    public static class ResizeV1 {
+        @BackgroundTask(name = "resize", category = CATEGORY, maxRetries = 3)
+        public int resize(int size) {
+            return size;
+        }
+    }
+
+    public record Size(int width, int height) {}
+
+    /** The second version: the parameter is now an object. */
+    public static class ResizeV2 {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @BackgroundTask(name = "resize", category = CATEGORY, maxRetries = 3)
+        public int resize(Size size) {
+            runs.incrementAndGet();
+            return size.width();
         }
     }
 
@@ -97,6 +120,31 @@ public interface ChangedCodeContract extends EngineContract {
                     .isEqualTo("\"renamed q4\"");
             assertThat(renamed.unrunnable()).isEmpty();
             assertThat(renamed.stats().registeredTasks()).contains("report").doesNotContain("legacy_report");
+        }
+    }
+
+    @Test
+    default void storedArgumentsThatNoLongerFitTheParametersFailTheTaskAtOnceNamingParameterValueAndType() {
+        ResizeV2 v2 = new ResizeV2();
+        try (EngineFixture fixture = EngineFixture.start(storage(), PAUSED, new ResizeV1())) {
+            UUID byPosition = fixture.engine().submit(TaskRequest.of("resize", 640));
+            UUID byName = fixture.engine()
+                    .submit(TaskRequest.builder("resize").kwarg("size", 480).build());
+
+            fixture.restartWith(EngineFixture.SETTINGS, v2);
+
+            for (UUID id : List.of(byPosition, byName)) {
+                TaskInfo failed = fixture.awaitStatus(id, TaskStatus.FAILED);
+                assertThat(failed.retryCount())
+                        .as("retries of a task that can never bind")
+                        .isZero();
+                assertThat(failed.maxRetries()).isEqualTo(3);
+                assertThat(failed.error())
+                        .contains("no longer fit")
+                        .contains("argument 'size' must be Size, got " + (id == byPosition ? "640" : "480"));
+                assertThat(eventsOf(fixture, id)).doesNotContain(TaskEventType.RETRY);
+            }
+            assertThat(v2.runs).hasValue(0);
         }
     }
 
