@@ -208,7 +208,7 @@ final class Claimer {
             try {
                 Instant now = clock.instant();
                 store.sweep(now);
-                queues.refresh(store.waiting(now));
+                queues.refresh(store.waiting(now, runnableNames.get()));
                 readUnrunnable.run();
                 problem = null;
             } catch (RuntimeException ex) {

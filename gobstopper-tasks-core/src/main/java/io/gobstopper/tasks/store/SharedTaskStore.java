@@ -103,6 +103,12 @@ public interface SharedTaskStore extends TaskStore {
     Map<String, Waiting> waiting(Instant now);
 
     /**
+     * As {@link #waiting(Instant)}, of the tasks whose name is among {@code runnableNames}: the tasks this instance
+     * claims, leaving out those that wait for an instance that knows their name.
+     */
+    Map<String, Waiting> waiting(Instant now, Collection<String> runnableNames);
+
+    /**
      * When the soonest task that waits for its due time (delayed, or in RETRY) becomes due, or empty when none waits:
      * so that an instance looks for work then, also for tasks another instance or an earlier process submitted.
      */

@@ -91,6 +91,11 @@ public interface ChangedCodeContract extends EngineContract {
                                     1,
                                     "no task named 'legacy_report' is registered in this application")));
             assertThat(without.stats().unrunnable()).containsExactlyElementsOf(without.unrunnable());
+            EngineFixture.await()
+                    .untilAsserted(
+                            () -> assertThat(without.queues().get(CATEGORY).queued())
+                                    .as("tasks waiting for a worker here")
+                                    .isZero());
             TaskInfo waiting = without.get(legacy).orElseThrow();
             assertThat(waiting.status()).isEqualTo(TaskStatus.PENDING);
             assertThat(waiting.startedAt()).isNull();

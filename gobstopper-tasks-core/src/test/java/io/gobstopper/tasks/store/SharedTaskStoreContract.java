@@ -82,6 +82,9 @@ public abstract class SharedTaskStoreContract {
         assertThat(store.find(gone.id()).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(store.waitingOutside(List.of("known", "old_known"))).containsExactly(Map.entry("gone", 2L));
         assertThat(store.waitingOutside(List.of("gone", "known"))).isEmpty();
+        assertThat(store.waiting(now()).get("named").count()).isEqualTo(2);
+        assertThat(store.waiting(now(), List.of("known", "old_known"))).doesNotContainKey("named");
+        assertThat(store.waiting(now(), List.of("gone")).get("named").count()).isEqualTo(2);
         assertThat(store.claim(Map.of("named", 5), List.of("gone"), now()))
                 .extracting(LiveTask::id)
                 .containsExactly(gone.id(), goneToo.id());

@@ -503,20 +503,30 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     @Override
     public Map<String, Waiting> waiting(Instant now) {
+        return waiting(now, null);
+    }
+
+    @Override
+    public Map<String, Waiting> waiting(Instant now, Collection<String> runnableNames) {
         ensureOpen();
         Map<String, Waiting> due = new TreeMap<>();
+        List<Object> args = new ArrayList<>();
+        args.add(ts(now));
+        if (runnableNames != null) {
+            args.add(runnableNames.toArray(String[]::new));
+        }
         query(() -> {
             jdbc.query(
                     "SELECT t.category, count(*), min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t "
                             + "WHERE t.status IN "
                             + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
                             + "EXISTS (SELECT 1 FROM " + tasks
-                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
-                            + "GROUP BY t.category",
+                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS'))"
+                            + (runnableNames == null ? "" : " AND t.name = ANY(?)") + " GROUP BY t.category",
                     rs -> {
                         due.put(rs.getString(1), new Waiting(rs.getLong(2), instant(rs, 3)));
                     },
-                    ts(now));
+                    args.toArray());
             return null;
         });
         return due;
