@@ -164,6 +164,6 @@ public record TaskDefinition(
 
     /** How applications and tools see this task. */
     public TaskDescriptor descriptor() {
-        return new TaskDescriptor(name, category, priority, maxRetries, method.describe(), exposed);
+        return new TaskDescriptor(name, category, priority, maxRetries, method.describe(), exposed, aliases);
     }
 }

@@ -49,6 +49,8 @@ class TaskRegistryAliasTests {
         assertThat(registry.names()).containsExactly("report");
         assertThat(registry.runnableNames()).containsExactly("legacy_report", "older_report", "report");
         assertThat(registry.find("report").orElseThrow().aliases()).containsExactly("legacy_report", "older_report");
+        assertThat(registry.find("report").orElseThrow().descriptor().aliases())
+                .containsExactly("legacy_report", "older_report");
     }
 
     @Test

@@ -42,7 +42,7 @@ public class TasksEndpoint {
         node.put("store", health.store());
         var registered = node.putArray("registeredTasks");
         for (TaskDescriptor task : queue.registeredTasks()) {
-            registered
+            ObjectNode descriptor = registered
                     .addObject()
                     .put("name", task.name())
                     .put("category", task.category())
@@ -50,6 +50,7 @@ public class TasksEndpoint {
                     .put("maxRetries", task.maxRetries())
                     .put("method", task.method())
                     .put("exposed", task.exposed());
+            task.aliases().forEach(descriptor.putArray("aliases")::add);
         }
         ObjectNode categories = node.putObject("categories");
         queue.queues()
