@@ -50,4 +50,11 @@ public @interface BackgroundTask {
 
     /** The time zone the cron expression is read in, e.g. {@code "Europe/Paris"}; empty for UTC. */
     String zone() default "";
+
+    /**
+     * Former names of the task: stored tasks submitted under one of them run this method, so a task can be renamed
+     * while tasks stored under its old name wait. A submit under a former name is accepted too, and stored under
+     * that name. Each alias must be a valid task name that no other task uses as its name or alias.
+     */
+    String[] aliases() default {};
 }

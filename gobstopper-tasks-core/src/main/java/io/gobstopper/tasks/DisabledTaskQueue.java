@@ -121,7 +121,22 @@ public class DisabledTaskQueue implements TaskQueue {
 
     @Override
     public TaskStats stats() {
-        return new TaskStats(0, Map.of(), Map.of(), 0, 0, Map.of(), List.of());
+        return new TaskStats(0, Map.of(), Map.of(), 0, 0, Map.of(), List.of(), List.of());
+    }
+
+    @Override
+    public List<UnrunnableTasks> unrunnable() {
+        return List.of();
+    }
+
+    @Override
+    public int failUnrunnable(String name) {
+        throw disabled();
+    }
+
+    @Override
+    public int deleteUnrunnable(String name) {
+        throw disabled();
     }
 
     @Override

@@ -142,6 +142,33 @@ public interface TaskQueue {
     /** Counts by status and category over all stored tasks, and the live queues. */
     TaskStats stats();
 
+    /**
+     * The stored tasks that wait under a name no task of this application is registered under, by name, sorted:
+     * they stay PENDING and run once an instance that knows the name takes them. Read from memory (on a store
+     * shared by several instances, as the latest look at the store found them, every poll interval).
+     */
+    List<UnrunnableTasks> unrunnable();
+
+    /**
+     * Ends the tasks that wait (PENDING or RETRY) under a name no task of this application is registered under:
+     * each becomes FAILED, without a run, with the reason in its error. Tasks an instance runs meanwhile are left to
+     * it.
+     *
+     * @return how many tasks were failed (0 when none waits under the name)
+     * @throws IllegalArgumentException if the name is invalid, or a task of this application is registered under it
+     *     (as its name or an alias), so its tasks run here
+     */
+    int failUnrunnable(String name);
+
+    /**
+     * Deletes the tasks that wait (PENDING or RETRY) under a name no task of this application is registered under,
+     * as {@link #failUnrunnable} fails them.
+     *
+     * @return how many tasks were deleted
+     * @throws IllegalArgumentException as {@link #failUnrunnable}
+     */
+    int deleteUnrunnable(String name);
+
     /** The N most recently failed tasks, newest first. */
     List<TaskInfo> recentFailures(int limit);
 

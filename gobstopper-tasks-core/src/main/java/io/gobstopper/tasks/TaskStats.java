@@ -14,6 +14,7 @@ import java.util.Map;
  * @param queued tasks waiting for a worker now, over all categories
  * @param queues per category: waiting, running, workers, and how long the oldest waiting task has waited
  * @param registeredTasks the names of the registered tasks, sorted
+ * @param unrunnable the stored tasks waiting under names no task of this application is registered under, by name
  */
 public record TaskStats(
         long total,
@@ -22,7 +23,29 @@ public record TaskStats(
         int running,
         int queued,
         Map<String, QueueStats> queues,
-        List<String> registeredTasks) {
+        List<String> registeredTasks,
+        List<UnrunnableTasks> unrunnable) {
+
+    public TaskStats {
+        unrunnable = unrunnable == null ? List.of() : List.copyOf(unrunnable);
+    }
+
+    /**
+     * Stats without unrunnable tasks.
+     *
+     * @deprecated use the canonical constructor, which takes the unrunnable tasks
+     */
+    @Deprecated
+    public TaskStats(
+            long total,
+            Map<TaskStatus, Long> byStatus,
+            Map<String, Long> byCategory,
+            int running,
+            int queued,
+            Map<String, QueueStats> queues,
+            List<String> registeredTasks) {
+        this(total, byStatus, byCategory, running, queued, queues, registeredTasks, List.of());
+    }
 
     /**
      * The live state of one category.

@@ -33,6 +33,8 @@ class DisabledTaskQueueTests {
         assertDisabled(() -> queue.delete(id));
         assertDisabled(() -> queue.cleanup(Duration.ofDays(1)));
         assertDisabled(() -> queue.resizeWorkers("default", 1));
+        assertDisabled(() -> queue.failUnrunnable("gone"));
+        assertDisabled(() -> queue.deleteUnrunnable("gone"));
         assertDisabled(() -> queue.archive(Duration.ofDays(1)));
         assertDisabled(() -> queue.export(
                 TaskFilter.all(), io.gobstopper.tasks.ExportFormat.CSV, java.io.OutputStream.nullOutputStream()));
@@ -51,6 +53,8 @@ class DisabledTaskQueueTests {
         });
         assertThat(queue.stats().total()).isZero();
         assertThat(queue.stats().queues()).isEmpty();
+        assertThat(queue.stats().unrunnable()).isEmpty();
+        assertThat(queue.unrunnable()).isEmpty();
         assertThat(queue.queues()).isEmpty();
         assertThat(queue.recentFailures(10)).isEmpty();
         assertThat(queue.registeredTasks()).isEmpty();

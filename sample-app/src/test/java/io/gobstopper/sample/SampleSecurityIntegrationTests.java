@@ -82,10 +82,14 @@ class SampleSecurityIntegrationTests {
         assertThat(call(HttpMethod.GET, "/api/tasks/" + id, "admin", null).getBody())
                 .as("the refused cancel changed " + "nothing")
                 .contains("\"status\":\"PENDING\"");
-        assertThat(call(HttpMethod.GET, "/actuator/health", null, null)
-                        .getStatusCode()
-                        .value())
-                .isEqualTo(200);
+        ResponseEntity<String> health = call(HttpMethod.GET, "/actuator/health", null, null);
+        assertThat(health.getStatusCode().value()).isEqualTo(200);
+        assertThat(health.getBody())
+                .as("the health details, to an anonymous caller")
+                .doesNotContain("details");
+        assertThat(call(HttpMethod.GET, "/actuator/health", "viewer", null).getBody())
+                .as("the health details, to a signed-in user")
+                .contains("\"details\"", "\"store\":\"duckdb\"");
     }
 
     @Test

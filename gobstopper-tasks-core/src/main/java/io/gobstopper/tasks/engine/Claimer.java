@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Feeds the workers of this instance from a store shared by several: one claim takes due tasks for the free workers
  * of every category at once, and it looks again when told that work may be waiting, when a worker frees up, or after
  * the poll interval, or when the soonest delayed task in the store is due; one thread. Every poll interval a second
- * thread runs the store's housekeeping and reads which tasks wait in the store, per category, so that those
+ * thread runs the store's housekeeping and reads which tasks wait in the store, per category (and under names not
+ * registered here), so that those
  * statements never hold up a claim.
  *
  * <p>While a category's runs are short it claims a little ahead: as many tasks more than its free workers as they
@@ -50,6 +51,8 @@ final class Claimer {
 
     private final SharedTaskStore store;
     private final Supplier<Collection<String>> categories;
+    private final Supplier<List<String>> runnableNames;
+    private final Runnable readUnrunnable;
     private final Function<String, CategoryPool> pools;
     private final InstantSource clock;
     private final StoreQueues queues;
@@ -78,15 +81,21 @@ final class Claimer {
     private String lastProblem;
 
     /**
+     * @param runnableNames the task names (and aliases) registered here: only tasks of these names are claimed
      * @param queues told, after each sweep, of the tasks waiting in the store, and of every claim
+     * @param readUnrunnable reads, after each sweep, the tasks waiting in the store under other names
      */
     Claimer(
             SharedTaskStore store,
             Supplier<Collection<String>> categories,
+            Supplier<List<String>> runnableNames,
             Function<String, CategoryPool> pools,
             InstantSource clock,
-            StoreQueues queues) {
+            StoreQueues queues,
+            Runnable readUnrunnable) {
         this.store = store;
+        this.runnableNames = runnableNames;
+        this.readUnrunnable = readUnrunnable;
         this.queues = queues;
         this.categories = categories;
         this.pools = pools;
@@ -199,7 +208,8 @@ final class Claimer {
             try {
                 Instant now = clock.instant();
                 store.sweep(now);
-                queues.refresh(store.waiting(now));
+                queues.refresh(store.waiting(now, runnableNames.get()));
+                readUnrunnable.run();
                 problem = null;
             } catch (RuntimeException ex) {
                 if (!String.valueOf(ex.getMessage()).equals(problem)) {
@@ -242,7 +252,7 @@ final class Claimer {
             return false;
         }
         long words = workWords.get();
-        List<LiveTask> claimed = store.claim(wanted, now);
+        List<LiveTask> claimed = store.claim(wanted, runnableNames.get(), now);
         boolean heardMeanwhile = workWords.get() != words;
         Map<String, List<LiveTask>> byCategory = new LinkedHashMap<>();
         for (LiveTask task : claimed) {

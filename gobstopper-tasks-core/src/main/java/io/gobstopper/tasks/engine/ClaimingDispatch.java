@@ -3,6 +3,7 @@ package io.gobstopper.tasks.engine;
 import io.gobstopper.tasks.TaskException;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStats;
+import io.gobstopper.tasks.UnrunnableTasks;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.SharedStoreSignals;
@@ -26,18 +27,27 @@ import org.slf4j.LoggerFactory;
  * Dispatch for a store that several instances share: tasks wait in the store, and a {@link Claimer} claims due ones
  * for this instance's free workers, woken when this instance submits or frees a worker, when the store signals that
  * another instance did, and every poll interval. Waiting for parents and for a due time is the store's. Queue capacity
- * and priority aging are not applied across instances (see {@link SharedTaskStore}).
+ * and priority aging are not applied across instances (see {@link SharedTaskStore}). It claims only tasks whose name
+ * (or alias) is registered here; the others wait in the store for an instance that knows them, and are listed as
+ * unrunnable as the housekeeping last found them.
  */
 final class ClaimingDispatch implements Dispatch {
 
     private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
 
+    private final SharedTaskStore store;
+    private final TaskRegistry registry;
     private final Workers workers;
     private final Events events;
     private final EngineState state;
     private final ScheduledExecutorService timers;
     private final StoreQueues storeQueues = new StoreQueues();
     private final Claimer claimer;
+    /**
+     * The tasks that wait in the store under names not registered here, as the housekeeping last read them. Read and
+     * ended under this dispatch's monitor, so a read does not bring back tasks ended meanwhile.
+     */
+    private volatile List<UnrunnableTasks> unrunnable = List.of();
 
     /**
      * @param cancel cancels a task as a user would (the engine's cancel), for a request made on another instance
@@ -45,17 +55,27 @@ final class ClaimingDispatch implements Dispatch {
      */
     ClaimingDispatch(
             SharedTaskStore store,
+            TaskRegistry registry,
             Workers workers,
             Events events,
             EngineState state,
             ScheduledExecutorService timers,
             Consumer<UUID> cancel,
             Consumer<UUID> interrupt) {
+        this.store = store;
+        this.registry = registry;
         this.workers = workers;
         this.events = events;
         this.state = state;
         this.timers = timers;
-        this.claimer = new Claimer(store, this::claimableCategories, workers::pool, state.clock(), storeQueues);
+        this.claimer = new Claimer(
+                store,
+                this::claimableCategories,
+                registry::runnableNames,
+                workers::pool,
+                state.clock(),
+                storeQueues,
+                this::readUnrunnable);
         store.attach(new Signals(store, cancel, interrupt));
     }
 
@@ -127,6 +147,44 @@ final class ClaimingDispatch implements Dispatch {
         if (Claimer.want(workers.pool(task.category()), 1) > 0) {
             claimer.roomFreed(task.category());
         }
+    }
+
+    /** A worker took a task this instance cannot run (a store that claimed it anyway): it goes back to the store. */
+    @Override
+    public void cannotRun(LiveTask task) {
+        log.warn(
+                "Task {} ({}) was claimed, but no task of that name is registered here; it is given back to the store",
+                task.id(),
+                task.name());
+        store.unclaim(List.of(task));
+    }
+
+    private synchronized void readUnrunnable() {
+        unrunnable = store.waitingOutside(registry.runnableNames()).entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(entry -> UnrunnableTasks.of(entry.getKey(), entry.getValue()))
+                .toList();
+    }
+
+    @Override
+    public List<UnrunnableTasks> unrunnable() {
+        return unrunnable;
+    }
+
+    /** Ends them in the store, with one statement; other instances hear of the failures when they look. */
+    @Override
+    public synchronized int endUnrunnable(String name, String error, boolean delete) {
+        int ended;
+        if (delete) {
+            ended = store.deleteWaiting(name);
+        } else {
+            List<TaskInfo> failed = store.failWaiting(name, error, state.now());
+            failed.forEach(task -> events.emit(TaskEventType.FAILED, task));
+            ended = failed.size();
+        }
+        unrunnable =
+                unrunnable.stream().filter(tasks -> !tasks.name().equals(name)).toList();
+        return ended;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.TaskStats;
+import io.gobstopper.tasks.UnrunnableTasks;
 import io.gobstopper.tasks.store.LiveTask;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,23 @@ interface Dispatch {
 
     /** A worker is done with a task, however its run went: the worker is free. */
     void workerFree(LiveTask task);
+
+    /**
+     * A worker took a task whose name is not registered here (a store that ignored the names this instance runs):
+     * it waits again, for an instance that knows it.
+     */
+    void cannotRun(LiveTask task);
+
+    /** The stored tasks that wait under names not registered here, by name, read from memory. */
+    List<UnrunnableTasks> unrunnable();
+
+    /**
+     * Ends the tasks that wait under a name not registered here: FAILED without a run, with {@code error}, or
+     * deleted.
+     *
+     * @return how many were ended
+     */
+    int endUnrunnable(String name, String error, boolean delete);
 
     /** Each category's queue: what waits for a worker, as this dispatch knows it, and the workers' figures. */
     Map<String, TaskStats.QueueStats> queues();

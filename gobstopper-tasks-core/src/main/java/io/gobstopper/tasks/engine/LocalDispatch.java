@@ -3,6 +3,7 @@ package io.gobstopper.tasks.engine;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.UnrunnableTasks;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.TaskChange;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,28 +26,34 @@ import org.slf4j.LoggerFactory;
 /**
  * Dispatch for a store that one instance owns: the store hands over its tasks (the unfinished ones when it opens, new
  * ones as they commit), and they wait in memory: in their category's queue when due, on a timer until they are, and
- * with their parents until those succeeded. Also applies each category's queue capacity.
+ * with their parents until those succeeded. Also applies each category's queue capacity. A task whose name is not
+ * registered here never reaches a worker: it stays in the store as it is and waits in {@link Unrunnable}, out of the
+ * way of the tasks behind it.
  */
 final class LocalDispatch implements Dispatch {
 
     private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
 
     private final TaskStore store;
+    private final TaskRegistry registry;
     private final Workers workers;
     private final Events events;
     private final EngineState state;
     private final ScheduledExecutorService timers;
     private final Capacity capacity;
     private final Dependencies dependencies = new Dependencies();
+    private final Unrunnable unrunnable = new Unrunnable();
 
     LocalDispatch(
             TaskStore store,
+            TaskRegistry registry,
             Workers workers,
             Events events,
             EngineState state,
             ScheduledExecutorService timers,
             TaskEngineSettings settings) {
         this.store = store;
+        this.registry = registry;
         this.workers = workers;
         this.events = events;
         this.state = state;
@@ -63,6 +71,14 @@ final class LocalDispatch implements Dispatch {
                         .reversed());
         requeued(unfinished);
         unfinished.forEach(this::admit);
+        for (UnrunnableTasks held : unrunnable.list()) {
+            log.warn(
+                    "{} stored tasks named '{}' wait, but {}: they stay as they are until an application that has "
+                            + "the task (or an alias of it) runs them, or they are failed or deleted by hand",
+                    held.count(),
+                    held.name(),
+                    held.reason());
+        }
     }
 
     @Override
@@ -97,7 +113,28 @@ final class LocalDispatch implements Dispatch {
                 return;
             }
         }
-        workers.enqueue(tasks);
+        enqueue(tasks);
+    }
+
+    /** Queues tasks for the workers; those whose name is not registered here wait in {@link #unrunnable} instead. */
+    private void enqueue(List<LiveTask> tasks) {
+        List<LiveTask> runnable = tasks;
+        for (int i = 0; i < tasks.size(); i++) {
+            if (registry.find(tasks.get(i).name()).isEmpty()) {
+                runnable = new ArrayList<>(tasks.subList(0, i));
+                for (LiveTask task : tasks.subList(i, tasks.size())) {
+                    if (registry.find(task.name()).isPresent()) {
+                        runnable.add(task);
+                    } else {
+                        unrunnable.add(task);
+                    }
+                }
+                break;
+            }
+        }
+        if (!runnable.isEmpty()) {
+            workers.enqueue(runnable);
+        }
     }
 
     @Override
@@ -140,6 +177,9 @@ final class LocalDispatch implements Dispatch {
 
     /** A stored task: runs when due, once its parents have succeeded; cancelled if one of them did not. */
     private void admit(LiveTask task) {
+        if (registry.find(task.name()).isEmpty()) {
+            unrunnable.add(task); // listed at once, also while it waits for its due time or its parents
+        }
         Dependencies.Decision decision = task.dependsOn().isEmpty() ? null : dependencies.accept(task);
         if (decision == null && !task.dependsOn().isEmpty()) {
             return; // waits for its parents
@@ -158,7 +198,7 @@ final class LocalDispatch implements Dispatch {
         if (due != null && due.isAfter(now)) {
             runAfter(task, Duration.between(now, due));
         } else {
-            workers.enqueue(List.of(task));
+            enqueue(List.of(task));
         }
     }
 
@@ -180,7 +220,7 @@ final class LocalDispatch implements Dispatch {
                         if (due != null && due.isAfter(now) && task.status() != TaskStatus.STARTED) {
                             runAfter(task, Duration.between(now, due)); // the wall clock was set back meanwhile
                         } else {
-                            workers.enqueue(List.of(task));
+                            enqueue(List.of(task));
                         }
                     },
                     delay.toNanos(),
@@ -193,6 +233,7 @@ final class LocalDispatch implements Dispatch {
     @Override
     public void ended(LiveTask task) {
         capacity.release(task.category());
+        unrunnable.remove(task);
         for (Dependencies.Decision decision : dependencies.ended(task, task.status())) {
             if (decision.release()) {
                 if (state.isRunning()) {
@@ -214,6 +255,53 @@ final class LocalDispatch implements Dispatch {
 
     @Override
     public void workerFree(LiveTask task) {}
+
+    @Override
+    public void cannotRun(LiveTask task) {
+        unrunnable.add(task);
+    }
+
+    @Override
+    public List<UnrunnableTasks> unrunnable() {
+        return unrunnable.list();
+    }
+
+    /**
+     * Fails the held tasks of the name through the store, each change guarded as any other (a task cancelled
+     * meanwhile stays CANCELLED), answered once stored; deleted ones are deleted once failed. Their room and their
+     * dependants are then seen to as for any task that ends.
+     */
+    @Override
+    public int endUnrunnable(String name, String error, boolean delete) {
+        List<LiveTask> held = unrunnable.take(name);
+        Instant now = state.now();
+        List<CompletableFuture<Boolean>> changes = new ArrayList<>(held.size());
+        for (LiveTask task : held) {
+            changes.add(
+                    store.applyAsync(task, new TaskChange.Reject(error, now)).toCompletableFuture());
+        }
+        int ended = 0;
+        for (int i = 0; i < held.size(); i++) {
+            LiveTask task = held.get(i);
+            try {
+                if (!TaskStore.await(changes.get(i))) {
+                    continue;
+                }
+                if (delete) {
+                    store.delete(task.id());
+                }
+            } catch (RuntimeException ex) {
+                held.subList(i, held.size()).forEach(unrunnable::add); // still waiting, or failed as the store says
+                throw ex;
+            }
+            if (!delete) {
+                events.emit(TaskEventType.FAILED, task);
+            }
+            ended(task);
+            ended++;
+        }
+        return ended;
+    }
 
     @Override
     public Map<String, TaskStats.QueueStats> queues() {

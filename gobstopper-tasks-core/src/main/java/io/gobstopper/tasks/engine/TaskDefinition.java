@@ -8,6 +8,7 @@ import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.schedule.CronSchedule;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,6 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  * @param method the prepared method
  * @param timeout the longest a run may take, or {@code null}
  * @param cron the schedule of a recurring task, or {@code null}
+ * @param aliases former names whose stored tasks this task runs (see {@link BackgroundTask#aliases()})
  */
 public record TaskDefinition(
         String name,
@@ -33,7 +35,8 @@ public record TaskDefinition(
         boolean exposed,
         TaskMethod method,
         Duration timeout,
-        CronSchedule cron) {
+        CronSchedule cron,
+        List<String> aliases) {
 
     /**
      * The most retries a task may ask for.
@@ -45,6 +48,26 @@ public record TaskDefinition(
 
     public TaskDefinition {
         noRetryFor = List.copyOf(noRetryFor);
+        aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    }
+
+    /**
+     * A task without aliases.
+     *
+     * @deprecated use the canonical constructor, which takes the aliases
+     */
+    @Deprecated
+    public TaskDefinition(
+            String name,
+            String category,
+            TaskPriority priority,
+            int maxRetries,
+            List<Class<? extends Throwable>> noRetryFor,
+            boolean exposed,
+            TaskMethod method,
+            Duration timeout,
+            CronSchedule cron) {
+        this(name, category, priority, maxRetries, noRetryFor, exposed, method, timeout, cron, List.of());
     }
 
     /**
@@ -94,6 +117,17 @@ public record TaskDefinition(
             throw new InvalidTaskDefinitionException(
                     where + ": zone is set but cron is not; a zone only applies " + "to a recurring task");
         }
+        List<String> aliases = new ArrayList<>();
+        for (String alias : annotation.aliases()) {
+            if (!TaskLimits.isValidName(alias)) {
+                throw new InvalidTaskDefinitionException(where + ": alias " + TaskLimits.nameRefusal(alias));
+            }
+            if (alias.equals(name) || aliases.contains(alias)) {
+                throw new InvalidTaskDefinitionException(
+                        where + ": alias '" + alias + "' is given twice (or is the task's own name); give it once");
+            }
+            aliases.add(alias);
+        }
         TaskMethod method = new TaskMethod(name, bean, invocable, declared, mapper);
         return new TaskDefinition(
                 name,
@@ -104,7 +138,8 @@ public record TaskDefinition(
                 annotation.exposed(),
                 method,
                 timeout,
-                cron);
+                cron,
+                aliases);
     }
 
     /**
@@ -129,6 +164,6 @@ public record TaskDefinition(
 
     /** How applications and tools see this task. */
     public TaskDescriptor descriptor() {
-        return new TaskDescriptor(name, category, priority, maxRetries, method.describe(), exposed);
+        return new TaskDescriptor(name, category, priority, maxRetries, method.describe(), exposed, aliases);
     }
 }

@@ -20,6 +20,7 @@ import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskRequest;
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.TaskStatus;
+import io.gobstopper.tasks.UnrunnableTasks;
 import io.gobstopper.tasks.UnsupportedStoreOperationException;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.event.TaskListener;
@@ -100,8 +101,8 @@ public final class TaskEngine implements ManagedTaskQueue {
         this.workers = new Workers(settings, registry, task -> runner().run(task));
         this.dispatch = store instanceof SharedTaskStore shared
                 ? new ClaimingDispatch(
-                        shared, workers, events, state, scheduler, this::cancel, id -> runner().interrupt(id))
-                : new LocalDispatch(store, workers, events, state, scheduler, settings);
+                        shared, registry, workers, events, state, scheduler, this::cancel, id -> runner().interrupt(id))
+                : new LocalDispatch(store, registry, workers, events, state, scheduler, settings);
         this.runner = new TaskRunner(registry, store, json, settings, events, workers, dispatch, state, scheduler);
         this.admission = new Admission(registry, store, json, dispatch, state);
         this.recurring = new RecurringTasks(registry, settings, store, state.clock(), this::fireScheduled);
@@ -318,7 +319,7 @@ public final class TaskEngine implements ManagedTaskQueue {
     @Override
     public BulkRetryResult retryFailed(String category) {
         state.ensureRunning();
-        TaskStore.RetriedTasks retried = store.retryFailed(category, registry.names());
+        TaskStore.RetriedTasks retried = store.retryFailed(category, registry.runnableNames());
         requeue(retried.tasks());
         return new BulkRetryResult(retried.tasks().size(), retried.totalFailed());
     }
@@ -400,7 +401,53 @@ public final class TaskEngine implements ManagedTaskQueue {
         int queued =
                 queues.values().stream().mapToInt(TaskStats.QueueStats::queued).sum();
         return new TaskStats(
-                counts.total(), counts.byStatus(), counts.byCategory(), running, queued, queues, registry.names());
+                counts.total(),
+                counts.byStatus(),
+                counts.byCategory(),
+                running,
+                queued,
+                queues,
+                registry.names(),
+                dispatch.unrunnable());
+    }
+
+    @Override
+    public List<UnrunnableTasks> unrunnable() {
+        return dispatch.unrunnable();
+    }
+
+    @Override
+    public int failUnrunnable(String name) {
+        return endUnrunnable(name, false);
+    }
+
+    @Override
+    public int deleteUnrunnable(String name) {
+        return endUnrunnable(name, true);
+    }
+
+    private int endUnrunnable(String name, boolean delete) {
+        state.ensureRunning();
+        if (!TaskLimits.isValidName(name)) {
+            throw new IllegalArgumentException("Task " + TaskLimits.nameRefusal(name));
+        }
+        Optional<TaskDefinition> registered = registry.find(name);
+        if (registered.isPresent()) {
+            throw new IllegalArgumentException("A task named '" + name + "' is registered in this application ("
+                    + (registered.get().name().equals(name)
+                            ? ""
+                            : "as an alias of task '" + registered.get().name() + "', ")
+                    + registered.get().method().describe() + "), so its tasks run here; cancel or delete them one by "
+                    + "one instead");
+        }
+        String error = "Failed by hand without a run: " + UnrunnableTasks.reason(name);
+        int ended = dispatch.endUnrunnable(name, error, delete);
+        log.info(
+                "{} {} stored tasks named '{}', which no task of this application runs",
+                delete ? "Deleted" : "Failed",
+                ended,
+                name);
+        return ended;
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class TaskMethod {
         boolean[] given = new boolean[params.length];
         if (args.size() > bindable.length) {
             throw invalid("takes " + bindable.length + " argument" + (bindable.length == 1 ? "" : "s") + " "
-                    + signature() + ", got " + args.size());
+                    + signature() + ", got " + args.size() + ": " + shorten(args.toString()));
         }
         for (int i = 0; i < args.size(); i++) {
             int index = bindable[i];
@@ -131,8 +131,10 @@ public final class TaskMethod {
         for (Map.Entry<String, JsonNode> entry : kwargs.properties()) {
             int index = indexOf(entry.getKey());
             if (index < 0) {
-                throw invalid("has no parameter '" + entry.getKey() + "'; its parameters are " + signature()
-                        + (namesPresent ? "" : " (compile with -parameters to use parameter names)"));
+                throw invalid(
+                        "has no parameter '" + entry.getKey() + "' (given " + shorten(String.valueOf(entry.getValue()))
+                                + "); its parameters are " + signature()
+                                + (namesPresent ? "" : " (compile with -parameters to use parameter names)"));
             }
             if (given[index]) {
                 throw invalid("got parameter '" + entry.getKey() + "' both by position and by name; give it once");

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Runs a task on the worker thread that took it: starts it in the store, binds its arguments and invokes its method
@@ -74,12 +75,7 @@ final class TaskRunner {
     void run(LiveTask task) {
         Optional<TaskDefinition> found = registry.find(task.name());
         if (found.isEmpty()) {
-            String error = "No task named '" + task.name() + "' is registered in this application (renamed or "
-                    + "removed?); retry it once the task exists again";
-            record(task, new TaskChange.Reject(error, state.now()), null, false, () -> {
-                events.emit(TaskEventType.FAILED, task);
-                dispatch.ended(task);
-            });
+            dispatch.cannotRun(task); // it stays as stored, for an instance that knows it
             return;
         }
         TaskDefinition definition = found.get();
@@ -120,15 +116,17 @@ final class TaskRunner {
         try {
             Object[] arguments = task.takePreparedArguments();
             if (arguments == null) {
-                arguments = definition.method().bind(json.read(task.args()), json.read(task.kwargs()), json.strict());
+                try {
+                    arguments = bindStored(task, definition);
+                } catch (InvalidTaskArgumentsException ex) {
+                    badArguments = true; // fails at once: a retry would not bind any better
+                    throw ex;
+                }
             }
             result = definition.method().invoke(arguments, context);
             if (result instanceof CompletionStage<?> stage) {
                 result = awaitResult(stage);
             }
-        } catch (InvalidTaskArgumentsException ex) {
-            failure = ex;
-            badArguments = true;
         } catch (Throwable ex) {
             failure = ex;
         } finally {
@@ -175,6 +173,41 @@ final class TaskRunner {
             events.emit(TaskEventType.SUCCEEDED, task);
             dispatch.ended(task);
         });
+    }
+
+    /**
+     * Binds the arguments stored with a task to its method's parameters as they are now, which may have changed since
+     * the task was submitted (a deploy in between): arguments that no longer fit fail the task at once, with a message
+     * that names the parameter, the stored value and the type expected.
+     *
+     * @throws InvalidTaskArgumentsException if they do not fit, or are not readable as stored
+     */
+    private Object[] bindStored(LiveTask task, TaskDefinition definition) {
+        JsonNode args;
+        JsonNode kwargs;
+        try {
+            args = json.read(task.args() == null ? "[]" : task.args());
+            kwargs = json.read(task.kwargs() == null ? "{}" : task.kwargs());
+        } catch (JacksonException ex) {
+            throw new InvalidTaskArgumentsException(
+                    "Task '" + task.name() + "': its stored arguments are not readable JSON: "
+                            + ex.getOriginalMessage(),
+                    ex);
+        }
+        if (!args.isArray() || !kwargs.isObject()) {
+            throw new InvalidTaskArgumentsException("Task '" + task.name() + "': its stored arguments must be a JSON "
+                    + "array (args) and a JSON object (kwargs), got " + args.getNodeType() + " and "
+                    + kwargs.getNodeType());
+        }
+        try {
+            return definition.method().bind(args, kwargs, json.strict());
+        } catch (InvalidTaskArgumentsException ex) {
+            throw new InvalidTaskArgumentsException(
+                    "The arguments stored with the task no longer fit its method "
+                            + definition.method().describe()
+                            + " (were its parameters changed after it was submitted?): " + ex.getMessage(),
+                    ex);
+        }
     }
 
     /**

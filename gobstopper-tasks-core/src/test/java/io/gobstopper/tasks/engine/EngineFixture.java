@@ -101,6 +101,20 @@ public final class EngineFixture implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Closes the current engine and starts a new one on the same storage with other beans besides {@link TestTasks}
+     * (these replace the extra beans given before), as an application deployed with changed code would.
+     */
+    public TaskEngine restartWith(TaskEngineSettings settings, Object... extraBeans) {
+        engine.close();
+        beans.clear();
+        beans.add(tasks);
+        beans.addAll(List.of(extraBeans));
+        engine = create(settings, InstantSource.system());
+        engine.start();
+        return engine;
+    }
+
     public TaskEngine engine() {
         return engine;
     }

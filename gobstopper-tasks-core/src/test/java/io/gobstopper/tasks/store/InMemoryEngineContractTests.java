@@ -5,6 +5,7 @@ import io.gobstopper.tasks.contract.TestStorage;
 import io.gobstopper.tasks.engine.ArgumentBindingContract;
 import io.gobstopper.tasks.engine.CancelContract;
 import io.gobstopper.tasks.engine.CancelRaceContract;
+import io.gobstopper.tasks.engine.ChangedCodeContract;
 import io.gobstopper.tasks.engine.DelayedStartContract;
 import io.gobstopper.tasks.engine.DeleteAndCleanupContract;
 import io.gobstopper.tasks.engine.DependencyAndBatchContract;
@@ -35,6 +36,7 @@ class InMemoryEngineContractTests
         implements ArgumentBindingContract,
                 CancelContract,
                 CancelRaceContract,
+                ChangedCodeContract,
                 DelayedStartContract,
                 DeleteAndCleanupContract,
                 DependencyAndBatchContract,

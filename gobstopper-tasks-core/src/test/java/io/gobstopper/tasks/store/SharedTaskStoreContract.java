@@ -52,10 +52,71 @@ public abstract class SharedTaskStoreContract {
 
     private LiveTask inserted(
             String category, TaskPriority priority, Instant createdAt, Instant runAt, List<UUID> parents) {
+        return inserted("shared", category, priority, createdAt, runAt, parents);
+    }
+
+    private LiveTask inserted(
+            String name, String category, TaskPriority priority, Instant createdAt, Instant runAt, List<UUID> parents) {
         LiveTask task = LiveTask.submitted(
-                UUID.randomUUID(), "shared", category, priority, 0, "[]", "{}", createdAt, runAt, parents, null, null);
+                UUID.randomUUID(), name, category, priority, 0, "[]", "{}", createdAt, runAt, parents, null, null);
         TaskStore.await(store.insert(List.of(task)));
         return task;
+    }
+
+    private LiveTask named(String name, String category, TaskPriority priority, Instant createdAt) {
+        return inserted(name, category, priority, createdAt, null, List.of());
+    }
+
+    @Test
+    void claimsPassOverTasksOfNamesTheInstanceDoesNotRunWithoutHoldingUpTheTasksBehindThem() {
+        Instant base = now().minusSeconds(10);
+        LiveTask gone = named("gone", "named", TaskPriority.CRITICAL, base);
+        LiveTask goneToo = named("gone", "named", TaskPriority.NORMAL, base.plusSeconds(1));
+        LiveTask known = named("known", "named", TaskPriority.NORMAL, base.plusSeconds(2));
+        LiveTask alias = named("old_known", "named", TaskPriority.LOW, base.plusSeconds(3));
+
+        List<LiveTask> claimed = store.claim(Map.of("named", 5), List.of("known", "old_known"), now());
+
+        assertThat(claimed).extracting(LiveTask::id).containsExactly(known.id(), alias.id());
+        assertThat(store.claim(Map.of("named", 5), List.of("known"), now())).isEmpty();
+        assertThat(store.find(gone.id()).orElseThrow().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(store.waitingOutside(List.of("known", "old_known"))).containsExactly(Map.entry("gone", 2L));
+        assertThat(store.waitingOutside(List.of("gone", "known"))).isEmpty();
+        assertThat(store.waiting(now()).get("named").count()).isEqualTo(2);
+        assertThat(store.waiting(now(), List.of("known", "old_known"))).doesNotContainKey("named");
+        assertThat(store.waiting(now(), List.of("gone")).get("named").count()).isEqualTo(2);
+        assertThat(store.claim(Map.of("named", 5), List.of("gone"), now()))
+                .extracting(LiveTask::id)
+                .containsExactly(gone.id(), goneToo.id());
+    }
+
+    @Test
+    void waitingTasksOfANameAreFailedOrDeletedWithOneCallAndClaimedOnesAreLeftAlone() {
+        Instant base = now().minusSeconds(10);
+        LiveTask claimedOne = named("gone", "ending", TaskPriority.HIGH, base);
+        LiveTask first = named("gone", "ending", TaskPriority.NORMAL, base.plusSeconds(1));
+        LiveTask second = named("gone", "ending", TaskPriority.NORMAL, base.plusSeconds(2));
+        LiveTask other = named("kept", "ending", TaskPriority.NORMAL, base.plusSeconds(3));
+        assertThat(store.claim(Map.of("ending", 1), List.of("gone"), now()))
+                .extracting(LiveTask::id)
+                .containsExactly(claimedOne.id());
+        Instant ended = now();
+
+        List<TaskInfo> failed = store.failWaiting("gone", "no task named 'gone'", ended);
+
+        assertThat(failed).extracting(TaskInfo::id).containsExactlyInAnyOrder(first.id(), second.id());
+        TaskInfo stored = store.find(first.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(stored.error()).isEqualTo("no task named 'gone'");
+        assertThat(stored.completedAt()).isEqualTo(ended);
+        assertThat(store.find(claimedOne.id()).orElseThrow().status())
+                .as("claimed: left to its instance")
+                .isNotEqualTo(TaskStatus.FAILED);
+        assertThat(store.failWaiting("gone", "again", ended)).isEmpty();
+
+        assertThat(store.deleteWaiting("kept")).isEqualTo(1);
+        assertThat(store.find(other.id())).isEmpty();
+        assertThat(store.find(first.id())).isPresent();
     }
 
     @Test

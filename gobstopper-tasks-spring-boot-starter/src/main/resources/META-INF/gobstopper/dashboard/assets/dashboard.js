@@ -171,8 +171,39 @@
       }, el('span', { className: 'value', text: String(count) }), el('span', { className: 'label', text: status.toLowerCase() })));
     });
     renderCategories();
+    renderUnrunnable(stats.unrunnable || []);
     fillSelect($('filter-category'), Object.keys(Object.assign({}, stats.byCategory || {}, stats.queues || {})));
     fillSelect($('filter-name'), stats.registeredTasks || []);
+  }
+
+  /** The stored tasks whose name no task is registered under: shown only while there are some. */
+  function renderUnrunnable(unrunnable) {
+    $('unrunnable-card').hidden = unrunnable.length === 0;
+    var body = $('unrunnable').tBodies[0];
+    clear(body);
+    unrunnable.forEach(function (tasks) {
+      var actions = el('td', { className: 'write' });
+      if (!config.readOnly) {
+        var path = '/unrunnable/' + encodeURIComponent(tasks.name);
+        actions.appendChild(el('button', { type: 'button', className: 'action', 'data-action': 'fail-unrunnable',
+          'data-name': tasks.name, text: 'fail',
+          onclick: function () {
+            confirmThen('Fail the ' + tasks.count + ' waiting ' + tasks.name + ' tasks without running them?',
+              function () { return api('POST', path + '/fail').then(refreshSoon); });
+          } }));
+        actions.appendChild(el('button', { type: 'button', className: 'action', 'data-action': 'delete-unrunnable',
+          'data-name': tasks.name, text: 'delete',
+          onclick: function () {
+            confirmThen('Delete the ' + tasks.count + ' waiting ' + tasks.name + ' tasks?',
+              function () { return api('DELETE', path).then(refreshSoon); });
+          } }));
+      }
+      body.appendChild(el('tr', { 'data-name': tasks.name },
+        el('td', { text: tasks.name }),
+        el('td', { className: 'num', text: String(tasks.count) }),
+        el('td', { className: 'muted', text: tasks.reason }),
+        actions));
+    });
   }
 
   function fillSelect(select, values) {

@@ -4,6 +4,7 @@ import io.gobstopper.tasks.contract.TestStorage;
 import io.gobstopper.tasks.engine.ArgumentBindingContract;
 import io.gobstopper.tasks.engine.CancelContract;
 import io.gobstopper.tasks.engine.CancelRaceContract;
+import io.gobstopper.tasks.engine.ChangedCodeContract;
 import io.gobstopper.tasks.engine.DelayedStartContract;
 import io.gobstopper.tasks.engine.DeleteAndCleanupContract;
 import io.gobstopper.tasks.engine.DependencyAndBatchContract;
@@ -36,6 +37,7 @@ class DuckDbEngineContractTests
         implements ArgumentBindingContract,
                 CancelContract,
                 CancelRaceContract,
+                ChangedCodeContract,
                 DelayedStartContract,
                 DeleteAndCleanupContract,
                 DependencyAndBatchContract,

@@ -341,7 +341,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     // ---- claiming and running ----
 
     @Override
-    public List<LiveTask> claim(Map<String, Integer> wanted, Instant now) {
+    public List<LiveTask> claim(Map<String, Integer> wanted, Collection<String> runnableNames, Instant now) {
         ensureOpen();
         Map<String, Integer> some = new java.util.LinkedHashMap<>();
         wanted.forEach((category, max) -> {
@@ -349,10 +349,10 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 some.put(category, max);
             }
         });
-        if (some.isEmpty()) {
+        if (some.isEmpty() || (runnableNames != null && runnableNames.isEmpty())) {
             return List.of();
         }
-        return query(() -> claims.claim(some, now));
+        return query(() -> claims.claim(some, runnableNames, now));
     }
 
     @Override
@@ -503,23 +503,80 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     @Override
     public Map<String, Waiting> waiting(Instant now) {
+        return waiting(now, null);
+    }
+
+    @Override
+    public Map<String, Waiting> waiting(Instant now, Collection<String> runnableNames) {
         ensureOpen();
         Map<String, Waiting> due = new TreeMap<>();
+        List<Object> args = new ArrayList<>();
+        args.add(ts(now));
+        if (runnableNames != null) {
+            args.add(runnableNames.toArray(String[]::new));
+        }
         query(() -> {
             jdbc.query(
                     "SELECT t.category, count(*), min(coalesce(t.run_at, t.created_at)) FROM " + tasks + " t "
                             + "WHERE t.status IN "
                             + "('PENDING', 'RETRY') AND (t.run_at IS NULL OR t.run_at <= ?) AND (t.depends_on IS NULL OR NOT "
                             + "EXISTS (SELECT 1 FROM " + tasks
-                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS')) "
-                            + "GROUP BY t.category",
+                            + " p WHERE p.id = ANY(t.depends_on) AND p.status <> 'SUCCESS'))"
+                            + (runnableNames == null ? "" : " AND t.name = ANY(?)") + " GROUP BY t.category",
                     rs -> {
                         due.put(rs.getString(1), new Waiting(rs.getLong(2), instant(rs, 3)));
                     },
-                    ts(now));
+                    args.toArray());
             return null;
         });
         return due;
+    }
+
+    @Override
+    public Map<String, Long> waitingOutside(Collection<String> runnableNames) {
+        ensureOpen();
+        Map<String, Long> waiting = new TreeMap<>();
+        query(() -> {
+            jdbc.query(
+                    "SELECT name, count(*) FROM " + tasks + " WHERE status IN ('PENDING', 'RETRY') AND NOT "
+                            + "(name = ANY(?)) GROUP BY name",
+                    rs -> {
+                        waiting.put(rs.getString(1), rs.getLong(2));
+                    },
+                    (Object) runnableNames.toArray(String[]::new));
+            return null;
+        });
+        return waiting;
+    }
+
+    @Override
+    public List<TaskInfo> failWaiting(String name, String error, Instant now) {
+        ensureOpen();
+        return query(() -> transactions.execute(status -> {
+            List<TaskInfo> failed = jdbc.query(
+                    "WITH x AS (UPDATE " + tasks + " SET status = 'FAILED', error = ?, completed_at = ?, run_at = NULL "
+                            + "WHERE name = ? AND status IN ('PENDING', 'RETRY') RETURNING *) SELECT x.* FROM x",
+                    ROWS,
+                    error,
+                    ts(now),
+                    name);
+            if (!failed.isEmpty()) { // their dependants are cancelled by the next sweep
+                notify(Notices.of(
+                        false,
+                        failed.stream()
+                                .map(task -> new Notices.Event(TaskEventType.FAILED, task.id()))
+                                .toList(),
+                        Notices.NO_NODE));
+            }
+            return failed;
+        }));
+    }
+
+    @Override
+    public int deleteWaiting(String name) {
+        ensureOpen();
+        return query(
+                () -> jdbc.update("DELETE FROM " + tasks + " WHERE name = ? AND status IN ('PENDING', 'RETRY')", name));
     }
 
     @Override

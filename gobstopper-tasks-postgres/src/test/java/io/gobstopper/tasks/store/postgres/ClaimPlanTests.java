@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -47,8 +47,8 @@ class ClaimPlanTests {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    void theGenericPlanReachesTasksThroughIndexesOnly(int categories) throws Exception {
+    @CsvSource({"1, false", "2, false", "1, true", "2, true"})
+    void theGenericPlanReachesTasksThroughIndexesOnly(int categories, boolean named) throws Exception {
         PostgresClaims claims =
                 new PostgresClaims(new JdbcTemplate(database.dataSource()), database.schema(), "chan", "plan", 10);
         Map<String, Integer> wanted = new LinkedHashMap<>();
@@ -61,8 +61,13 @@ class ClaimPlanTests {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET plan_cache_mode = force_generic_plan");
             }
-            try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + claims.statement(categories))) {
-                claims.bind(explain, wanted, Instant.now());
+            try (PreparedStatement explain =
+                    connection.prepareStatement("EXPLAIN " + claims.statement(categories, named))) {
+                claims.bind(
+                        explain,
+                        wanted,
+                        named ? connection.createArrayOf("text", new String[] {"noop", "other"}) : null,
+                        Instant.now());
                 try (ResultSet rs = explain.executeQuery()) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');

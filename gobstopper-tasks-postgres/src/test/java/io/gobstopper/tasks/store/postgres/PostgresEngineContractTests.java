@@ -4,6 +4,7 @@ import io.gobstopper.tasks.contract.TestStorage;
 import io.gobstopper.tasks.engine.ArgumentBindingContract;
 import io.gobstopper.tasks.engine.CancelContract;
 import io.gobstopper.tasks.engine.CancelRaceContract;
+import io.gobstopper.tasks.engine.ChangedCodeContract;
 import io.gobstopper.tasks.engine.DelayedStartContract;
 import io.gobstopper.tasks.engine.DeleteAndCleanupContract;
 import io.gobstopper.tasks.engine.DependencyAndBatchContract;
@@ -39,6 +40,7 @@ class PostgresEngineContractTests
         implements ArgumentBindingContract,
                 CancelContract,
                 CancelRaceContract,
+                ChangedCodeContract,
                 DelayedStartContract,
                 DeleteAndCleanupContract,
                 DependencyAndBatchContract,

@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /actuator/tasks}: the store, the registered tasks, each category's workers and queue, the recurring tasks'
- * schedules, counts by status, the latest failures, the instances that work on the store and a summary of the last
+ * schedules, the stored tasks waiting under names no task is registered under ({@code unrunnable}), counts by status, the latest failures, the instances that work on the store and a summary of the last
  * 24 hours' analytics by task name;
  * {@code /actuator/tasks/{id}}: one task.
  */
@@ -42,7 +42,7 @@ public class TasksEndpoint {
         node.put("store", health.store());
         var registered = node.putArray("registeredTasks");
         for (TaskDescriptor task : queue.registeredTasks()) {
-            registered
+            ObjectNode descriptor = registered
                     .addObject()
                     .put("name", task.name())
                     .put("category", task.category())
@@ -50,6 +50,7 @@ public class TasksEndpoint {
                     .put("maxRetries", task.maxRetries())
                     .put("method", task.method())
                     .put("exposed", task.exposed());
+            task.aliases().forEach(descriptor.putArray("aliases")::add);
         }
         ObjectNode categories = node.putObject("categories");
         queue.queues()
@@ -59,6 +60,7 @@ public class TasksEndpoint {
                         .put("queued", stats.queued())
                         .put("running", stats.running()));
         node.set("schedules", view.schedules(queue.schedules()));
+        node.set("unrunnable", view.unrunnable(queue.unrunnable()));
         ObjectNode byStatus = node.putObject("byStatus");
         if (queue.isEnabled()) {
             Map<TaskStatus, Long> counts = queue.stats().byStatus();

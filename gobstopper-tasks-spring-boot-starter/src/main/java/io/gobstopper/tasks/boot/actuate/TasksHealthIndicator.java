@@ -2,6 +2,7 @@ package io.gobstopper.tasks.boot.actuate;
 
 import io.gobstopper.tasks.QueueHealth;
 import io.gobstopper.tasks.TaskQueue;
+import io.gobstopper.tasks.UnrunnableTasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,9 @@ import org.springframework.boot.health.contributor.Status;
  * The {@code tasks} health component: DOWN with the reason when the store fails or a worker died; the overdue status
  * (DEGRADED unless configured) while a category's oldest waiting task has waited longer than its max-wait; UP
  * otherwise. Details give the store, this instance's node id on a shared store, and, per category, {@code queued,
- * running, workers, oldestWaitSeconds, maxWaitSeconds, overdue}. Everything is read from memory, so a check costs no
+ * running, workers, oldestWaitSeconds, maxWaitSeconds, overdue}, and, when stored tasks wait under names no task of
+ * the application is registered under, {@code unrunnable}: per name {@code {count, reason}} (they do not change the
+ * status: an instance that knows them may run them). Everything is read from memory, so a check costs no
  * query (a store shared by several instances answers {@code check()} with one).
  */
 public class TasksHealthIndicator extends AbstractHealthIndicator {
@@ -60,6 +63,13 @@ public class TasksHealthIndicator extends AbstractHealthIndicator {
             }
         });
         builder.withDetail("categories", categories);
+        List<UnrunnableTasks> unrunnable = queue.unrunnable();
+        if (!unrunnable.isEmpty()) {
+            Map<String, Object> byName = new LinkedHashMap<>();
+            unrunnable.forEach(
+                    tasks -> byName.put(tasks.name(), Map.of("count", tasks.count(), "reason", tasks.reason())));
+            builder.withDetail("unrunnable", byName);
+        }
         if (!health.healthy()) {
             builder.down().withDetail("reason", health.problem());
         } else if (!overdue.isEmpty()) {

@@ -5,9 +5,11 @@ import io.gobstopper.tasks.ScheduleInfo;
 import io.gobstopper.tasks.TaskAnalytics;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStats;
+import io.gobstopper.tasks.UnrunnableTasks;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -159,6 +161,17 @@ public final class TaskJsonView {
         node.put("queued", stats.queued());
         node.set("queues", queues(stats.queues()));
         stats.registeredTasks().forEach(node.putArray("registeredTasks")::add);
+        node.set("unrunnable", unrunnable(stats.unrunnable()));
+        return node;
+    }
+
+    /** The stored tasks waiting under names no task of the application is registered under: {name, count, reason}. */
+    public ArrayNode unrunnable(List<UnrunnableTasks> unrunnable) {
+        ArrayNode node = NODES.arrayNode();
+        unrunnable.forEach(tasks -> node.addObject()
+                .put("name", tasks.name())
+                .put("count", tasks.count())
+                .put("reason", tasks.reason()));
         return node;
     }
 

@@ -235,6 +235,25 @@ public class TasksController {
         return view.stats(queue().stats());
     }
 
+    @GetMapping("/unrunnable")
+    ArrayNode unrunnable() {
+        return view.unrunnable(queue().unrunnable());
+    }
+
+    @ManagementOperation("fail unrunnable tasks")
+    @PostMapping("/unrunnable/{name}/fail")
+    ObjectNode failUnrunnable(@PathVariable String name) {
+        TaskQueue tasks = queue();
+        return JsonNodeFactory.instance.objectNode().put("name", name).put("failed", tasks.failUnrunnable(name));
+    }
+
+    @ManagementOperation("delete unrunnable tasks")
+    @DeleteMapping("/unrunnable/{name}")
+    ObjectNode deleteUnrunnable(@PathVariable String name) {
+        TaskQueue tasks = queue();
+        return JsonNodeFactory.instance.objectNode().put("name", name).put("deleted", tasks.deleteUnrunnable(name));
+    }
+
     @ManagementOperation("cancel a task")
     @PostMapping("/{id}/cancel")
     ObjectNode cancel(@PathVariable String id) {

@@ -63,6 +63,13 @@ class GobstopperTasksActuatorAutoConfigurationTests {
                                     .path("name")
                                     .asString())
                             .isEqualTo("ping");
+                    assertThat(overview.path("registeredTasks")
+                                    .get(0)
+                                    .path("aliases")
+                                    .get(0)
+                                    .asString())
+                            .isEqualTo("old_ping");
+                    assertThat(overview.path("unrunnable").isArray()).isTrue();
                     assertThat(overview.path("nodes").size())
                             .as("this instance alone on DuckDB")
                             .isEqualTo(1);
@@ -236,7 +243,7 @@ class GobstopperTasksActuatorAutoConfigurationTests {
     @Configuration(proxyBeanMethods = false)
     static class Tasks {
 
-        @BackgroundTask(category = "pings")
+        @BackgroundTask(category = "pings", aliases = "old_ping")
         public String ping() {
             return "pong";
         }

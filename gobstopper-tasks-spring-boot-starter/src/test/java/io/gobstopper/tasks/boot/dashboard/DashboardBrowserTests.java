@@ -26,7 +26,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -90,8 +89,12 @@ class DashboardBrowserTests extends ServerTestSupport {
         open();
 
         browser.waiting(UI_WAIT).until(ExpectedConditions.presenceOfElementLocated(row(id)));
-        WebElement success = driver().findElement(By.cssSelector(".counter[data-status='SUCCESS'] .value"));
-        assertThat(Integer.parseInt(success.getText())).isPositive();
+        // the counters are drawn anew with every stats update: read one in a single step, again if it was replaced
+        String success = browser.waiting(UI_WAIT)
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> driver.findElement(By.cssSelector(".counter[data-status='SUCCESS'] .value"))
+                        .getText());
+        assertThat(Integer.parseInt(success)).isPositive();
         assertThat(driver().findElement(By.id("mode")).getText()).isNotBlank();
         assertThat(driver().findElements(By.cssSelector("#categories tbody tr")))
                 .isNotEmpty();
