@@ -7,7 +7,6 @@ import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.LiveTask;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -116,9 +115,8 @@ final class PostgresClaims {
             Collection<String> names,
             Instant now)
             throws SQLException {
-        String sql = statement(names != null);
-        try (PreparedStatement claim = connection.prepareStatement(sql)) {
-            bind(claim, wanted, names == null ? null : connection.createArrayOf("text", names.toArray()), now);
+        try (PreparedStatement claim = connection.prepareStatement(names == null ? anyClaim : namedClaim)) {
+            bind(connection, claim, wanted, names, now);
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
                     LiveTask task = LiveTask.of(claimed(ROWS.mapRow(rs, 0)));
@@ -133,14 +131,19 @@ final class PostgresClaims {
         }
     }
 
-    /** Sets the parameters of {@link #statement} for these categories and, unless {@code null}, names. */
-    void bind(PreparedStatement claim, Map<String, Integer> wanted, Array names, Instant now) throws SQLException {
-        Connection connection = claim.getConnection();
+    /** Sets the parameters of {@link #CLAIM} for these categories and, unless {@code null}, names. */
+    private void bind(
+            Connection connection,
+            PreparedStatement claim,
+            Map<String, Integer> wanted,
+            Collection<String> names,
+            Instant now)
+            throws SQLException {
         int at = 1;
         claim.setArray(at++, connection.createArrayOf("text", wanted.keySet().toArray(String[]::new)));
         claim.setArray(at++, connection.createArrayOf("int4", wanted.values().toArray(Integer[]::new)));
         if (names != null) {
-            claim.setArray(at++, names);
+            claim.setArray(at++, connection.createArrayOf("text", names.toArray()));
         }
         claim.setString(at++, now.toString());
         claim.setString(at++, nodeId);
@@ -150,11 +153,6 @@ final class PostgresClaims {
         claim.setString(at++, eventsHead);
         claim.setString(at++, String.valueOf(Notices.code(TaskEventType.STARTED)));
         claim.setInt(at, Notices.eventsPerNotice(eventsHead));
-    }
-
-    /** The claim statement, filtering on names or not; parameters set by {@link #bind}. */
-    String statement(boolean named) {
-        return named ? namedClaim : anyClaim;
     }
 
     /**
