@@ -200,12 +200,13 @@ final class PostgresClaims {
                         + "CASE WHEN t.cancel_requested THEN 'CANCELLED' ELSE 'PENDING' END, completed_at = CASE WHEN "
                         + "t.cancel_requested THEN now() END, started_at = NULL, progress = 0, progress_message = NULL, "
                         + "lease_until = NULL, cancel_requested = false FROM unnest(CAST(? AS UUID[]), CAST(? AS "
-                        + "BIGINT[])) AS w(id, fence) WHERE t.id = w.id AND t.fence = w.fence AND t.node_id = ? AND "
-                        + PostgresWrites.STARTED_BY_ID)) {
+                        + "BIGINT[])) AS w(id, fence) WHERE t.id = w.id AND t.id = ANY(CAST(? AS UUID[])) AND t.fence = w.fence "
+                        + "AND t.node_id = ? AND " + PostgresWrites.STARTED_BY_ID)) {
                     update.setString(1, ids);
                     update.setArray(2, connection.createArrayOf("int8", fences));
-                    update.setString(3, nodeId);
-                    released = update.executeUpdate();
+                    update.setString(3, ids);
+                    update.setString(4, nodeId);
+                    released = PostgresWrites.joinedById(connection, update::executeUpdate);
                 }
                 if (released > 0) {
                     PostgresNotify.send(connection, channel, List.of(Notices.WORK));

@@ -292,7 +292,7 @@ final class PostgresWrites implements GroupCommitWriter.BatchSink<PostgresWrites
      * when there are thousands, and it then scanned the table (or the batch) once per row of the other, up to 365 ms
      * for a batch of 260 outcomes instead of 1-4 ms. The settings are the transaction's own and are set back after.
      */
-    private static <T> T joinedById(Connection connection, SqlWork<T> update) throws SQLException {
+    static <T> T joinedById(Connection connection, SqlWork<T> update) throws SQLException {
         try (Statement settings = connection.createStatement()) {
             settings.execute("SET LOCAL enable_nestloop = off; SET LOCAL enable_seqscan = off");
             T result = update.run();
@@ -303,7 +303,7 @@ final class PostgresWrites implements GroupCommitWriter.BatchSink<PostgresWrites
 
     /** A piece of JDBC work. */
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
