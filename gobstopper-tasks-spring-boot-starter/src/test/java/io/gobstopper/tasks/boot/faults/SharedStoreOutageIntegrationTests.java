@@ -12,9 +12,16 @@ import io.gobstopper.tasks.boot.testapp.TestTasks;
 import io.gobstopper.tasks.engine.TaskEngine;
 import io.gobstopper.tasks.store.postgres.PostgresTaskStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -27,8 +34,9 @@ import tools.jackson.databind.JsonNode;
  * The database goes away under two running instances, for real: both reach PostgreSQL through a TCP proxy that drops
  * every connection and refuses new ones, then lets them through again. {@code node-one} uses the application's
  * DataSource (its pool's connection timeout set as the README advises), {@code node-two} a pool of the store's own.
- * Meanwhile every submit and read is answered 503 with Retry-After in under 2 s, health is DOWN with the reason, and
- * runs that end meanwhile keep their outcomes; afterwards health is UP without a restart, every accepted task
+ * Meanwhile every submit and read is answered 503 with Retry-After in under 2 s (the first ones within the pool's
+ * connection timeout, the others at once: no request thread is seen waiting for a pooled connection), health is DOWN
+ * with the reason, and runs that end meanwhile keep their outcomes; afterwards health is UP without a restart, every accepted task
  * succeeded, and none ran twice.
  */
 class SharedStoreOutageIntegrationTests {
@@ -37,6 +45,8 @@ class SharedStoreOutageIntegrationTests {
 
     /** The bound on how long a refused request may take. */
     private static final long BOUND_MILLIS = 2000;
+
+    private static final String DURING = "{\"name\": \"echo\", \"args\": [\"during\"]}";
 
     private static final Pattern HOST_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
 
@@ -95,7 +105,8 @@ class SharedStoreOutageIntegrationTests {
     }
 
     @Test
-    void whileTheDatabaseIsAwayRequestsAre503AtOnceHealthIsDownAndAfterItsReturnEveryAcceptedTaskSucceedsOnce() {
+    void whileTheDatabaseIsAwayRequestsAre503AtOnceHealthIsDownAndAfterItsReturnEveryAcceptedTaskSucceedsOnce()
+            throws Exception {
         Map<String, String> accepted = new LinkedHashMap<>(); // id -> the key it counts its runs under
         for (int i = 0; i < 10; i++) {
             String key = "before-" + i;
@@ -111,6 +122,10 @@ class SharedStoreOutageIntegrationTests {
 
         proxy.cut();
 
+        // the first submits meet the outage before anything noticed it, or just after: either way they are answered
+        // within the pool's connection timeout
+        assertRefusedAtOnce(httpTwo, "POST", "/api/tasks", DURING);
+        assertRefusedAtOnce(httpOne, "POST", "/api/tasks", DURING);
         for (Http http : List.of(httpOne, httpTwo)) {
             JsonNode down = await().atMost(WAIT)
                     .until(
@@ -124,14 +139,8 @@ class SharedStoreOutageIntegrationTests {
             context.getBean(TestTasks.class).gate("held-2").countDown();
         }
         await().atMost(WAIT).until(() -> store(one).keptOutcomes() + store(two).keptOutcomes() == 2);
-        String storedBefore = accepted.keySet().iterator().next();
-        for (int i = 0; i < 4; i++) {
-            for (Http http : List.of(httpOne, httpTwo)) {
-                assertRefusedAtOnce(http, "POST", "/api/tasks", "{\"name\": \"echo\", \"args\": [\"during\"]}");
-                assertRefusedAtOnce(http, "GET", "/api/tasks/" + storedBefore, null);
-                assertRefusedAtOnce(http, "GET", "/api/tasks?status=SUCCESS", null);
-            }
-        }
+        assertABurstIsRefusedWithoutARequestThreadWaitingOnThePool(
+                accepted.keySet().iterator().next());
 
         proxy.restore();
 
@@ -157,6 +166,51 @@ class SharedStoreOutageIntegrationTests {
                     .as("server errors")
                     .isEmpty();
         }
+    }
+
+    /** Eight clients at once, on both instances, submit and read: each answer 503 at once, none from the pool. */
+    private static void assertABurstIsRefusedWithoutARequestThreadWaitingOnThePool(String storedId) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Http http = new Http(SharedStoreInstances.port(i % 2 == 0 ? one : two));
+                calls.add(clients.submit(() -> {
+                    for (int j = 0; j < 5; j++) {
+                        assertRefusedAtOnce(http, "POST", "/api/tasks", DURING);
+                        assertRefusedAtOnce(http, "GET", "/api/tasks/" + storedId, null);
+                        assertRefusedAtOnce(http, "GET", "/api/tasks?status=SUCCESS", null);
+                    }
+                    return null;
+                }));
+            }
+            Set<String> waiting = new TreeSet<>();
+            while (!calls.stream().allMatch(Future::isDone)) {
+                waiting.addAll(requestThreadsWaitingOnThePool());
+            }
+            for (Future<?> call : calls) {
+                call.get(); // its assertion failure, if any
+            }
+            assertThat(waiting)
+                    .as("request threads seen waiting for a pooled connection")
+                    .isEmpty();
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Web server threads whose stack is in HikariCP's getConnection now. */
+    private static List<String> requestThreadsWaitingOnThePool() {
+        List<String> waiting = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains("-exec-")
+                    && Arrays.stream(stack)
+                            .anyMatch(frame -> frame.getClassName().startsWith("com.zaxxer.hikari.pool.HikariPool")
+                                    && frame.getMethodName().equals("getConnection"))) {
+                waiting.add(thread.getName());
+            }
+        });
+        return waiting;
     }
 
     private static void assertRefusedAtOnce(Http http, String method, String path, String body) {
