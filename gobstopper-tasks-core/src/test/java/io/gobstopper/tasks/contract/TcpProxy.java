@@ -1,4 +1,4 @@
-package io.gobstopper.tasks.boot.support;
+package io.gobstopper.tasks.contract;
 
 import java.io.IOException;
 import java.io.InputStream;
