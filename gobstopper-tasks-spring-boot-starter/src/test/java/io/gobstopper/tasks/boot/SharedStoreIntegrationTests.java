@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.gobstopper.tasks.boot.support.Http;
+import io.gobstopper.tasks.boot.support.SharedStoreInstances;
 import io.gobstopper.tasks.boot.support.SseClient;
 import io.gobstopper.tasks.boot.support.TestPostgres;
-import io.gobstopper.tasks.boot.testapp.SharedStoreTestApplication;
 import io.gobstopper.tasks.boot.testapp.SharedStoreTestApplication.Orders;
 import io.gobstopper.tasks.boot.web.TaskEventBroadcaster;
 import java.time.Duration;
@@ -19,8 +19,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -54,25 +52,13 @@ class SharedStoreIntegrationTests {
     }
 
     private static ConfigurableApplicationContext start(String nodeId, String... more) {
-        List<String> properties = new ArrayList<>(List.of(
-                "server.port=0",
-                "spring.main.banner-mode=off",
-                "gobstopper.tasks.enabled=true",
-                "gobstopper.tasks.store=postgres",
-                "gobstopper.tasks.postgres.schema=" + schema,
-                "gobstopper.tasks.postgres.node-id=" + nodeId,
-                "gobstopper.tasks.postgres.lease-timeout=2s",
-                "gobstopper.tasks.postgres.poll-interval=200ms",
-                "gobstopper.tasks.shutdown-timeout=5s",
-                "management.endpoint.health.show-details=always"));
-        properties.addAll(List.of(more));
-        return new SpringApplicationBuilder(SharedStoreTestApplication.class)
-                .properties(properties.toArray(String[]::new))
-                .run();
+        List<String> properties = new ArrayList<>(List.of(more));
+        properties.add("gobstopper.tasks.postgres.lease-timeout=2s");
+        return SharedStoreInstances.start(schema, nodeId, properties.toArray(String[]::new));
     }
 
     private static int port(ConfigurableApplicationContext context) {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        return SharedStoreInstances.port(context);
     }
 
     @AfterAll

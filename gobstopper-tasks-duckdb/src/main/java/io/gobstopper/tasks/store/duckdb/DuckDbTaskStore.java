@@ -11,6 +11,7 @@ import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.TaskStoreUnavailableException;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.Refusals;
 import io.gobstopper.tasks.store.TaskArchive;
@@ -62,6 +63,9 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
 
     private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
+
+    /** What submits refused while the file cannot be written are told to wait; the writer probes meanwhile. */
+    private static final Duration RETRY_WHILE_UNWRITABLE = Duration.ofSeconds(1);
 
     private static final Pattern LOCK_HOLDER = Pattern.compile("\\(PID (\\d+)\\)");
 
@@ -311,7 +315,26 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
                 tracked.forEach(held -> untrack(held));
             }
         });
-        return stored;
+        return stored.exceptionallyCompose(failure -> {
+            Throwable cause =
+                    failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            String problem = writer.problem();
+            if (problem != null && cause != null && cause.getClass() == TaskStoreException.class) {
+                return CompletableFuture.failedFuture(unwritable(problem, cause)); // the disk, not this submit
+            }
+            return CompletableFuture.failedFuture(failure);
+        });
+    }
+
+    /** The refusal while the file cannot be written: it says why and when to try again. */
+    private TaskStoreUnavailableException unwritable(String problem, Throwable cause) {
+        return new TaskStoreUnavailableException(
+                "The task database " + path + " cannot be written: " + problem + ". Submits are refused meanwhile; the "
+                        + "outcomes of running tasks are kept in memory and written, and work resumes, once writing "
+                        + "succeeds again (is the disk full, or the file not writable?). Try again in "
+                        + RETRY_WHILE_UNWRITABLE.toSeconds() + " s",
+                cause,
+                RETRY_WHILE_UNWRITABLE);
     }
 
     @Override
@@ -762,11 +785,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         ensureOpen();
         String problem = writer.problem();
         if (problem != null) {
-            throw new TaskStoreException(
-                    "The task database " + path + " cannot be written: " + problem + ". Submits "
-                            + "are refused meanwhile; the outcomes of running tasks are kept in memory and written, and work "
-                            + "resumes, once writing succeeds again (is the disk full, or the file not writable?)",
-                    null);
+            throw unwritable(problem, null);
         }
         query(() -> reads.queryForObject("SELECT count(*) FROM gobstopper_schema", Integer.class));
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -41,12 +42,14 @@ final class PostgresListener {
     private final Predicate<UUID> claimedHere;
     private final Function<Set<UUID>, Map<UUID, TaskInfo>> rows;
     private final BooleanSupplier open;
+    private final Consumer<Throwable> failed;
     private Thread thread;
 
     /**
      * @param claimedHere whether this instance holds a task
      * @param rows reads tasks by id, for the events of other instances
      * @param open whether the store is open; the listener stops once it is not
+     * @param failed told why listening failed: a lost connection is often heard here first
      */
     PostgresListener(
             DataSource dataSource,
@@ -56,7 +59,8 @@ final class PostgresListener {
             Supplier<SharedStoreSignals> signals,
             Predicate<UUID> claimedHere,
             Function<Set<UUID>, Map<UUID, TaskInfo>> rows,
-            BooleanSupplier open) {
+            BooleanSupplier open,
+            Consumer<Throwable> failed) {
         this.dataSource = dataSource;
         this.channel = channel;
         this.schema = schema;
@@ -65,6 +69,7 @@ final class PostgresListener {
         this.claimedHere = claimedHere;
         this.rows = rows;
         this.open = open;
+        this.failed = failed;
     }
 
     void start() {
@@ -112,6 +117,7 @@ final class PostgresListener {
                 if (!open.getAsBoolean()) {
                     return;
                 }
+                failed.accept(ex);
                 log.warn(
                         "Lost the notifications of the shared task store {}; polling meanwhile, listening again in 1 s:"
                                 + " {}",

@@ -17,6 +17,7 @@ import io.gobstopper.tasks.TaskPage;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.TaskStoreUnavailableException;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.Refusals;
@@ -26,9 +27,11 @@ import io.gobstopper.tasks.store.TaskChange;
 import io.gobstopper.tasks.store.TaskExport;
 import io.gobstopper.tasks.store.TaskStore;
 import io.gobstopper.tasks.store.UniqueKeyTakenException;
+import io.gobstopper.tasks.store.jdbc.ConnectionLoss;
 import io.gobstopper.tasks.store.jdbc.TaskQueries;
 import io.gobstopper.tasks.store.jdbc.TaskSql;
 import io.gobstopper.tasks.store.support.GroupCommitWriter;
+import io.gobstopper.tasks.store.support.StoreGate;
 import io.gobstopper.tasks.store.support.TextExport;
 import io.gobstopper.tasks.store.support.TrackedTask;
 import java.sql.Connection;
@@ -82,6 +85,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * inside a Spring transaction on this data source runs on that transaction's connection and commits or rolls back
  * with it. {@code LISTEN/NOTIFY} wakes the other instances when there is work, and carries task events only while an
  * instance wants them ({@link Notices}); polling is the backstop.
+ *
+ * <p>While the database cannot be reached, a {@link StoreGate} refuses requests at once with
+ * {@link TaskStoreUnavailableException} rather than letting each wait out the pool, and probes the database every
+ * second; the outcomes of runs that end meanwhile are kept and written, fenced as ever, once it answers again.
  */
 public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
@@ -114,6 +121,12 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     /** How long a change may wait before the writer takes it; the shared store writes no change behind, so unused. */
     private static final Duration NO_WRITE_DELAY = Duration.ofSeconds(1);
 
+    /** How long a request waits for the database, by default, before it is refused as unavailable. */
+    public static final Duration DEFAULT_UNAVAILABLE_TIMEOUT = Duration.ofSeconds(1);
+
+    /** How often the database is asked whether it answers again while it is away. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -129,6 +142,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     private final PostgresClaims claims;
     private final PostgresLeases leases;
     private final PostgresEstimates estimates;
+    private final StoreGate gate;
 
     private volatile SharedStoreSignals signals = NO_SIGNALS;
     private volatile Consumer<List<LiveTask>> committed = tasks -> {};
@@ -146,6 +160,26 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
      */
     public PostgresTaskStore(
             DataSource dataSource, String schema, String nodeId, Duration leaseTimeout, Duration pollInterval) {
+        this(dataSource, schema, nodeId, leaseTimeout, pollInterval, DEFAULT_UNAVAILABLE_TIMEOUT);
+    }
+
+    /**
+     * @param dataSource where the tasks live; the application's, so that submits join its transactions
+     * @param schema the PostgreSQL schema of the store's tables (created when missing): a plain lower-case identifier
+     * @param nodeId this instance's name, unique among the instances that share the schema
+     * @param leaseTimeout how long a silent instance keeps its running tasks before the others take them over
+     * @param pollInterval how often the instance looks for work besides being notified, and sweeps
+     * @param unavailableTimeout what requests refused while the database is away are told to wait, and the bound of
+     *     each probe's query; give the data source's pool a connection timeout no longer than this, since that is
+     *     how long the first request that meets the outage waits
+     */
+    public PostgresTaskStore(
+            DataSource dataSource,
+            String schema,
+            String nodeId,
+            Duration leaseTimeout,
+            Duration pollInterval,
+            Duration unavailableTimeout) {
         if (schema == null || !PostgresSchema.NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("schema must be a lower-case identifier of 1-40 letters, digits and '_'"
                     + " that does not start with a digit, got '" + schema + "'");
@@ -158,6 +192,9 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         }
         if (pollInterval == null || pollInterval.toMillis() < 10) {
             throw new IllegalArgumentException("pollInterval must be at least 10ms, got " + pollInterval);
+        }
+        if (unavailableTimeout == null || unavailableTimeout.toMillis() < 250) {
+            throw new IllegalArgumentException("unavailableTimeout must be at least 250ms, got " + unavailableTimeout);
         }
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
@@ -174,6 +211,14 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         this.claims = new PostgresClaims(jdbc, schema, channel, nodeId, leaseSeconds);
         this.leases = new PostgresLeases(jdbc, schema, channel, nodeId, leaseTimeout, claims, () -> signals);
         this.estimates = new PostgresEstimates(jdbc, tasks);
+        JdbcTemplate probe = new JdbcTemplate(dataSource);
+        probe.setQueryTimeout((int) Math.max(1, unavailableTimeout.toSeconds()));
+        this.gate = new StoreGate(
+                "the shared task store " + schema,
+                ConnectionLoss::isConnectionLoss,
+                () -> probe.queryForObject("SELECT 1", Integer.class),
+                PROBE_INTERVAL,
+                unavailableTimeout);
     }
 
     @Override
@@ -229,7 +274,15 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         writer = new GroupCommitWriter<>(writes, committed, task -> {}, NO_WRITE_DELAY, "gobstopper-pg-writer");
         writer.start();
         listener = new PostgresListener(
-                dataSource, channel, schema, nodeId, () -> signals, claims::holds, this::rows, () -> open);
+                dataSource,
+                channel,
+                schema,
+                nodeId,
+                () -> signals,
+                claims::holds,
+                this::rows,
+                () -> open,
+                gate::failed);
         listener.start();
         leases.start();
         log.info("Node {} works on the shared task store {}", nodeId, location);
@@ -246,7 +299,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     public CompletableFuture<Void> insert(List<LiveTask> batch, boolean atomic) {
         ensureOpen();
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
-            return writer.insert(batch.stream().map(TrackedTask::unstored).toList(), atomic);
+            return gated(writer.insert(batch.stream().map(TrackedTask::unstored).toList(), atomic));
         }
         try {
             Connection connection = DataSourceUtils.getConnection(dataSource);
@@ -259,8 +312,12 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         } catch (UniqueKeyTakenException ex) {
             return CompletableFuture.failedFuture(ex);
         } catch (SQLException | RuntimeException ex) {
-            return CompletableFuture.failedFuture(new TaskStoreException(
-                    "The task store " + schema + " could not store the task: " + ex.getMessage(), ex));
+            TaskStoreUnavailableException away = gate.failed(ex);
+            return CompletableFuture.failedFuture(
+                    away != null
+                            ? away
+                            : new TaskStoreException(
+                                    "The task store " + schema + " could not store the task: " + ex.getMessage(), ex));
         }
         // the rows exist for others once the application's transaction commits, and never if it rolls back
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -398,7 +455,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     public CompletionStage<Boolean> applyAsync(LiveTask task, TaskChange change) {
         if (change instanceof TaskChange.Progress) {
             PostgresClaims.Claim claim = claims.get(task.id());
-            if (claim == null || !task.apply(change)) {
+            if (claim == null || !gate.available() || !task.apply(change)) { // progress is dropped while away
                 return CompletableFuture.completedFuture(false);
             }
             return writer.add(writes.progress, new PostgresWrites.Progress(task, claim.fence()));
@@ -422,7 +479,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         }
         PostgresWrites.Ending ending =
                 new PostgresWrites.Ending(state, claim.fence(), TaskChange.isOutcome(change), change.event());
-        return writer.add(writes.endings, ending).thenApply(written -> switch (written) {
+        return untilWritten(() -> writer.add(writes.endings, ending)).thenApply(written -> switch (written) {
             case WRITTEN -> {
                 task.apply(change);
                 yield true;
@@ -436,6 +493,58 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
                 lost(state);
                 yield false;
             }
+        });
+    }
+
+    /**
+     * Writes, and while the database cannot be reached keeps the write and tries again once it answers: the outcome of
+     * a run is not lost to an outage (its fence still decides whether it is recorded).
+     */
+    private <R> CompletableFuture<R> untilWritten(Supplier<CompletableFuture<R>> write) {
+        CompletableFuture<R> written = new CompletableFuture<>();
+        attempt(write, written);
+        return written;
+    }
+
+    private <R> void attempt(Supplier<CompletableFuture<R>> write, CompletableFuture<R> written) {
+        if (!open) {
+            written.completeExceptionally(new TaskQueueUnavailableException(
+                    "The shared task store " + schema + " closed before a run's outcome could be written; the task "
+                            + "runs again once its lease expires"));
+            return;
+        }
+        if (!gate.available()) {
+            keep(write, written);
+            return;
+        }
+        CompletableFuture<R> attempt;
+        try {
+            attempt = write.get();
+        } catch (RuntimeException ex) {
+            written.completeExceptionally(ex);
+            return;
+        }
+        attempt.whenComplete((result, error) -> {
+            if (error == null) {
+                written.complete(result);
+            } else if (open && gate.failed(error) != null) {
+                keep(write, written);
+            } else {
+                written.completeExceptionally(error);
+            }
+        });
+    }
+
+    private <R> void keep(Supplier<CompletableFuture<R>> write, CompletableFuture<R> written) {
+        log.info("Keeping a run's outcome until the shared task store {} answers again", schema);
+        gate.whenAvailable(() -> attempt(write, written));
+    }
+
+    /** A write's failure for lack of a connection becomes the gate's refusal, which says when to try again. */
+    private <T> CompletableFuture<T> gated(CompletableFuture<T> write) {
+        return write.exceptionallyCompose(error -> {
+            TaskStoreUnavailableException away = gate.failed(error);
+            return CompletableFuture.failedFuture(away != null ? away : error);
         });
     }
 
@@ -498,7 +607,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
 
     @Override
     public void sweep(Instant now) {
-        if (open) {
+        if (open && gate.available()) {
             leases.sweep(now);
         }
     }
@@ -981,6 +1090,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
             if (listener != null) {
                 listener.stop();
             }
+            gate.close();
             closing.close();
         }
         try {
@@ -1014,13 +1124,29 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
         return rows;
     }
 
+    /** Refuses while the store is closed, and at once while its database cannot be reached. */
     private void ensureOpen() {
         if (!open) {
             throw new TaskQueueUnavailableException("The shared task store " + schema + " is not open");
         }
+        gate.check();
     }
 
-    private TaskStoreException failure(DataAccessException ex) {
+    /** Why the database cannot be reached and since when, or {@code null} while it answers. */
+    public String unavailable() {
+        return gate.problem();
+    }
+
+    /** How many outcomes of runs that ended while the database could not be reached wait for its return. */
+    public int keptOutcomes() {
+        return gate.waiting();
+    }
+
+    private TaskStoreException failure(RuntimeException ex) {
+        TaskStoreUnavailableException away = gate.failed(ex);
+        if (away != null) {
+            return away;
+        }
         return new TaskStoreException("The shared task store " + schema + " could not answer: " + ex.getMessage(), ex);
     }
 
@@ -1039,7 +1165,7 @@ public class PostgresTaskStore implements SharedTaskStore, TaskExport {
     private <T> T query(Supplier<T> query) {
         try {
             return query.get();
-        } catch (DataAccessException ex) {
+        } catch (DataAccessException | TransactionException ex) {
             throw failure(ex);
         }
     }

@@ -441,6 +441,15 @@ public class GobstopperTasksProperties {
          */
         private Duration pollInterval = Duration.ofSeconds(1);
 
+        /**
+         * Longest a request waits for the database before it is answered 503 (with Retry-After) as unavailable: the
+         * connection timeout of the store's own pool, and the wait before refused requests try again. Once a request
+         * found the database away, further requests are refused at once until a probe, every second, finds it back.
+         * With the application's DataSource, give its pool a connection timeout this short (e.g.
+         * spring.datasource.hikari.connection-timeout). At least 250ms.
+         */
+        private Duration unavailableTimeout = Duration.ofSeconds(1);
+
         /** A database of the store's own; when its url is unset, the store uses the application's DataSource. */
         private final Datasource datasource = new Datasource();
 
@@ -482,6 +491,14 @@ public class GobstopperTasksProperties {
         public void setPollInterval(Duration pollInterval) {
             this.pollInterval = pollInterval;
             this.pollIntervalSet = true;
+        }
+
+        public Duration getUnavailableTimeout() {
+            return unavailableTimeout;
+        }
+
+        public void setUnavailableTimeout(Duration unavailableTimeout) {
+            this.unavailableTimeout = unavailableTimeout;
         }
 
         public Datasource getDatasource() {

@@ -47,9 +47,23 @@ final class PostgresStores {
                 () -> new PostgresTaskStore(PROBE, "probe", "probe", Duration.ofSeconds(30), pollInterval));
     }
 
+    /** Judges the unavailable-timeout by the store's own rules. */
+    void checkUnavailableTimeout(Duration unavailableTimeout) {
+        check(
+                "postgres.unavailable-timeout",
+                unavailableTimeout,
+                () -> new PostgresTaskStore(
+                        PROBE, "probe", "probe", Duration.ofSeconds(30), Duration.ofSeconds(1), unavailableTimeout));
+    }
+
     TaskStore create(
-            DataSource dataSource, String schema, String nodeId, Duration leaseTimeout, Duration pollInterval) {
-        return new PostgresTaskStore(dataSource, schema, nodeId, leaseTimeout, pollInterval);
+            DataSource dataSource,
+            String schema,
+            String nodeId,
+            Duration leaseTimeout,
+            Duration pollInterval,
+            Duration unavailableTimeout) {
+        return new PostgresTaskStore(dataSource, schema, nodeId, leaseTimeout, pollInterval, unavailableTimeout);
     }
 
     private void check(String name, Object value, Supplier<?> check) {

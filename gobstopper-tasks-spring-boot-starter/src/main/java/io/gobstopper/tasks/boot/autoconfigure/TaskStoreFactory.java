@@ -96,15 +96,18 @@ final class TaskStoreFactory implements DisposableBean {
         String nodeId = nodeId();
         Duration leaseTimeout = properties.postgresLeaseTimeout();
         Duration pollInterval = properties.postgresPollInterval();
+        Duration unavailableTimeout = properties.getPostgres().getUnavailableTimeout();
         stores.check(schema, nodeId, leaseTimeout, pollInterval);
-        return stores.create(dataSource(), schema, nodeId, leaseTimeout, pollInterval);
+        stores.checkUnavailableTimeout(unavailableTimeout);
+        return stores.create(
+                dataSource(unavailableTimeout), schema, nodeId, leaseTimeout, pollInterval, unavailableTimeout);
     }
 
     /**
      * The store's own pool when {@code gobstopper.tasks.postgres.datasource.url} is set, else the application's
      * DataSource.
      */
-    private DataSource dataSource() {
+    private DataSource dataSource(Duration unavailableTimeout) {
         GobstopperTasksProperties.Datasource own = properties.postgresDatasource();
         if (!StringUtils.hasText(own.getUrl())) {
             if (StringUtils.hasText(own.getUsername()) || own.getPassword() != null) {
@@ -129,7 +132,7 @@ final class TaskStoreFactory implements DisposableBean {
                     "Add the dependency com.zaxxer:HikariCP (spring-boot-starter-jdbc brings it), or remove "
                             + "gobstopper.tasks.postgres.datasource.url to use the application's DataSource.");
         }
-        OwnDataSource pool = new OwnDataSource(own.getUrl(), own.getUsername(), own.getPassword());
+        OwnDataSource pool = new OwnDataSource(own.getUrl(), own.getUsername(), own.getPassword(), unavailableTimeout);
         ownDataSource = pool;
         return pool.dataSource();
     }

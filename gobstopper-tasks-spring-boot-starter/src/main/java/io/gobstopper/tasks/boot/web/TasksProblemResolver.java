@@ -8,6 +8,7 @@ import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStoreException;
+import io.gobstopper.tasks.TaskStoreUnavailableException;
 import io.gobstopper.tasks.TasksDisabledException;
 import io.gobstopper.tasks.UnknownScheduleException;
 import io.gobstopper.tasks.UnknownTaskException;
@@ -93,6 +94,9 @@ public final class TasksProblemResolver implements HandlerExceptionResolver, Ord
         }
         if (reason(ex) instanceof QueueFullException full) {
             response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(full.retryAfter()));
+        }
+        if (reason(ex) instanceof TaskStoreUnavailableException away) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(away.retryAfter()));
         }
         write(response, status, detail, request.getRequestURI());
         return new ModelAndView();

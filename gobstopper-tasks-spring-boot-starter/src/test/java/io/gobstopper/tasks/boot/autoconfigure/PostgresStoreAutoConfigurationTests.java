@@ -343,6 +343,14 @@ class PostgresStoreAutoConfigurationTests {
     }
 
     @Test
+    void failsStartupNamingTheUnavailableTimeoutWhenItIsBelowTheMinimum() {
+        assertInvalidProperty(
+                "gobstopper.tasks.postgres.unavailable-timeout=100ms",
+                "gobstopper.tasks.postgres.unavailable-timeout",
+                "250ms");
+    }
+
+    @Test
     void failsStartupNamingTheDatasourceUrlWhenItIsNotAPostgresUrl() {
         assertInvalidProperty(
                 "gobstopper.tasks.postgres.datasource.url=jdbc:mysql://127.0.0.1/app",

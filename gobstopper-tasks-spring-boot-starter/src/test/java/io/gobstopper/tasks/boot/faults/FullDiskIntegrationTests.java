@@ -21,9 +21,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The disk fills while tasks run: submits are refused with 503, health goes DOWN saying why, a task that ends
- * meanwhile keeps its outcome in memory, and once there is room again everything is written and work resumes, without
- * a restart.
+ * The disk fills while tasks run (the file cannot be written): every submit is refused with 503 and Retry-After in
+ * under 2 s, reads still answer (the file can be read), health goes DOWN saying why, a task that ends meanwhile keeps
+ * its outcome in memory, and once there is room again everything is written and work resumes, without a restart:
+ * every accepted task succeeds.
  */
 @SpringBootTest(
         classes = TasksTestApplication.class,
@@ -62,11 +63,17 @@ class FullDiskIntegrationTests {
         http.get(API + "/stats"); // everything so far is written
 
         try (FileSizeLimit full = FileSizeLimit.apply(Files.size(dir.resolve("tasks.duckdb.journal")))) {
-            Http.Response refused = http.post(API, "{\"name\": \"echo\", \"args\": [\"no room\"]}");
-            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
-            assertThat(refused.contentType()).startsWith(Http.PROBLEM_JSON);
-            assertThat(refused.detail()).contains("File too large");
-            assertThat(refused.body()).doesNotContain("\tat ");
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+                Http.Response refused = http.post(API, "{\"name\": \"echo\", \"args\": [\"no room\"]}");
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+                assertThat(millis).as("answered in ms: " + refused).isLessThan(2000);
+                assertThat(refused.contentType()).startsWith(Http.PROBLEM_JSON);
+                assertThat(refused.header("Retry-After")).as(refused.toString()).isEqualTo("1");
+                assertThat(refused.detail()).contains("cannot be written").contains("File too large");
+                assertThat(refused.body()).doesNotContain("\tat ");
+            }
 
             tasks.gate("disk").countDown(); // the running task ends while nothing can be written
             await().atMost(WAIT).until(() -> status(http, running).equals("SUCCESS"));
