@@ -39,6 +39,9 @@ final class CategoryPool {
 
     private record Entry(LiveTask task, long enqueuedNanos) {}
 
+    /** Most tasks one page of the backlog brings: a page is read on the store's writer thread, which waits for it. */
+    private static final int MAX_PAGE = 10_000;
+
     private final String category;
     private final Consumer<LiveTask> runner;
     private final long agingNanos;
@@ -183,7 +186,7 @@ final class CategoryPool {
         paging[level] = true;
         CompletableFuture<List<LiveTask>> page;
         try {
-            page = backlog.page(category, priority, window - held);
+            page = backlog.page(category, priority, Math.min(window - held, MAX_PAGE));
         } catch (RuntimeException ex) {
             page = CompletableFuture.failedFuture(ex);
         }

@@ -110,10 +110,10 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport, Task
     public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(50);
 
     /**
-     * The most due tasks per category and priority held in memory, unless told otherwise: 10,000 (about 3 MB); more
-     * wait in the table only.
+     * The most due tasks per category and priority held in memory, unless told otherwise: 50,000 (about 17 MB); more
+     * wait in the table only. A burst of that many tasks of one priority never touches the table's backlog.
      */
-    public static final int DEFAULT_QUEUE_WINDOW = 10_000;
+    public static final int DEFAULT_QUEUE_WINDOW = 50_000;
 
     /**
      * A store on a DuckDB file, with the {@linkplain #DEFAULT_WRITE_DELAY default write delay} and archive folder.

@@ -176,7 +176,10 @@ final class SpilledTasks {
                 args.add(from.createdMicros());
             } else {
                 // the row at the key itself is read again (and skipped, as it is held): the reading never skips one
-                after = " AND (created_at > make_timestamp(?) OR (created_at = make_timestamp(?) AND id >= ?::UUID))";
+                // the plain range first, so that DuckDB skips the row groups before it by their zone maps
+                after = " AND created_at >= make_timestamp(?) AND (created_at > make_timestamp(?) OR (created_at = "
+                        + "make_timestamp(?) AND id >= ?::UUID))";
+                args.add(from.createdMicros());
                 args.add(from.createdMicros());
                 args.add(from.createdMicros());
                 args.add(from.id().toString());

@@ -509,7 +509,7 @@ public class GobstopperTasksProperties {
          * the DuckDB file only and is read back in priority-then-FIFO order as workers need it, so heap does not
          * grow with the backlog. 0 holds every unfinished task in memory.
          */
-        private int queueWindow = 10_000;
+        private int queueWindow = 50_000;
 
         // whether the setters ran, i.e. the properties are set, even to their defaults: see renamed(...)
         private boolean pathSet;

@@ -78,7 +78,7 @@ final class TaskStoreFactory implements DisposableBean {
             throw new InvalidConfigurationPropertyValueException(
                     "gobstopper.tasks.duckdb.queue-window",
                     queueWindow,
-                    "The queue window must be 0 (every unfinished task held in memory) or more, e.g. 10000.");
+                    "The queue window must be 0 (every unfinished task held in memory) or more, e.g. 50000.");
         }
         return DuckDbStores.create(properties.duckdbPath(), properties.duckdbArchivePath(), queueWindow);
     }
