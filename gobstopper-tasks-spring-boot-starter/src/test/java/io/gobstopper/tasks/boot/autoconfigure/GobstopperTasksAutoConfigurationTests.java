@@ -408,7 +408,7 @@ class GobstopperTasksAutoConfigurationTests {
     }
 
     @Test
-    void theQueueWindowReachesTheDuckDbStoreAndANegativeOneFailsStartupNamingIt() {
+    void theQueueWindowReachesTheDuckDbStore() {
         runner.withUserConfiguration(PlainTasks.class)
                 .withPropertyValues(
                         "gobstopper.tasks.enabled=true", databasePath(), "gobstopper.tasks.duckdb.queue-window=25")
@@ -419,6 +419,10 @@ class GobstopperTasksAutoConfigurationTests {
                                     .window())
                             .isEqualTo(25);
                 });
+    }
+
+    @Test
+    void aNegativeQueueWindowFailsStartupNamingIt() {
         assertInvalidProperty(
                 "gobstopper.tasks.duckdb.queue-window=-1", "gobstopper.tasks.duckdb.queue-window", "0 (every");
     }
