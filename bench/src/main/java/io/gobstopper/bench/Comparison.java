@@ -100,6 +100,66 @@ final class Comparison {
                     list(base, "%.2f"),
                     list(now, "%.2f"));
         }
+        if (!args.text("backlog", "true").equals("false")) {
+            backlog(args, baseline, current, label);
+        }
+    }
+
+    /**
+     * The heap a queued backlog takes, baseline and this code, and this code draining a large backlog in a small heap
+     * ({@code backlog_queued} 1000000, {@code drain_tasks} 5000000, {@code drain_heap} 256m; {@code drain_baseline}
+     * true to try the baseline too).
+     */
+    private static void backlog(Args args, String baseline, String current, String label) {
+        int queued = args.integer("backlog_queued", 1_000_000);
+        int drain = args.integer("drain_tasks", 5_000_000);
+        String heap = args.text("drain_heap", "256m");
+        String[] memory = {"memory", "queued=" + queued};
+        // per 1,000,000 from the figure per 100,000 that every version reports
+        double before =
+                Benchmark.number(Fork.run(baseline, MAIN, Duration.ofMinutes(20), memory), "heap_mb_per_100k_queued")
+                        * 10;
+        double after =
+                Benchmark.number(Fork.run(current, MAIN, Duration.ofMinutes(20), memory), "heap_mb_per_100k_queued")
+                        * 10;
+        System.out.printf(
+                Locale.ROOT,
+                "| heap after GC per 1,000,000 queued no-op tasks, %,d queued in a category without workers (MB) "
+                        + "| %.1f | %.1f | %+.1f %% | one run each |%n",
+                queued,
+                before,
+                after,
+                (after - before) / before * 100);
+        String[] drainArgs = {"drain", "tasks=" + drain};
+        String base = args.text("drain_baseline", "false").equals("true")
+                ? drained(Fork.run(baseline, heap, MAIN, Duration.ofMinutes(60), drainArgs))
+                : "not run";
+        String now = drained(Fork.run(current, heap, MAIN, Duration.ofMinutes(60), drainArgs));
+        System.out.printf(
+                Locale.ROOT,
+                "| drain %,d queued no-op tasks (submitAll, 1,000 at a time, to a category without workers; then 4 "
+                        + "workers), -Xmx%s | %s | %s | | |%n",
+                drain,
+                heap,
+                base,
+                now);
+    }
+
+    private static String drained(java.util.Map<String, String> result) {
+        if (!result.containsKey("drain_seconds")) {
+            return "failed: " + result.getOrDefault("error", "no result")
+                    + (result.containsKey("submit_seconds") ? "" : " (while submitting)");
+        }
+        return String.format(
+                Locale.ROOT,
+                "drained in %.1f s (%,.0f tasks/s%s); submitting took %.1f s; heap after GC with all queued %.1f MB "
+                        + "of %.0f MB",
+                Benchmark.number(result, "drain_seconds"),
+                Benchmark.number(result, "tasks_per_second"),
+                Benchmark.number(result, "finished") == 1 ? "" : ", NOT all finished",
+                Benchmark.number(result, "submit_seconds"),
+                Benchmark.number(result, "heap_mb_queued"),
+                Benchmark.number(result, "max_heap_mb"));
     }
 
     private static double[] percentiles(java.util.Map<String, String> result) {

@@ -35,6 +35,12 @@ final class Fork {
      * as an earlier commit's, to compare with in the same run.
      */
     static Map<String, String> run(String classpath, String mainClass, Duration timeout, String... args) {
+        return run(classpath, "2g", mainClass, timeout, args);
+    }
+
+    /** As {@link #run(String, String, Duration, String...)}, in a JVM with this most heap ({@code -Xmx}), e.g. 256m. */
+    static Map<String, String> run(
+            String classpath, String maxHeap, String mainClass, Duration timeout, String... args) {
         Path scratch;
         try {
             scratch = Files.createTempDirectory("gobstopper-bench-fork");
@@ -43,7 +49,8 @@ final class Fork {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx2g");
+        command.add("-Xmx" + maxHeap);
+        command.add("-XX:+ExitOnOutOfMemoryError"); // an exit code, not a JVM that hangs on with dead threads
         // the scenario's stores and DuckDB's unpacked native library go here, and go away with it
         command.add("-Djava.io.tmpdir=" + scratch);
         command.add("-cp");
@@ -51,7 +58,9 @@ final class Fork {
         command.add(mainClass);
         command.addAll(List.of(args));
         Map<String, String> results = new LinkedHashMap<>();
-        System.err.printf("%n--- %s %s%n", mainClass.substring(mainClass.lastIndexOf('.') + 1), String.join(" ", args));
+        System.err.printf(
+                "%n--- %s %s (-Xmx%s)%n",
+                mainClass.substring(mainClass.lastIndexOf('.') + 1), String.join(" ", args), maxHeap);
         try {
             Process process =
                     new ProcessBuilder(command).redirectErrorStream(true).start();

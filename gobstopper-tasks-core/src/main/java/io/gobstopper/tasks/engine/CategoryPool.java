@@ -1,13 +1,17 @@
 package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.TaskPriority;
+import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskBacklog;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,12 +27,20 @@ import org.slf4j.LoggerFactory;
  * work (equal effective priorities go oldest first). An optional rate limit (a token bucket) bounds how many tasks
  * start per period. Workers start with the first task and the pool can be resized while it runs: extra workers
  * start at once, surplus workers leave after their current task.
+ *
+ * <p>With a store that keeps a {@link TaskBacklog}, each priority's FIFO holds at most the store's window of tasks:
+ * a task past it, or one arriving while older tasks of its priority wait in the backlog, is spilled to the store, and
+ * the FIFO is read back from the store in order once it is down to half the window. A task read back ages from when
+ * it became due, as if it had waited here all along.
  */
 final class CategoryPool {
 
     private static final Logger log = LoggerFactory.getLogger(CategoryPool.class);
 
     private record Entry(LiveTask task, long enqueuedNanos) {}
+
+    /** Most tasks one page of the backlog brings: a page is read on the store's writer thread, which waits for it. */
+    private static final int MAX_PAGE = 10_000;
 
     private final String category;
     private final Consumer<LiveTask> runner;
@@ -38,6 +50,12 @@ final class CategoryPool {
     private final Condition available = lock.newCondition();
     /** One FIFO per priority level, LOW (index 0) to CRITICAL. */
     private final List<ArrayDeque<Entry>> levels = new ArrayList<>();
+    /** Where tasks past the window wait, or {@code null} to hold every waiting task here. */
+    private final TaskBacklog backlog;
+    /** The most tasks per priority held here when there is a backlog. */
+    private final int window;
+    /** Per priority level: whether a page of the backlog is being read back. */
+    private final boolean[] paging = new boolean[TaskPriority.values().length];
 
     private final Map<Thread, LiveTask> running = new ConcurrentHashMap<>();
     /** Workers given up on while stuck in a run; each leaves once its run returns. */
@@ -70,6 +88,19 @@ final class CategoryPool {
      * @param runner runs one task on the calling worker
      */
     CategoryPool(String category, int workers, Duration agingInterval, RateLimit rate, Consumer<LiveTask> runner) {
+        this(category, workers, agingInterval, rate, runner, null);
+    }
+
+    /** @param backlog where tasks past the store's window wait, or {@code null} to hold every waiting task here */
+    CategoryPool(
+            String category,
+            int workers,
+            Duration agingInterval,
+            RateLimit rate,
+            Consumer<LiveTask> runner,
+            TaskBacklog backlog) {
+        this.backlog = backlog != null && backlog.window() > 0 ? backlog : null;
+        this.window = this.backlog == null ? 0 : backlog.window();
         this.category = category;
         this.target = workers;
         this.agingNanos = agingInterval.toNanos();
@@ -87,18 +118,170 @@ final class CategoryPool {
         lock.lock();
         try {
             long now = System.nanoTime();
+            List<LiveTask> spilled = null;
             for (LiveTask task : tasks) {
-                levels.get(task.priority().level() - 1).addLast(new Entry(task, now));
+                int level = task.priority().level() - 1;
+                if (spills(level)) {
+                    if (spilled == null) {
+                        spilled = new ArrayList<>();
+                    }
+                    spilled.add(task);
+                } else {
+                    levels.get(level).addLast(new Entry(task, now));
+                }
             }
-            queued += tasks.size();
-            startWorkers();
+            int added = tasks.size() - (spilled == null ? 0 : spilled.size());
+            if (spilled != null) {
+                backlog.spill(spilled); // under the lock: the next task of its priority sees the backlog
+            }
+            queued += added;
+            if (added > 0) {
+                startWorkers();
+            }
             // wake only as many idle workers as there is new work: a wake-up no task needs is a context switch
-            for (int i = Math.min(tasks.size(), idle); i > 0; i--) {
+            for (int i = Math.min(added, idle); i > 0; i--) {
                 available.signal();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether a new task of the level waits in the backlog rather than here: its FIFO is full, or older tasks of its
+     * priority wait in the backlog (or are being read back), and FIFO order holds across the two. Under the lock.
+     */
+    private boolean spills(int level) {
+        return backlog != null
+                && (levels.get(level).size() >= window
+                        || paging[level]
+                        || backlog.spilled(category, TaskPriority.ofLevel(level + 1)) > 0);
+    }
+
+    /** Reads the backlog back into every level that runs low, e.g. when the engine starts on a stored backlog. */
+    void refill() {
+        if (backlog == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (int level = 0; level < levels.size(); level++) {
+                refill(level);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts reading a page of the backlog back when the level is down to half the window. Under the lock. */
+    private void refill(int level) {
+        if (backlog == null || paging[level] || stopping) {
+            return;
+        }
+        int held = levels.get(level).size();
+        TaskPriority priority = TaskPriority.ofLevel(level + 1);
+        if (held > window / 2 || backlog.spilled(category, priority) == 0) {
+            return;
+        }
+        paging[level] = true;
+        CompletableFuture<List<LiveTask>> page;
+        try {
+            page = backlog.page(category, priority, Math.min(window - held, MAX_PAGE));
+        } catch (RuntimeException ex) {
+            page = CompletableFuture.failedFuture(ex);
+        }
+        page.whenComplete((tasks, failure) -> paged(level, tasks, failure));
+    }
+
+    /** A page of the backlog was read back: its tasks join the level's FIFO, behind the tasks held already. */
+    private void paged(int level, List<LiveTask> tasks, Throwable failure) {
+        lock.lock();
+        try {
+            paging[level] = false;
+            if (failure != null) {
+                if (!stopping) {
+                    log.warn(
+                            "Reading the waiting tasks of category {} back from the store failed; trying again in 1 s: "
+                                    + "{}",
+                            category,
+                            failure.toString());
+                    CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(this::refill);
+                }
+                return;
+            }
+            ArrayDeque<Entry> queue = levels.get(level);
+            long now = System.nanoTime();
+            Instant wallNow = Instant.now();
+            Entry last = queue.peekLast();
+            boolean any = last != null;
+            long latest = any ? last.enqueuedNanos() : 0;
+            int added = 0;
+            for (LiveTask task : tasks) {
+                TaskStatus status = task.status();
+                if (status != TaskStatus.PENDING && status != TaskStatus.RETRY) {
+                    continue; // cancelled between the reading and now
+                }
+                Instant due = task.runAt() != null && task.runAt().isAfter(task.createdAt())
+                        ? task.runAt()
+                        : task.createdAt();
+                long waited =
+                        wallNow.isAfter(due) ? Duration.between(due, wallNow).toNanos() : 0;
+                long since = now - waited;
+                if (any && since - latest < 0) {
+                    since = latest; // a FIFO's head has waited longest, as aging expects
+                }
+                queue.addLast(new Entry(task, since));
+                latest = since;
+                any = true;
+                added++;
+            }
+            queued += added;
+            backlog.held(category, TaskPriority.ofLevel(level + 1), tasks.size());
+            if (added > 0) {
+                startWorkers();
+            }
+            available.signalAll(); // workers that waited for this page, whatever it holds
+            refill(level);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a priority whose head could win has its tasks only in the backlog for now, its page on the way: then the
+     * workers wait for the page rather than run another priority first. Without aging only a priority above every one
+     * held here could win; with aging any could (its head may have aged past the others). Under the lock.
+     */
+    private boolean awaitsPage() {
+        if (backlog == null) {
+            return false;
+        }
+        for (int level = levels.size() - 1; level >= 0; level--) {
+            if (!levels.get(level).isEmpty()) {
+                if (agingNanos == 0) {
+                    return false;
+                }
+                continue;
+            }
+            if (!paging[level] && backlog.spilled(category, TaskPriority.ofLevel(level + 1)) > 0) {
+                refill(level);
+            }
+            if (paging[level]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many of this category's waiting tasks are in the store's backlog rather than here. */
+    long backlogged() {
+        if (backlog == null) {
+            return 0;
+        }
+        return backlog.spilled(category, TaskPriority.LOW)
+                + backlog.spilled(category, TaskPriority.NORMAL)
+                + backlog.spilled(category, TaskPriority.HIGH)
+                + backlog.spilled(category, TaskPriority.CRITICAL);
     }
 
     /** Records a run's time (races between workers only blur the average). */
@@ -155,6 +338,9 @@ final class CategoryPool {
                 });
             }
             queued -= taken.size();
+            for (int level = 0; level < levels.size(); level++) {
+                refill(level);
+            }
             return taken;
         } finally {
             lock.unlock();
@@ -168,6 +354,7 @@ final class CategoryPool {
             for (ArrayDeque<Entry> level : levels) {
                 if (level.removeIf(entry -> entry.task().id().equals(id))) {
                     queued--;
+                    refill(levels.indexOf(level));
                     return true;
                 }
             }
@@ -251,7 +438,7 @@ final class CategoryPool {
                     workers.remove(self);
                     return null;
                 }
-                long waitNanos = queued == 0 ? -1 : untilStartAllowed();
+                long waitNanos = awaitsPage() || queued == 0 ? -1 : untilStartAllowed();
                 if (waitNanos == 0) {
                     return poll().task();
                 }
@@ -322,7 +509,11 @@ final class CategoryPool {
             }
         }
         queued--;
-        return best.pollFirst();
+        Entry next = best.pollFirst();
+        if (backlog != null) {
+            refill(levels.indexOf(best));
+        }
+        return next;
     }
 
     /** How long the task that has waited longest in this queue has waited; zero when none waits. */

@@ -6,6 +6,7 @@ import io.gobstopper.tasks.TaskStatus;
 import io.gobstopper.tasks.UnrunnableTasks;
 import io.gobstopper.tasks.event.TaskEventType;
 import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskBacklog;
 import io.gobstopper.tasks.store.TaskChange;
 import io.gobstopper.tasks.store.TaskStore;
 import java.time.Duration;
@@ -69,8 +70,15 @@ final class LocalDispatch implements Dispatch {
         unfinished.sort(
                 Comparator.comparingInt((LiveTask task) -> task.priority().level())
                         .reversed());
+        // the due tasks the store kept in its backlog, counted before the recovered ones join them (a priority with a
+        // backlog spills its recovered tasks too, so that it runs in one order): unfinished, read back as needed
+        Map<String, Long> backlogged = store instanceof TaskBacklog backlog ? backlog.spilledByCategory() : Map.of();
         requeued(unfinished);
         unfinished.forEach(this::admit);
+        backlogged.forEach((category, count) -> {
+            capacity.add(category, (int) Math.min(Integer.MAX_VALUE, count));
+            workers.pool(category).refill();
+        });
         for (UnrunnableTasks held : unrunnable.list()) {
             log.warn(
                     "{} stored tasks named '{}' wait, but {}: they stay as they are until an application that has "

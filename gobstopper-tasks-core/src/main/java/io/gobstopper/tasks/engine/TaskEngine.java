@@ -27,6 +27,7 @@ import io.gobstopper.tasks.event.TaskListener;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.SharedTaskStore;
 import io.gobstopper.tasks.store.TaskArchive;
+import io.gobstopper.tasks.store.TaskBacklog;
 import io.gobstopper.tasks.store.TaskExport;
 import io.gobstopper.tasks.store.TaskStore;
 import java.io.IOException;
@@ -98,7 +99,11 @@ public final class TaskEngine implements ManagedTaskQueue {
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
-        this.workers = new Workers(settings, registry, task -> runner().run(task));
+        this.workers = new Workers(
+                settings,
+                registry,
+                task -> runner().run(task),
+                store instanceof TaskBacklog backlog && !(store instanceof SharedTaskStore) ? backlog : null);
         this.dispatch = store instanceof SharedTaskStore shared
                 ? new ClaimingDispatch(
                         shared, registry, workers, events, state, scheduler, this::cancel, id -> runner().interrupt(id))

@@ -2,6 +2,7 @@ package io.gobstopper.tasks.engine;
 
 import io.gobstopper.tasks.TaskStats;
 import io.gobstopper.tasks.store.LiveTask;
+import io.gobstopper.tasks.store.TaskBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,23 @@ final class Workers {
     private final TaskEngineSettings settings;
     private final TaskRegistry registry;
     private final Consumer<LiveTask> runner;
+    private final TaskBacklog backlog;
     private final Map<String, CategoryPool> pools = new ConcurrentHashMap<>();
 
     /** @param runner runs one task on the calling worker thread */
     Workers(TaskEngineSettings settings, TaskRegistry registry, Consumer<LiveTask> runner) {
+        this(settings, registry, runner, null);
+    }
+
+    /**
+     * @param runner runs one task on the calling worker thread
+     * @param backlog where the store keeps the waiting tasks past its window, or {@code null} to hold all in memory
+     */
+    Workers(TaskEngineSettings settings, TaskRegistry registry, Consumer<LiveTask> runner, TaskBacklog backlog) {
         this.settings = settings;
         this.registry = registry;
         this.runner = runner;
+        this.backlog = backlog;
     }
 
     /** The pool of a category, made on first use. */
@@ -36,7 +47,12 @@ final class Workers {
         return pools.computeIfAbsent(
                 category,
                 name -> new CategoryPool(
-                        name, settings.workersFor(name), settings.priorityAging(), settings.rateFor(name), runner));
+                        name,
+                        settings.workersFor(name),
+                        settings.priorityAging(),
+                        settings.rateFor(name),
+                        runner,
+                        backlog));
     }
 
     /** Queues tasks for their categories' workers, in the given order within a category. */
@@ -78,7 +94,7 @@ final class Workers {
                     pool == null
                             ? idle(category)
                             : new TaskStats.QueueStats(
-                                    pool.queued(),
+                                    (int) Math.min(Integer.MAX_VALUE, pool.queued() + pool.backlogged()),
                                     pool.running(),
                                     pool.workers(),
                                     pool.oldestWait(),

@@ -20,6 +20,10 @@ public final class TrackedTask {
     private boolean queued;
     /** Set once the task's final state is stored and nothing is left to write: the store stops holding it. */
     private boolean detached;
+    /** Whether the task waits in the store's backlog rather than in the engine's memory ({@code TaskBacklog}). */
+    private boolean spilled;
+    /** Whether someone besides the store holds this task object, so it must stay the one the store holds. */
+    private boolean pinned;
 
     private TrackedTask(LiveTask task, TaskStatus storedStatus, long takenVersion) {
         this.task = task;
@@ -81,7 +85,72 @@ public final class TrackedTask {
                 detached = true;
             }
         }
+        if (!detached && spilledAndStored()) {
+            detached = true; // it waits in the backlog: its row holds it, and nobody holds this object
+        }
         return detached;
+    }
+
+    /**
+     * Marks the task as waiting in the store's backlog: once its row holds its state, and nobody else holds this
+     * object, the store stops holding it in memory and reads it back from its row when its turn comes.
+     */
+    public synchronized void spill() {
+        spilled = true;
+    }
+
+    /**
+     * Takes the task out of the backlog (read back in its turn, or cancelled).
+     *
+     * @return whether it was in the backlog, held as this object
+     */
+    public synchronized boolean unspill() {
+        if (detached || !spilled) {
+            return false;
+        }
+        spilled = false;
+        return true;
+    }
+
+    /** Whether the task waits in the store's backlog. */
+    public synchronized boolean spilled() {
+        return spilled;
+    }
+
+    /**
+     * Keeps this object the one the store holds for the task until it ends, because it was handed to someone.
+     *
+     * @return {@code false} if the store stopped holding it already (read the task again)
+     */
+    public synchronized boolean pin() {
+        if (detached) {
+            return false;
+        }
+        pinned = true;
+        return true;
+    }
+
+    /**
+     * Detaches a task of the backlog whose row holds its state, so the store stops holding it in memory.
+     *
+     * @return whether it is now detached
+     */
+    public synchronized boolean detachSpilled() {
+        if (!detached && spilledAndStored()) {
+            detached = true;
+        }
+        return detached;
+    }
+
+    private boolean spilledAndStored() {
+        if (!spilled || pinned || task.uniqueKey() != null || storedStatus == null) {
+            return false; // a key's holder is this object, so it stays
+        }
+        synchronized (task) {
+            return task.version() == takenVersion
+                    && storedStatus == task.status()
+                    && (storedStatus == TaskStatus.PENDING || storedStatus == TaskStatus.RETRY);
+        }
     }
 
     /** Records that a write failed: the state is still to be written. */

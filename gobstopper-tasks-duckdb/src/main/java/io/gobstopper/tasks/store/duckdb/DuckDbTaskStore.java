@@ -7,6 +7,7 @@ import io.gobstopper.tasks.TaskFilter;
 import io.gobstopper.tasks.TaskInfo;
 import io.gobstopper.tasks.TaskNotFoundException;
 import io.gobstopper.tasks.TaskPage;
+import io.gobstopper.tasks.TaskPriority;
 import io.gobstopper.tasks.TaskQueueUnavailableException;
 import io.gobstopper.tasks.TaskStateException;
 import io.gobstopper.tasks.TaskStatus;
@@ -15,6 +16,7 @@ import io.gobstopper.tasks.TaskStoreUnavailableException;
 import io.gobstopper.tasks.store.LiveTask;
 import io.gobstopper.tasks.store.Refusals;
 import io.gobstopper.tasks.store.TaskArchive;
+import io.gobstopper.tasks.store.TaskBacklog;
 import io.gobstopper.tasks.store.TaskChange;
 import io.gobstopper.tasks.store.TaskExport;
 import io.gobstopper.tasks.store.TaskStore;
@@ -58,9 +60,11 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 /**
  * Tasks in one DuckDB file, owned by one process. Unfinished tasks are also held in memory, where the store
  * decides their transitions; a single writer then stores the outcomes in order, many per transaction. Reads go
- * through {@link JdbcTemplate} on connections duplicated from the one that holds the file open.
+ * through {@link JdbcTemplate} on connections duplicated from the one that holds the file open. Of a large backlog
+ * of due tasks, memory holds a window per category and priority; the rest wait in the table only ({@link
+ * TaskBacklog}) and are read back in order.
  */
-public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
+public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport, TaskBacklog {
 
     private static final Logger log = LoggerFactory.getLogger(DuckDbTaskStore.class);
 
@@ -96,6 +100,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     private final Duration writeDelay;
     private final LiveTasks live = new LiveTasks();
     private final UniqueKeys keys = new UniqueKeys();
+    private final SpilledTasks spilled;
 
     private DuckDBConnection root;
     private DuckDBConnection writeConnection;
@@ -107,6 +112,12 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
 
     /** How long a task's changed state may wait before it is written, unless told otherwise: 50 ms. */
     public static final Duration DEFAULT_WRITE_DELAY = Duration.ofMillis(50);
+
+    /**
+     * The most due tasks per category and priority held in memory, unless told otherwise: 50,000 (about 17 MB); more
+     * wait in the table only. A burst of that many tasks of one priority never touches the table's backlog.
+     */
+    public static final int DEFAULT_QUEUE_WINDOW = 50_000;
 
     /**
      * A store on a DuckDB file, with the {@linkplain #DEFAULT_WRITE_DELAY default write delay} and archive folder.
@@ -132,6 +143,21 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
      * @param archivePath the folder archived tasks are written to as Parquet, partitioned by day
      */
     public DuckDbTaskStore(Path path, Duration writeDelay, Path archivePath) {
+        this(path, writeDelay, archivePath, DEFAULT_QUEUE_WINDOW);
+    }
+
+    /**
+     * @param path the database file, created on {@link #open} if missing
+     * @param writeDelay how long a task's changed state may wait before it is written
+     * @param archivePath the folder archived tasks are written to as Parquet, partitioned by day
+     * @param queueWindow the most due tasks per category and priority held in memory, more waiting in the table
+     *     only and read back in order; 0 holds every unfinished task in memory
+     */
+    public DuckDbTaskStore(Path path, Duration writeDelay, Path archivePath, int queueWindow) {
+        if (queueWindow < 0) {
+            throw new IllegalArgumentException("The queue window must be 0 (no window) or more, got " + queueWindow);
+        }
+        this.spilled = new SpilledTasks(live, queueWindow);
         this.path = path.toAbsolutePath().normalize();
         this.writeDelay = writeDelay;
         this.archivePath = archivePath.toAbsolutePath().normalize();
@@ -158,9 +184,10 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
             JdbcTemplate writes = new JdbcTemplate(new SingleConnectionDataSource(writeConnection, true));
             DuckDbSchema.migrate(writes, path.toString());
             long storedUpTo = restoreJournaled(writes);
-            List<TaskInfo> unfinished = recover(writes);
+            List<TaskInfo> unfinished = recover(writes, now);
             sink = new DuckDbBatchSink(writeConnection, writes, journal, storedUpTo);
             writer = new GroupCommitWriter<>(sink, committed, live::remove, writeDelay, "gobstopper-writer");
+            spilled.open(writer);
             reads = new JdbcTemplate(new DuplicatingDataSource(root));
             List<LiveTask> tasks = new ArrayList<>(unfinished.size());
             for (TaskInfo row : unfinished) {
@@ -281,23 +308,48 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         return args.toArray();
     }
 
-    private List<TaskInfo> recover(JdbcTemplate writes) {
+    /**
+     * Puts interrupted runs back to PENDING and loads the unfinished tasks to hold in memory: with a queue window,
+     * those due later, waiting for parents or holding a unique key, and the first window of the due ones of each
+     * category and priority; the rest of the due ones stay in the backlog, counted, and are read back as the workers
+     * need them.
+     */
+    private List<TaskInfo> recover(JdbcTemplate writes, Instant now) {
         int interrupted = writes.update("UPDATE tasks SET status = 'PENDING', retry_count = retry_count + 1, "
                 + "started_at = NULL, progress = 0, progress_message = NULL WHERE status = 'STARTED'");
-        List<TaskInfo> unfinished = writes.query(
-                "SELECT " + DuckDbRows.COLUMNS
-                        + " FROM tasks WHERE status IN ('PENDING', 'RETRY') ORDER BY created_at, id",
-                DuckDbRows.MAPPER);
-        if (!unfinished.isEmpty()) {
+        long nowMicros = DuckDbRows.micros(now);
+        boolean windowed = spilled.window() > 0;
+        List<TaskInfo> unfinished = new ArrayList<>(writes.query(
+                "SELECT " + DuckDbRows.COLUMNS + " FROM tasks WHERE status IN ('PENDING', 'RETRY')"
+                        + (windowed ? " AND " + SpilledTasks.heldCondition("?") : "") + " ORDER BY created_at, id",
+                DuckDbRows.MAPPER,
+                windowed ? new Object[] {nowMicros} : new Object[0]));
+        if (windowed) {
+            unfinished.addAll(spilled.recover(writes, nowMicros));
+            unfinished.sort(Comparator.comparing(TaskInfo::createdAt).thenComparing(DuckDbTaskStore::uuidOrder));
+        }
+        long backlogged = spilled.spilledByCategory().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        if (!unfinished.isEmpty() || backlogged > 0) {
             log.info(
-                    "Recovered {} unfinished tasks from {}{}",
-                    unfinished.size(),
+                    "Recovered {} unfinished tasks from {}{}{}",
+                    unfinished.size() + backlogged,
                     path,
+                    backlogged == 0
+                            ? ""
+                            : " (" + backlogged + " due ones wait in the table past the queue window, read back as "
+                                    + "workers need them)",
                     interrupted == 0
                             ? ""
                             : " (" + interrupted + " were running when the previous process stopped; they run again)");
         }
         return unfinished;
+    }
+
+    /** The table's order of ids: DuckDB orders UUIDs as unsigned numbers. */
+    private static String uuidOrder(TaskInfo task) {
+        return task.id().toString();
     }
 
     // ---- transitions ----
@@ -348,10 +400,56 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
         keys.release(task);
     }
 
+    /** The task held in memory, read back from the backlog (and then held until it ends) if it waits there. */
     @Override
     public LiveTask tracked(UUID id) {
+        ensureOpen();
+        TrackedTask tracked = spilled.load(id);
+        return tracked == null ? null : tracked.task();
+    }
+
+    /** How many tasks are held in memory (a test's look at the window). */
+    int heldInMemory() {
+        return live.size();
+    }
+
+    /** The task held in memory, if it is; a task in the backlog is not. */
+    private LiveTask held(UUID id) {
         TrackedTask tracked = live.get(id);
         return tracked == null ? null : tracked.task();
+    }
+
+    // ---- the backlog ----
+
+    @Override
+    public int window() {
+        return spilled.window();
+    }
+
+    @Override
+    public long spilled(String category, TaskPriority priority) {
+        return spilled.spilled(category, priority);
+    }
+
+    @Override
+    public Map<String, Long> spilledByCategory() {
+        return spilled.spilledByCategory();
+    }
+
+    @Override
+    public void spill(List<LiveTask> tasks) {
+        spilled.spill(tasks);
+    }
+
+    @Override
+    public CompletableFuture<List<LiveTask>> page(String category, TaskPriority priority, int max) {
+        ensureOpen();
+        return spilled.page(category, priority, max);
+    }
+
+    @Override
+    public void held(String category, TaskPriority priority, int count) {
+        spilled.held(category, priority, count);
     }
 
     private void untrack(TrackedTask tracked) {
@@ -390,7 +488,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     @Override
     public TaskInfo cancel(UUID id, Instant now) {
         ensureOpen();
-        TrackedTask tracked = live.get(id);
+        TrackedTask tracked = spilled.load(id);
         if (tracked != null) {
             LiveTask task = tracked.task();
             TaskInfo asked;
@@ -403,6 +501,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
                 return asked; // running: the engine interrupts it, and it ends CANCELLED when it stops
             }
             if (cancelled) {
+                spilled.left(tracked);
                 changed(task);
                 TaskStore.await(writer.flush());
                 if (tracked.storedStatus() != TaskStatus.CANCELLED) {
@@ -521,7 +620,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
      * end stored.
      */
     private void settle(UUID id, java.util.function.BiFunction<UUID, TaskStatus, TaskStateException> refusal) {
-        LiveTask task = tracked(id);
+        LiveTask task = held(id);
         if (task == null) {
             return;
         }
@@ -569,7 +668,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
     @Override
     public Optional<TaskInfo> find(UUID id) {
         ensureOpen();
-        LiveTask task = tracked(id);
+        LiveTask task = held(id);
         if (task != null) {
             return Optional.of(task.snapshot());
         }
@@ -599,7 +698,7 @@ public class DuckDbTaskStore implements TaskStore, TaskArchive, TaskExport {
                 args.toArray()));
         List<TaskInfo> tasks = new ArrayList<>(rows.size());
         for (TaskInfo row : rows) {
-            LiveTask task = tracked(row.id());
+            LiveTask task = held(row.id());
             tasks.add(task == null ? row : task.snapshot());
         }
         return new TaskPage(tasks, total == null ? 0 : total, filter.limit(), filter.offset());

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The unfinished tasks a single-node store holds in memory. Together with the writer it is the store's
  * decision maker: a change applies to the {@link LiveTask} under its monitor, and the writer then stores the
- * outcome in order. Every unfinished row of the store has an entry here, so a task that is not here has ended
- * (or does not exist).
+ * outcome in order. Every unfinished row of the store has an entry here, except the due tasks that wait in the
+ * backlog ({@link SpilledTasks}) once their rows are written: a task that is not here has ended, does not exist, or
+ * waits in the backlog.
  */
 final class LiveTasks {
 

@@ -12,9 +12,16 @@ public final class DuckDbTestStorage implements TestStorage {
     public static final Duration WRITE_DELAY = Duration.ofMillis(50);
 
     private final Path file;
+    private final int queueWindow;
 
     public DuckDbTestStorage(Path dir) {
+        this(dir, DuckDbTaskStore.DEFAULT_QUEUE_WINDOW);
+    }
+
+    /** @param queueWindow the most due tasks per category and priority the store's engine holds in memory */
+    public DuckDbTestStorage(Path dir, int queueWindow) {
         this.file = dir.resolve("tasks.duckdb");
+        this.queueWindow = queueWindow;
     }
 
     /** The database file. */
@@ -24,7 +31,7 @@ public final class DuckDbTestStorage implements TestStorage {
 
     @Override
     public TaskStore create() {
-        return new DuckDbTaskStore(file, WRITE_DELAY);
+        return new DuckDbTaskStore(file, WRITE_DELAY, Path.of(DuckDbTaskStore.DEFAULT_ARCHIVE_PATH), queueWindow);
     }
 
     @Override

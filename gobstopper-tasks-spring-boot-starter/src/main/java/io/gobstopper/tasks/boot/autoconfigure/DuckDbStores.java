@@ -12,7 +12,8 @@ final class DuckDbStores {
 
     private DuckDbStores() {}
 
-    static TaskStore create(String path, String archivePath) {
-        return new DuckDbTaskStore(Path.of(path), DuckDbTaskStore.DEFAULT_WRITE_DELAY, Path.of(archivePath));
+    static TaskStore create(String path, String archivePath, int queueWindow) {
+        return new DuckDbTaskStore(
+                Path.of(path), DuckDbTaskStore.DEFAULT_WRITE_DELAY, Path.of(archivePath), queueWindow);
     }
 }

@@ -521,6 +521,13 @@ public class GobstopperTasksProperties {
          */
         private String archivePath = "gobstopper-archive";
 
+        /**
+         * Most due tasks per category and priority held in memory (about 350 bytes each); a larger backlog waits in
+         * the DuckDB file only and is read back in priority-then-FIFO order as workers need it, so heap does not
+         * grow with the backlog. 0 holds every unfinished task in memory.
+         */
+        private int queueWindow = 50_000;
+
         // whether the setters ran, i.e. the properties are set, even to their defaults: see renamed(...)
         private boolean pathSet;
         private boolean archivePathSet;
@@ -541,6 +548,14 @@ public class GobstopperTasksProperties {
         public void setArchivePath(String archivePath) {
             this.archivePath = archivePath;
             this.archivePathSet = true;
+        }
+
+        public int getQueueWindow() {
+            return queueWindow;
+        }
+
+        public void setQueueWindow(int queueWindow) {
+            this.queueWindow = queueWindow;
         }
     }
 

@@ -73,7 +73,14 @@ final class TaskStoreFactory implements DisposableBean {
                     "Set gobstopper.tasks.store=postgres to keep the tasks in PostgreSQL, or add the "
                             + "dependency io.gobstopper:gobstopper-tasks-duckdb back.");
         }
-        return DuckDbStores.create(properties.duckdbPath(), properties.duckdbArchivePath());
+        int queueWindow = properties.getDuckdb().getQueueWindow();
+        if (queueWindow < 0) {
+            throw new InvalidConfigurationPropertyValueException(
+                    "gobstopper.tasks.duckdb.queue-window",
+                    queueWindow,
+                    "The queue window must be 0 (every unfinished task held in memory) or more, e.g. 50000.");
+        }
+        return DuckDbStores.create(properties.duckdbPath(), properties.duckdbArchivePath(), queueWindow);
     }
 
     private TaskStore postgres() {

@@ -408,6 +408,26 @@ class GobstopperTasksAutoConfigurationTests {
     }
 
     @Test
+    void theQueueWindowReachesTheDuckDbStore() {
+        runner.withUserConfiguration(PlainTasks.class)
+                .withPropertyValues(
+                        "gobstopper.tasks.enabled=true", databasePath(), "gobstopper.tasks.duckdb.queue-window=25")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(((io.gobstopper.tasks.store.TaskBacklog)
+                                            context.getBean(TaskEngine.class).store())
+                                    .window())
+                            .isEqualTo(25);
+                });
+    }
+
+    @Test
+    void aNegativeQueueWindowFailsStartupNamingIt() {
+        assertInvalidProperty(
+                "gobstopper.tasks.duckdb.queue-window=-1", "gobstopper.tasks.duckdb.queue-window", "0 (every");
+    }
+
+    @Test
     void failsStartupNamingBothWhenDatabasePathAndDuckdbPathNameDifferentFiles() {
         assertInvalidProperty(
                 "gobstopper.tasks.database-path=" + dir.resolve("other.duckdb"),

@@ -137,6 +137,8 @@ class GobstopperTasksPropertiesTests {
         assertThat(properties.getRetentionMode()).isEqualTo(TaskEngineSettings.DEFAULTS.retentionMode());
         assertThat(properties.getDuckdb().getArchivePath())
                 .isEqualTo(io.gobstopper.tasks.store.duckdb.DuckDbTaskStore.DEFAULT_ARCHIVE_PATH);
+        assertThat(properties.getDuckdb().getQueueWindow())
+                .isEqualTo(io.gobstopper.tasks.store.duckdb.DuckDbTaskStore.DEFAULT_QUEUE_WINDOW);
         assertThat(properties.getCategories()).isEmpty();
         assertThat(properties.getSchedules()).isEmpty();
         assertThat(properties.getWeb().isEnabled()).isTrue();
@@ -395,6 +397,7 @@ class GobstopperTasksPropertiesTests {
                         "gobstopper.tasks.enabled",
                         "gobstopper.tasks.duckdb.path",
                         "gobstopper.tasks.duckdb.archive-path",
+                        "gobstopper.tasks.duckdb.queue-window",
                         "gobstopper.tasks.workers",
                         "gobstopper.tasks.retry.initial-delay",
                         "gobstopper.tasks.retry.multiplier",
